@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_PRICING } from './pricing-defaults.js';
+import { securityEventRuleSchema } from './otlp/security-rules.js';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -97,6 +98,12 @@ export const usageSchema = z
     /** User → team, for team budgets when telemetry carries no team attribute. */
     teams: z.record(z.string(), z.string()).default({}),
     budgets: z.array(budgetSchema).default([]),
+    /**
+     * Extra security signals: events (and attribute values) an admin classifies, tried before the
+     * built-in classification, e.g. {event: claude_code.tool_decision, kind: rejected_tool_decision,
+     * when: {source: "config"}}.
+     */
+    securityEvents: z.array(securityEventRuleSchema).default([]),
     silence: z
       .object({
         /** Minutes without telemetry after which a source counts as silent. */

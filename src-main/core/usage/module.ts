@@ -18,6 +18,7 @@ import type { BudgetStatus, UsageStatus } from './contract.js';
 import { registerUsageGauges } from './gauges.js';
 import { UsageLedger } from './ledger.js';
 import { ingestLogs, RecentKeys } from './otlp/events-ingest.js';
+import { SecurityEventRules } from './otlp/security-rules.js';
 import { ingestMetrics } from './otlp/metrics-ingest.js';
 import { createRecorder } from './recorder.js';
 import { RedisTokenCounters } from './redis-counters.js';
@@ -92,6 +93,7 @@ export function createUsageModule(opts: UsageModuleOptions): UsageModule {
   });
   const accumulator = new SumAccumulator();
   const seenEvents = new RecentKeys();
+  const securityRules = new SecurityEventRules(cfg.securityEvents);
   const ingestOpts = { recorder, teamAttribute: cfg.otlp.teamAttribute, teams: cfg.teams, now };
   const scraped = new ScrapedUsage({ ...ingestOpts, bookCost: cfg.otlp.costFrom === 'metrics' });
   const transcriptsDir = cfg.transcripts.dir || join(homedir(), '.claude', 'projects');
@@ -228,6 +230,7 @@ export function createUsageModule(opts: UsageModuleOptions): UsageModule {
                 ingestLogs(req, {
                   ...ingestOpts,
                   seen: seenEvents,
+                  securityRules,
                   bookCost: cfg.otlp.costFrom === 'events',
                 }),
             },

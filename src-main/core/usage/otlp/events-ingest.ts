@@ -12,6 +12,7 @@ import {
   type UsageRecorder,
 } from '../records.js';
 import { digestKey } from '../temporality.js';
+import type { SecurityEventRules } from './security-rules.js';
 import type { IngestResult } from './metrics-ingest.js';
 import { attrMap, nanosToMillis, type OtlpLogsRequest } from './types.js';
 
@@ -22,6 +23,8 @@ export interface EventsIngestOptions {
   bookCost: boolean;
   teamAttribute: string;
   teams: Record<string, string>;
+  /** Admin-defined classification (`usage.securityEvents`), tried before the built-in one. */
+  securityRules?: SecurityEventRules;
   now?: () => number;
 }
 
@@ -94,6 +97,12 @@ function bookEvent(
 ): void {
   const r = o.recorder;
   const model = a.model ?? '';
+  const ruled = o.securityRules?.classify(name, a);
+  if (ruled) r.security(id, ruled, describe(name, a), t);
+  // One event is one security signal: an admin's rule replaces the built-in classification.
+  const security = ruled
+    ? () => {}
+    : (kind: SecurityKind, detail: string) => r.security(id, kind, detail, t);
   switch (name) {
     case 'api_request': {
       r.apiRequest(id, model, num(a.duration_ms), t, 'otlp');
@@ -111,8 +120,7 @@ function bookEvent(
         const usd = num(a.cost_usd);
         if (usd) r.cost(id, model, usd, t, 'otlp');
       }
-      if ((a.stop_reason ?? '') === 'refusal')
-        r.security(id, 'api_refusal', `model ${model} refused`, t);
+      if ((a.stop_reason ?? '') === 'refusal') security('api_refusal', `model ${model} refused`);
       return;
     }
     case 'api_error': {
@@ -124,35 +132,28 @@ function bookEvent(
         status === '403' ||
         /authenticat|unauthori[sz]ed|invalid api key/i.test(message)
       )
-        r.security(id, 'auth_failure', `${status || 'error'}: ${message}`.slice(0, 200), t);
-      else if (/refus/i.test(message)) r.security(id, 'api_refusal', message.slice(0, 200), t);
+        security('auth_failure', `${status || 'error'}: ${message}`.slice(0, 200));
+      else if (/refus/i.test(message)) security('api_refusal', message.slice(0, 200));
       return;
     }
     case 'tool_result':
       r.toolResult(id, a.tool_name ?? '', a.success !== 'false', t);
       if (/sandbox/i.test(a.error ?? '') && /(violat|denied|blocked)/i.test(a.error ?? ''))
-        r.security(
-          id,
-          'sandbox_violation',
-          `${a.tool_name ?? 'tool'}: ${a.error}`.slice(0, 200),
-          t,
-        );
+        security('sandbox_violation', `${a.tool_name ?? 'tool'}: ${a.error}`.slice(0, 200));
       return;
     case 'user_prompt':
       r.prompt(id, t);
       return;
     case 'tool_decision':
       if (a.decision === 'reject')
-        r.security(
-          id,
+        security(
           'rejected_tool_decision',
           `${a.tool_name ?? 'tool'} rejected (${a.source ?? 'user'})`,
-          t,
         );
       return;
     default: {
       const kind = securityKindOf(name, a);
-      if (kind) r.security(id, kind, describe(name, a), t);
+      if (kind) security(kind, describe(name, a));
     }
   }
 }
