@@ -35,8 +35,25 @@ export class NotificationLog {
   }
 
   log(key: string, firing: string[], resolved: string[], now: number): void {
-    this.entries[key] = { firing, resolved, timestamp: now };
-    this.save();
+    this.logMany([{ key, firing, resolved, at: now }]);
+  }
+
+  /** Several keys in one write (a group flush's integrations). */
+  logMany(items: { key: string; firing: string[]; resolved: string[]; at: number }[]): void {
+    for (const i of items)
+      this.entries[i.key] = { firing: i.firing, resolved: i.resolved, timestamp: i.at };
+    if (items.length) this.save();
+  }
+
+  /**
+   * Roll forward from the outbox, which is written first: a notification the outbox holds but
+   * this log does not know of (a crash between the two writes) is logged now, so the restarted
+   * notifier does not queue it a second time.
+   */
+  replay(items: { key: string; firing: string[]; resolved: string[]; at: number }[]): number {
+    const missing = items.filter((i) => (this.entries[i.key]?.timestamp ?? -Infinity) < i.at);
+    this.logMany(missing);
+    return missing.length;
   }
 
   gc(now: number): void {

@@ -22,7 +22,8 @@ import { IncidentHistory } from './history.js';
 import { buildInhibitRules, Inhibitor } from './inhibit.js';
 import { NotificationLog, needsUpdate } from './nflog.js';
 import { buildNotification } from './notification.js';
-import { Outbox } from './outbox.js';
+import { Outbox, type LoggedState, type OutboxItem } from './outbox.js';
+import { crashPoint } from './crash-point.js';
 import type { AlertSender, PostableAlert } from './postable.js';
 import { buildRoute } from './route.js';
 import { SilenceStore } from './silence.js';
@@ -118,6 +119,11 @@ export class Notifier implements AlertSender {
         opts.emit?.('alerts.delivery', { ...r, at: new Date(r.at).toISOString() });
       },
     );
+    const replayed = this.nflog.replay(
+      this.outbox.list().flatMap((e) => (e.logged ? [{ key: e.key, ...e.logged }] : [])),
+    );
+    if (replayed)
+      opts.logger.info(`notification log: ${replayed} entr(ies) restored from the outbox`);
   }
 
   start(): void {
@@ -230,6 +236,8 @@ export class Notifier implements AlertSender {
   private flush(f: GroupFlush): boolean {
     const now = this.clock.now();
     const receiver = f.route.options.receiver;
+    const items: (OutboxItem & { logged: LoggedState })[] = [];
+    const silent: (LoggedState & { key: string })[] = [];
     for (const sink of this.sinksByReceiver.get(receiver) ?? []) {
       const key = `${f.groupKey}|${sinkId(sink)}`;
       const entry = this.nflog.get(key);
@@ -251,9 +259,13 @@ export class Notifier implements AlertSender {
         )
       )
         continue;
-      this.nflog.log(key, [...firing], [...resolved], now);
       const toSend = sink.sendResolved ? alerts : alerts.filter((a) => firing.has(a.fingerprint));
-      if (toSend.length === 0) continue;
+      const logged = { firing: [...firing], resolved: [...resolved], at: now };
+      if (toSend.length === 0) {
+        // Nothing to tell this receiver, but the log must still learn the alerts resolved.
+        silent.push({ key, ...logged });
+        continue;
+      }
       const n = buildNotification({
         receiver,
         groupKey: f.groupKey,
@@ -263,8 +275,19 @@ export class Notifier implements AlertSender {
         externalURL:
           this.opts.config.externalUrl ?? this.opts.dashboardUrl ?? 'http://127.0.0.1:7323',
       });
-      this.outbox.enqueue(key, sink, n);
-      for (const a of n.alerts)
+      items.push({ key, sink, notification: n, logged });
+    }
+    // Write-ahead order: the outbox (all integrations of this flush in one atomic write), then
+    // the notification log, then sending. A crash after the first write is rolled forward at
+    // start (replay); before it, nothing was decided and the next flush decides again.
+    if (items.length) {
+      this.outbox.add(items);
+      crashPoint('outbox-written');
+    }
+    this.nflog.logMany([...silent, ...items.map((i) => ({ key: i.key, ...i.logged }))]);
+    this.outbox.kick();
+    for (const { sink, notification } of items)
+      for (const a of notification.alerts)
         this.history.record({
           t: now,
           kind: 'notified',
@@ -272,7 +295,6 @@ export class Notifier implements AlertSender {
           alertname: a.labels.alertname,
           detail: `${sinkId(sink)} (${a.status})`,
         });
-    }
     return true;
   }
 

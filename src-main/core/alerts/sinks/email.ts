@@ -22,7 +22,7 @@ export function emailSink(
     type: 'email',
     index,
     sendResolved: cfg.sendResolved,
-    async send(n) {
+    async send(n, delivery) {
       const pass = cfg.authPassword
         ? await secretOrFail(secrets, cfg.authPassword.secret)
         : undefined;
@@ -34,6 +34,10 @@ export function emailSink(
           subject: subject(n),
           text: `${defaultText(n)}\n\n${n.externalURL}\n`,
           html: html(n),
+          // RFC 5322 Message-ID from the idempotency key: a re-send after a crash is the same
+          // message, which mail clients and list servers collapse.
+          ...(delivery ? { messageId: `<${delivery.idempotencyKey}@${domainOf(cfg.from)}>` } : {}),
+          headers: delivery ? { 'X-Ccmon-Sequence': String(delivery.sequence) } : {},
         });
       } catch (err) {
         const e = err as { responseCode?: number; code?: string; message: string };
@@ -45,6 +49,11 @@ export function emailSink(
       }
     },
   };
+}
+
+/** The sender's domain for Message-ID (RFC 5322 §3.6.4 wants it globally unique). */
+function domainOf(from: string): string {
+  return /@([A-Za-z0-9.-]+)/.exec(from)?.[1] ?? 'ccmon.invalid';
 }
 
 function escape(s: string): string {

@@ -8,7 +8,7 @@ import { defaultText, defaultTitle, type Notification } from '../notification.js
 import type { SecretStore } from '../../secrets/store.js';
 import { requireSecret } from '../../secrets/store.js';
 import { compileTemplate } from '../template.js';
-import { DeliveryError, postJson, type Sink } from './sink.js';
+import { DeliveryError, deliveryHeaders, postJson, type Sink } from './sink.js';
 
 export function webhookSink(
   receiver: string,
@@ -21,10 +21,10 @@ export function webhookSink(
     type: 'webhook',
     index,
     sendResolved: cfg.sendResolved,
-    async send(n) {
+    async send(n, delivery) {
       const url =
         typeof cfg.url === 'string' ? cfg.url : await secretOrFail(secrets, cfg.url.secret);
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = deliveryHeaders(delivery);
       if (cfg.bearerToken)
         headers.Authorization = `Bearer ${await secretOrFail(secrets, cfg.bearerToken.secret)}`;
       await postJson(url, truncate(n, cfg.maxAlerts), `webhook ${receiver}`, headers);
@@ -52,7 +52,7 @@ export function slackSink(
     type: 'slack',
     index,
     sendResolved: cfg.sendResolved,
-    async send(n) {
+    async send(n, delivery) {
       const url = await secretOrFail(secrets, cfg.apiUrl.secret);
       const t = title(n);
       const body = {
@@ -69,7 +69,8 @@ export function slackSink(
           },
         ],
       };
-      await postJson(url, body, `slack ${receiver}`);
+      // Slack ignores the headers; a proxy in front of it (or a test peer) can deduplicate on them.
+      await postJson(url, body, `slack ${receiver}`, deliveryHeaders(delivery));
     },
   };
 }

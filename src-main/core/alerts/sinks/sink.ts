@@ -13,7 +13,24 @@ export interface Sink {
   /** Position among the receiver's configs of this type (Alertmanager: `email[0]`). */
   readonly index: number;
   readonly sendResolved: boolean;
-  send(n: Notification): Promise<void>;
+  send(n: Notification, delivery?: DeliveryMeta): Promise<void>;
+}
+
+/**
+ * What identifies one notification across retries and restarts. The outbox is at-least-once (as
+ * Alertmanager is): a crash after a receiver accepted a request but before the outbox recorded it
+ * sends the same notification again, with the same key, so the receiver can drop the duplicate.
+ */
+export interface DeliveryMeta {
+  /** `<hash of group key and integration>-<sequence>`: stable for every attempt of one notification. */
+  idempotencyKey: string;
+  /** Per group and integration, +1 for every new notification (gaps mean superseded ones). */
+  sequence: number;
+}
+
+/** HTTP headers carrying DeliveryMeta (the IETF draft's Idempotency-Key, plus the sequence). */
+export function deliveryHeaders(d: DeliveryMeta | undefined): Record<string, string> {
+  return d ? { 'Idempotency-Key': d.idempotencyKey, 'X-Ccmon-Sequence': String(d.sequence) } : {};
 }
 
 export class DeliveryError extends Error {
