@@ -33,6 +33,12 @@ import { createJobsModule } from './jobs/module.js';
 import { backupProgressBridge, createBackupModule } from './backup/module.js';
 import { checksHealthCheck } from './backup/hooks.js';
 import { passphraseProvider } from './backup/passphrase.js';
+import { createConfigModule } from './config/module.js';
+import { checksSlotFacade, ModuleSlot, scrapeSlotFacade } from './config/slots.js';
+import { reloadEngine } from './config/reload.js';
+import { createMonitoringModule } from './monitoring/module.js';
+import type { ChecksModule } from './checks/module.js';
+import type { ScrapeModule } from './scrape/module.js';
 
 export interface AgentOptions {
   config: CcmonConfig;
@@ -53,6 +59,7 @@ export interface Agent {
   readonly api: AgentApi;
   readonly handlers: RequestHandlers;
   readonly bus: EventBus;
+  /** The running config (replaced by config.update). */
   readonly config: CcmonConfig;
   readonly dataDir: string;
   start(): Promise<void>;
@@ -74,12 +81,21 @@ export function createAgent(opts: AgentOptions): Agent {
   });
   const seriesAppender: SeriesAppender = tsdb.store;
   const host = new HostSampler();
-  const checks = createChecksModule({
-    config: opts.config.checks,
-    appender: seriesAppender,
-    host,
-    logger: logger.child('checks'),
-  });
+  let current = opts.config;
+  // Checks and scrape are rebuilt on reload and on resume (see config/slots.ts); all else holds the facade.
+  const { facade: checks, attach: checksAttach } = checksSlotFacade(() => checksSlot);
+  const checksSlot: ModuleSlot<ChecksModule, CcmonConfig['checks']> = new ModuleSlot(
+    'checks',
+    (config) =>
+      createChecksModule({
+        config,
+        appender: seriesAppender,
+        host,
+        logger: logger.child('checks'),
+      }),
+    opts.config.checks,
+    (m) => checksAttach(m),
+  );
   checks.onResult((r) => bus.emit('check.result', r));
   const exporter = createExporterModule({
     registry: metricsRegistry,
@@ -100,12 +116,29 @@ export function createAgent(opts: AgentOptions): Agent {
     registry: metricsRegistry,
     appender: seriesAppender,
   });
-  const scrape = createScrapeModule({
-    config: opts.config.scrape,
-    // Claude Code's Prometheus exporter and LiteLLM /metrics also feed the usage ledger.
-    appender: usage.scraped.tap(seriesAppender),
-    logger: logger.child('scrape'),
-    selfAddress: opts.config.exporter.enabled ? opts.config.exporter : null,
+  const scrapeSlot: ModuleSlot<ScrapeModule, CcmonConfig['scrape']> = new ModuleSlot(
+    'scrape',
+    (config) =>
+      createScrapeModule({
+        config,
+        // Claude Code's Prometheus exporter and LiteLLM /metrics also feed the usage ledger.
+        appender: usage.scraped.tap(seriesAppender),
+        logger: logger.child('scrape'),
+        selfAddress: opts.config.exporter.enabled ? opts.config.exporter : null,
+      }),
+    opts.config.scrape,
+  );
+  const scrape = scrapeSlotFacade(() => scrapeSlot);
+  const monitoring = createMonitoringModule({
+    dataDir: opts.dataDir,
+    logger: logger.child('monitoring'),
+    onChange: (state) => {
+      bus.emit('monitoring', state);
+      bus.emit('status', monitoring.overlay(system.status()));
+    },
+    warmUp: async () => {
+      await Promise.all([checks.runNow(), scrape.scrapeAll()]);
+    },
   });
   const system = createSystemModule({
     shell: opts.shell,
@@ -117,7 +150,9 @@ export function createAgent(opts: AgentOptions): Agent {
       latest: () => checks.latest(),
       onResult: (l) => checks.onResult(l),
     },
-    onStatus: (s) => bus.emit('status', s),
+    onStatus: (s) => {
+      if (!monitoring.state().paused) bus.emit('status', s);
+    },
   });
 
   // One secret store for the engine: alert sinks, backup passphrases, e-mailed reports.
@@ -134,8 +169,10 @@ export function createAgent(opts: AgentOptions): Agent {
   });
 
   // Prometheus's side: rule files evaluated over the store, alerts handed to the notifier.
+  // A copy the rule manager reads: a reload updates it in place (config/reload.ts).
+  const rulesConfig = { ...opts.config.rules };
   const rules = createRulesModule({
-    config: opts.config.rules,
+    config: rulesConfig,
     dataDir: opts.dataDir,
     querier: tsdb.store,
     appender: tsdb.store,
@@ -204,18 +241,38 @@ export function createAgent(opts: AgentOptions): Agent {
     emit: (summary) => bus.emit('logs.scan', summary),
   });
 
+  const config = createConfigModule({
+    file: opts.configFile,
+    dataDir: opts.dataDir,
+    current: () => current,
+    logger: logger.child('config'),
+    emit: (payload) => bus.emit('config.applied', payload),
+    apply: async (next) => {
+      const result = await reloadEngine(current, next, {
+        checks: checksSlot,
+        scrape: scrapeSlot,
+        rules,
+        rulesConfig,
+      });
+      current = next;
+      return result;
+    },
+  });
+
   // Order matters: producers before consumers on start, reverse on stop.
   const modules: EngineModule[] = [
     tsdb,
     system,
     metrics,
     exporter,
-    checks,
-    scrape,
+    // before the loops it gates: a saved pause keeps them from starting
+    monitoring,
+    monitoring.gateLoop(checks),
+    monitoring.gateLoop(scrape),
     usage,
     logs,
     alerts,
-    rules,
+    monitoring.gateEvaluator(rules),
     backup,
     maintenance,
     reports,
@@ -236,6 +293,10 @@ export function createAgent(opts: AgentOptions): Agent {
     ...jobs.handlers,
     ...backup.handlers,
     ...rules.handlers,
+    ...config.handlers,
+    ...monitoring.handlers,
+    // While paused the overall status is 'paused', whatever the last results said.
+    'status.get': async () => monitoring.overlay(system.status()),
   };
   api = createLocalApi(handlers, bus);
 
@@ -244,7 +305,9 @@ export function createAgent(opts: AgentOptions): Agent {
     api,
     handlers,
     bus,
-    config: opts.config,
+    get config() {
+      return current;
+    },
     dataDir: opts.dataDir,
     async start() {
       if (started) return;

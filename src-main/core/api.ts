@@ -21,6 +21,8 @@ import { logsRequests, type LogsEvents } from './logs/contract.js';
 import { jobRequests, type JobEvents } from './jobs/contract.js';
 import { backupRequests, type BackupEvents } from './backup/contract.js';
 import { rulesRequests, type RulesEvents } from './rules/contract.js';
+import { configRequests, type ConfigEvents } from './config/contract.js';
+import { monitoringRequests, type MonitoringEvents } from './monitoring/contract.js';
 
 export type { RequestDef } from './contract.js';
 export { defineRequest } from './contract.js';
@@ -39,6 +41,8 @@ export const agentRequests = {
   ...jobRequests,
   ...backupRequests,
   ...rulesRequests,
+  ...configRequests,
+  ...monitoringRequests,
 };
 
 /** Every event the UI can receive: name → payload. One member per domain. */
@@ -50,7 +54,9 @@ export type AgentEvents = SystemEvents &
   LogsEvents &
   JobEvents &
   BackupEvents &
-  RulesEvents;
+  RulesEvents &
+  ConfigEvents &
+  MonitoringEvents;
 
 export type RequestName = keyof typeof agentRequests;
 export type EventName = keyof AgentEvents;
