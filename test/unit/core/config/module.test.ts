@@ -44,8 +44,8 @@ function setup(dir: string, file: string | null, applyFails = false) {
   });
   // Through dispatchRequest, as every transport calls it (params validated by the contract);
   // results are read field by field, as JSON over HTTP would be.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const call = (name: string, params: unknown) =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     dispatchRequest(mod.handlers as unknown as RequestHandlers, name, params) as Promise<any>;
   return { mod, applied, call };
 }
