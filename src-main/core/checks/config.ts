@@ -24,8 +24,12 @@ const common = {
   interval: durationSchema.prefault('30s'),
   /** Unset: 5 s, or the interval when that is shorter (as Prometheus caps scrape_timeout). */
   timeout: durationSchema.optional(),
-  /** Consecutive failures before 'unhealthy'; fewer show as 'degraded' (nginx: fails=3). */
-  failureThreshold: z.number().int().min(1).max(100).default(3),
+  /**
+   * Consecutive failures before 'unhealthy'; fewer show as 'degraded'. Default 1: red within one
+   * interval, as the seed's health_check.py and Uptime Kuma (retries 0) do; raise it for a flappy
+   * network. Alerts keep their own `for`, so one failed probe still does not page anyone.
+   */
+  failureThreshold: z.number().int().min(1).max(100).default(1),
   /** Extra labels for this check's samples, e.g. {team: platform}. */
   labels: z.record(z.string(), z.string()).default({}),
 };

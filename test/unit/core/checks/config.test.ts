@@ -21,7 +21,7 @@ describe('checks config', () => {
     assert.equal(byName['Sandbox']!.interval, 15_000);
     assert.equal(byName['Disk Space']!.type === 'disk' && byName['Disk Space']!.maxPercent, 90);
     assert.equal(byName['Memory']!.type === 'memory' && byName['Memory']!.maxPercent, 90);
-    assert.ok(probes.every((p) => p.timeout === 5000 && p.failureThreshold === 3));
+    assert.ok(probes.every((p) => p.timeout === 5000 && p.failureThreshold === 1));
   });
 
   it('caps a default timeout at a short interval but refuses an explicit longer one', () => {

@@ -107,7 +107,7 @@ describe('check scheduling', () => {
       onResult: () => {},
     });
     const [r] = await s.runNow();
-    assert.equal(r!.status, 'degraded'); // first of 3 failures
+    assert.equal(r!.status, 'unhealthy'); // failureThreshold 1 (the default): red on the first failure
     assert.match(r!.message, /no result within 200 ms \(timed out\)/);
     await s.stop();
   });
