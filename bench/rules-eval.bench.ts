@@ -157,6 +157,18 @@ async function measureCcmon(specs: SeriesSpec[]) {
       selectMs += performance.now() - t0;
       return r;
     },
+    selectColumns: (m, mint, maxt) => {
+      const t0 = performance.now();
+      const r = store.selectColumns(m, mint, maxt);
+      selectMs += performance.now() - t0;
+      return r;
+    },
+    selectLatest: (m, mint, maxt) => {
+      const t0 = performance.now();
+      const r = store.selectLatest(m, mint, maxt);
+      selectMs += performance.now() - t0;
+      return r;
+    },
     labelValues: (n, m) => store.labelValues(n, m),
   };
   const manager = new RuleManager({

@@ -13,7 +13,6 @@ import {
   labelsKey,
   withoutName,
   type Matrix,
-  type Point,
   type Value,
   type Vector,
 } from './values.js';
@@ -98,6 +97,13 @@ export function unique(vector: Vector): Vector {
 function selectInstant(sel: VectorSelector, ctx: EvalContext): Vector {
   const ref = ctx.ts - sel.offsetMs;
   const out: Vector = [];
+  const q = ctx.querier;
+  if (q.selectLatest) {
+    // The store hands over only each series' newest sample in the window: no lookback copies.
+    for (const { labels, sample: s } of q.selectLatest(sel.matchers, ref - ctx.lookbackMs, ref))
+      if (!s.stale) out.push({ labels, v: s.v, t: s.t });
+    return out;
+  }
   for (const series of ctx.querier.select(sel.matchers, ref - ctx.lookbackMs, ref)) {
     // The newest sample at or before ref, if it is within the lookback window and not a stale marker.
     const samples = series.samples;
@@ -116,18 +122,18 @@ function selectInstant(sel: VectorSelector, ctx: EvalContext): Vector {
 export function selectRange(m: MatrixSelector, ctx: EvalContext): Matrix {
   const ref = ctx.ts - m.selector.offsetMs;
   const mint = ref - m.rangeMs;
+  const q = ctx.querier;
+  // The store's columns are views of its decoded chunks: no object per sample.
+  if (q.selectColumns) return q.selectColumns(m.selector.matchers, mint, ref);
   const out: Matrix = [];
-  for (const series of ctx.querier.select(m.selector.matchers, mint, ref)) {
-    const samples = series.samples;
-    // The store returns [mint, ref] already; copy only when staleness markers must be dropped.
-    let clean = true;
-    for (const s of samples) if (s.stale || s.t < mint || s.t > ref) clean = false;
-    const points: Point[] = clean
-      ? samples
-      : samples
-          .filter((s) => s.t >= mint && s.t <= ref && !s.stale)
-          .map((s) => ({ t: s.t, v: s.v }));
-    if (points.length > 0) out.push({ labels: series.labels, points });
+  for (const series of q.select(m.selector.matchers, mint, ref)) {
+    const kept = series.samples.filter((s) => s.t >= mint && s.t <= ref && !s.stale);
+    if (kept.length === 0) continue;
+    out.push({
+      labels: series.labels,
+      ts: Float64Array.from(kept, (s) => s.t),
+      vs: Float64Array.from(kept, (s) => s.v),
+    });
   }
   return out;
 }

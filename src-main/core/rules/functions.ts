@@ -151,7 +151,7 @@ function overRange(m: Expr, ctx: EvalContext, fn: RangeFn, keepName: boolean): V
   if (m.kind !== 'matrix') throw new EvalError('expected a range vector selector');
   const out: Vector = [];
   for (const series of selectRange(m, ctx)) {
-    const v = fn(series.points, ctx.ts, m.rangeMs, m.selector.offsetMs);
+    const v = fn(series, ctx.ts, m.rangeMs, m.selector.offsetMs);
     if (v !== null) out.push({ labels: keepName ? series.labels : withoutName(series.labels), v });
   }
   return unique(out);

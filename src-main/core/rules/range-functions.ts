@@ -4,11 +4,11 @@
  * for deriv / predict_linear, and the *_over_time family.
  */
 import { quantile } from './histogram.js';
-import type { Point } from './values.js';
+import type { RangeSeries } from './values.js';
 
 /** Result for one series, or null when Prometheus drops the element. */
 export type RangeFn = (
-  points: Point[],
+  series: RangeSeries,
   ts: number,
   rangeMs: number,
   offsetMs: number,
@@ -20,27 +20,29 @@ export type RangeFn = (
  * half an interval), never extrapolating a counter below zero.
  */
 export function extrapolatedRate(isCounter: boolean, isRate: boolean): RangeFn {
-  return (points, ts, rangeMs, offsetMs) => {
-    if (points.length < 2) return null;
+  return ({ ts: times, vs }, ts, rangeMs, offsetMs) => {
+    const n = vs.length;
+    if (n < 2) return null;
     const rangeStart = ts - (rangeMs + offsetMs);
     const rangeEnd = ts - offsetMs;
-    const first = points[0]!;
-    const last = points[points.length - 1]!;
-    let result = last.v - first.v;
+    const firstT = times[0]!;
+    const firstV = vs[0]!;
+    const lastT = times[n - 1]!;
+    let result = vs[n - 1]! - firstV;
     if (isCounter) {
-      let prev = first.v;
-      for (let i = 1; i < points.length; i++) {
-        const cur = points[i]!.v;
+      let prev = firstV;
+      for (let i = 1; i < n; i++) {
+        const cur = vs[i]!;
         if (cur < prev) result += prev;
         prev = cur;
       }
     }
-    let durationToStart = (first.t - rangeStart) / 1000;
-    const durationToEnd = (rangeEnd - last.t) / 1000;
-    const sampledInterval = (last.t - first.t) / 1000;
-    const averageDurationBetweenSamples = sampledInterval / (points.length - 1);
-    if (isCounter && result > 0 && first.v >= 0) {
-      const durationToZero = sampledInterval * (first.v / result);
+    let durationToStart = (firstT - rangeStart) / 1000;
+    const durationToEnd = (rangeEnd - lastT) / 1000;
+    const sampledInterval = (lastT - firstT) / 1000;
+    const averageDurationBetweenSamples = sampledInterval / (n - 1);
+    if (isCounter && result > 0 && firstV >= 0) {
+      const durationToZero = sampledInterval * (firstV / result);
       if (durationToZero < durationToStart) durationToStart = durationToZero;
     }
     const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
@@ -59,34 +61,35 @@ export function extrapolatedRate(isCounter: boolean, isRate: boolean): RangeFn {
 
 /** instantValue: from the last two samples; irate treats a decrease as a counter reset. */
 export function instantValue(isRate: boolean): RangeFn {
-  return (points) => {
-    if (points.length < 2) return null;
-    const last = points[points.length - 1]!;
-    const prev = points[points.length - 2]!;
-    const value = isRate && last.v < prev.v ? last.v : last.v - prev.v;
-    const interval = last.t - prev.t;
+  return ({ ts, vs }) => {
+    const n = vs.length;
+    if (n < 2) return null;
+    const last = vs[n - 1]!;
+    const prev = vs[n - 2]!;
+    const value = isRate && last < prev ? last : last - prev;
+    const interval = ts[n - 1]! - ts[n - 2]!;
     if (interval === 0) return null;
     return isRate ? value / (interval / 1000) : value;
   };
 }
 
 /** Least-squares fit with x in seconds relative to interceptTime (promql linearRegression). */
-export function linearRegression(points: Point[], interceptTime: number): [number, number] {
+export function linearRegression({ ts, vs }: RangeSeries, interceptTime: number): [number, number] {
   let n = 0;
   let sumX = 0;
   let sumY = 0;
   let sumXY = 0;
   let sumX2 = 0;
-  const initY = points[0]!.v;
+  const initY = vs[0]!;
   let constY = true;
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i]!;
-    if (constY && i > 0 && p.v !== initY) constY = false;
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i]!;
+    if (constY && i > 0 && v !== initY) constY = false;
     n += 1;
-    const x = (p.t - interceptTime) / 1e3;
+    const x = (ts[i]! - interceptTime) / 1e3;
     sumX += x;
-    sumY += p.v;
-    sumXY += x * p.v;
+    sumY += v;
+    sumXY += x * v;
     sumX2 += x * x;
   }
   if (constY) {
@@ -100,33 +103,34 @@ export function linearRegression(points: Point[], interceptTime: number): [numbe
   return [slope, intercept];
 }
 
-export const deriv: RangeFn = (points) =>
-  points.length < 2 ? null : linearRegression(points, points[0]!.t)[0];
+export const deriv: RangeFn = (s) => (s.vs.length < 2 ? null : linearRegression(s, s.ts[0]!)[0]);
 
 export function predictLinear(durationSeconds: number): RangeFn {
-  return (points, ts) => {
-    if (points.length < 2) return null;
-    const [slope, intercept] = linearRegression(points, ts);
+  return (s, ts) => {
+    if (s.vs.length < 2) return null;
+    const [slope, intercept] = linearRegression(s, ts);
     return slope * durationSeconds + intercept;
   };
 }
 
-export const changes: RangeFn = (points) => {
+export const changes: RangeFn = ({ vs }) => {
   let n = 0;
-  let prev = points[0]!.v;
-  for (const p of points.slice(1)) {
-    if (p.v !== prev && !(Number.isNaN(p.v) && Number.isNaN(prev))) n++;
-    prev = p.v;
+  let prev = vs[0]!;
+  for (let i = 1; i < vs.length; i++) {
+    const v = vs[i]!;
+    if (v !== prev && !(Number.isNaN(v) && Number.isNaN(prev))) n++;
+    prev = v;
   }
   return n;
 };
 
-export const resets: RangeFn = (points) => {
+export const resets: RangeFn = ({ vs }) => {
   let n = 0;
-  let prev = points[0]!.v;
-  for (const p of points.slice(1)) {
-    if (p.v < prev) n++;
-    prev = p.v;
+  let prev = vs[0]!;
+  for (let i = 1; i < vs.length; i++) {
+    const v = vs[i]!;
+    if (v < prev) n++;
+    prev = v;
   }
   return n;
 };
@@ -134,58 +138,54 @@ export const resets: RangeFn = (points) => {
 const isInf = (v: number) => v === Infinity || v === -Infinity;
 
 export const OVER_TIME: Record<string, RangeFn> = {
-  avg_over_time: (points) => {
+  avg_over_time: ({ vs }) => {
     let mean = 0;
     let count = 0;
-    for (const p of points) {
+    for (const v of vs) {
       count++;
       if (isInf(mean)) {
-        if (isInf(p.v) && mean > 0 === p.v > 0) continue;
-        if (!isInf(p.v) && !Number.isNaN(p.v)) continue;
+        if (isInf(v) && mean > 0 === v > 0) continue;
+        if (!isInf(v) && !Number.isNaN(v)) continue;
       }
-      mean += p.v / count - mean / count;
+      mean += v / count - mean / count;
     }
     return mean;
   },
-  sum_over_time: (points) => {
+  sum_over_time: ({ vs }) => {
     let sum = 0;
-    for (const p of points) sum += p.v;
+    for (const v of vs) sum += v;
     return sum;
   },
-  count_over_time: (points) => points.length,
-  min_over_time: (points) => {
-    let min = points[0]!.v;
-    for (const p of points) if (p.v < min || Number.isNaN(min)) min = p.v;
+  count_over_time: ({ vs }) => vs.length,
+  min_over_time: ({ vs }) => {
+    let min = vs[0]!;
+    for (const v of vs) if (v < min || Number.isNaN(min)) min = v;
     return min;
   },
-  max_over_time: (points) => {
-    let max = points[0]!.v;
-    for (const p of points) if (p.v > max || Number.isNaN(max)) max = p.v;
+  max_over_time: ({ vs }) => {
+    let max = vs[0]!;
+    for (const v of vs) if (v > max || Number.isNaN(max)) max = v;
     return max;
   },
-  stddev_over_time: (points) => Math.sqrt(variance(points)),
-  stdvar_over_time: (points) => variance(points),
-  last_over_time: (points) => points[points.length - 1]!.v,
+  stddev_over_time: ({ vs }) => Math.sqrt(variance(vs)),
+  stdvar_over_time: ({ vs }) => variance(vs),
+  last_over_time: ({ vs }) => vs[vs.length - 1]!,
   present_over_time: () => 1,
 };
 
-function variance(points: Point[]): number {
+function variance(vs: Float64Array): number {
   let count = 0;
   let mean = 0;
   let aux = 0;
-  for (const p of points) {
+  for (const v of vs) {
     count++;
-    const delta = p.v - mean;
+    const delta = v - mean;
     mean += delta / count;
-    aux += delta * (p.v - mean);
+    aux += delta * (v - mean);
   }
   return aux / count;
 }
 
 export function quantileOverTime(q: number): RangeFn {
-  return (points) =>
-    quantile(
-      q,
-      points.map((p) => p.v),
-    );
+  return ({ vs }) => quantile(q, Array.from(vs));
 }

@@ -11,14 +11,14 @@ export interface InstantSample {
   t?: number;
 }
 
-export interface Point {
-  t: number;
-  v: number;
-}
-
+/**
+ * One element of a range vector: its samples as columns (times in ms, values), ascending, never
+ * empty. The arrays may be views of the store's decoded chunks: read them, never write.
+ */
 export interface RangeSeries {
   labels: Labels;
-  points: Point[];
+  ts: Float64Array;
+  vs: Float64Array;
 }
 
 export type Vector = InstantSample[];

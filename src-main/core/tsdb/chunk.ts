@@ -161,6 +161,11 @@ export class ChunkDecoder {
     this.values = new Float64Array(columns);
   }
 
+  /** Keep reading at the same position from `bytes`: the same chunk, maybe grown since. */
+  rebind(bytes: Uint8Array): void {
+    if (this.r.buf !== bytes) this.r = new BitReader(bytes, this.r.pos);
+  }
+
   /** Take over another decoder's position and state, reading from `bytes` (the same chunk, maybe grown). */
   copyFrom(o: ChunkDecoder, bytes: Uint8Array): void {
     if (this.r.buf === bytes) this.r.pos = o.r.pos;

@@ -35,6 +35,11 @@ export const tsdbSchema = z
         { resolution: '5m', retention: '26h' },
         { resolution: '1h', retention: '8d' },
       ]),
+    /**
+     * Memory for decoded chunks kept between queries (the rule engine re-reads the newest minutes
+     * of the same series every cycle), in MiB; 0 decodes every query afresh.
+     */
+    decodedCacheSize: z.number().min(0).max(4096).default(16),
     snapshot: z
       .object({
         enabled: z.boolean().default(true),
@@ -57,9 +62,12 @@ export type TsdbConfig = z.output<typeof tsdbSchema>;
 /** Store options from the validated config section. */
 export function storeOptionsFromConfig(
   cfg: TsdbConfig,
-): Required<Pick<SeriesStoreOptions, 'maxSeries' | 'retention' | 'downsample'>> {
+): Required<
+  Pick<SeriesStoreOptions, 'maxSeries' | 'retention' | 'downsample' | 'decodedCacheBytes'>
+> {
   return {
     maxSeries: cfg.maxSeries,
+    decodedCacheBytes: Math.round(cfg.decodedCacheSize * 1024 * 1024),
     retention: parseDuration(cfg.retention)!,
     downsample: cfg.downsample
       .map((l) => ({

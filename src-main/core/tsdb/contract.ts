@@ -23,6 +23,8 @@ export interface StoreStats {
   samples: number;
   /** Encoded bytes of raw and downsampled chunks (head chunks by allocated size). */
   chunkBytes: number;
+  /** Bytes of decoded chunks cached for repeated queries (capped by the store's option). */
+  decodedCacheBytes: number;
   samplesAppended: number;
   outOfOrder: number;
   duplicates: number;

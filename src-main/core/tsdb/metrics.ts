@@ -51,6 +51,11 @@ export function registerStoreMetrics(registry: Registry, src: StoreMetricsSource
     'Bytes of compressed chunks (raw and downsampled) in memory.',
     (s) => s.chunkBytes,
   );
+  gauge(
+    'ccmon_tsdb_decoded_cache_bytes',
+    'Bytes of decoded chunks cached for repeated queries (bounded by tsdb.decodedCacheSize).',
+    (s) => s.decodedCacheBytes,
+  );
   counter(
     'ccmon_tsdb_samples_appended_total',
     'Samples appended to the store.',

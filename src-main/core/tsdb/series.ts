@@ -4,8 +4,9 @@
  * head: a sample older than the newest is out of order and dropped; one at the same timestamp is
  * a duplicate unless its value is identical, which is silently ignored.
  */
-import { ChunkAppender, ChunkDecoder, decodeChunk, type SealedChunk } from './chunk.js';
+import { ChunkAppender, type SealedChunk } from './chunk.js';
 import { ChunkList } from './chunk-list.js';
+import { DecodedRows, type DecodedChunkCache } from './decoded-cache.js';
 import type { DownsampledSeries } from './downsample.js';
 import type { Labels, Sample } from './types.js';
 
@@ -26,13 +27,15 @@ export class MemSeries {
    *  whole XOR chunk turned out to hold integers only. */
   private preferIntegers = true;
   private readonly row = [0];
-  /** Where the last query of the head chunk began (see collectHead). */
-  private cursor: { head: ChunkAppender; decoder: ChunkDecoder } | null = null;
+  /** Decoded chunks of this series held by the store's cache, by chunk mint. */
+  private readonly decoded = new Map<number, DecodedRows>();
 
   constructor(
     readonly labels: Labels,
     readonly key: string,
     readonly downsampled: DownsampledSeries[] = [],
+    /** Shared decoded-chunk cache; null decodes every query afresh (and keeps nothing). */
+    private readonly cache: DecodedChunkCache | null = null,
   ) {}
 
   append(t: number, v: number, stale: boolean): AppendOutcome {
@@ -67,6 +70,13 @@ export class MemSeries {
     if (!head.integerMode && head.allIntegers) this.preferIntegers = true;
     this.chunks.push(head.seal());
     this.head = null;
+    // The head's decoded rows are the sealed chunk's (same mint, same samples): keep them.
+    const rows = this.decoded.get(head.mint);
+    if (rows) {
+      rows.extend(head.view(), head.count);
+      rows.complete();
+      this.cache?.touch(rows);
+    }
   }
 
   /** Load raw chunks read from a snapshot into this (new, empty) series. */
@@ -87,39 +97,114 @@ export class MemSeries {
     const list = this.chunks;
     for (let i = 0; i < list.length; i++) {
       if (list.maxtAt(i) < mint || list.mintAt(i) > maxt) continue;
-      const c = list.at(i);
-      const { ts, cols, stale } = decodeChunk(c.bytes, c.count, 1);
-      const vs = cols[0]!;
-      for (let k = 0; k < ts.length; k++) {
-        const t = ts[k]!;
-        if (t < mint || t > maxt) continue;
-        out.push(stale?.[k] ? { t, v: NaN, stale: true } : { t, v: vs[k]! });
-      }
+      emit(this.sealedRows(i), mint, maxt, out);
     }
     const head = this.head;
-    if (head && head.maxt >= mint && head.mint <= maxt) this.collectHead(head, mint, maxt, out);
+    if (head && head.count > 0 && head.maxt >= mint && head.mint <= maxt)
+      emit(this.headRows(head), mint, maxt, out);
   }
 
   /**
-   * The head chunk, decoded from the cursor left by the previous query when that one started
-   * before this window (queries of the rule engine slide forward), else from the start.
+   * The newest sample with mint ≤ t ≤ maxt (a staleness marker included), or null: what an
+   * instant selector needs, without materialising the rest of its lookback window.
    */
-  private collectHead(head: ChunkAppender, mint: number, maxt: number, out: Sample[]): void {
-    const bytes = head.view();
-    const dec = new ChunkDecoder(bytes, 1);
-    if (this.cursor?.head === head && this.cursor.decoder.t < mint)
-      dec.copyFrom(this.cursor.decoder, bytes);
-    else this.cursor = { head, decoder: new ChunkDecoder(bytes, 1) };
-    const saved = this.cursor.decoder;
-    while (dec.n < head.count) {
-      dec.next();
-      if (dec.t < mint) {
-        saved.copyFrom(dec, bytes);
-        continue;
-      }
-      if (dec.t > maxt) break;
-      out.push(dec.stale ? { t: dec.t, v: NaN, stale: true } : { t: dec.t, v: dec.values[0]! });
+  latest(mint: number, maxt: number): Sample | null {
+    const head = this.head;
+    if (head && head.count > 0 && head.mint <= maxt && head.maxt >= mint) {
+      const s = newest(this.headRows(head), mint, maxt);
+      if (s) return s;
     }
+    const list = this.chunks;
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (list.maxtAt(i) < mint) break;
+      if (list.mintAt(i) > maxt) continue;
+      const s = newest(this.sealedRows(i), mint, maxt);
+      if (s) return s;
+    }
+    return null;
+  }
+
+  /**
+   * Samples with mint ≤ t ≤ maxt as columns, staleness markers dropped (a range selector's
+   * view), or null when none. A window inside one chunk without markers is a zero-copy view of
+   * the decoded rows (they are append-only, so the view stays valid); otherwise one copy.
+   */
+  columns(mint: number, maxt: number): { ts: Float64Array; vs: Float64Array } | null {
+    const parts: { d: DecodedRows; from: number; to: number }[] = [];
+    let total = 0;
+    let markers = false;
+    const add = (d: DecodedRows) => {
+      const from = d.lowerBound(mint);
+      const to = d.upperBound(maxt);
+      if (to <= from) return;
+      parts.push({ d, from, to });
+      total += to - from;
+      if (d.stale) for (let k = from; k < to && !markers; k++) markers = d.stale[k] === 1;
+    };
+    const list = this.chunks;
+    for (let i = 0; i < list.length; i++) {
+      if (list.maxtAt(i) < mint || list.mintAt(i) > maxt) continue;
+      add(this.sealedRows(i));
+    }
+    const head = this.head;
+    if (head && head.count > 0 && head.maxt >= mint && head.mint <= maxt) add(this.headRows(head));
+    if (total === 0) return null;
+    if (parts.length === 1 && !markers) {
+      const { d, from, to } = parts[0]!;
+      return { ts: d.ts.subarray(from, to), vs: d.vs.subarray(from, to) };
+    }
+    const ts = new Float64Array(total);
+    const vs = new Float64Array(total);
+    let n = 0;
+    for (const { d, from, to } of parts) {
+      for (let k = from; k < to; k++) {
+        if (d.stale?.[k]) continue;
+        ts[n] = d.ts[k]!;
+        vs[n++] = d.vs[k]!;
+      }
+    }
+    return n === 0 ? null : { ts: ts.subarray(0, n), vs: vs.subarray(0, n) };
+  }
+
+  /** Sealed chunk i's decoded rows, from the cache when there (no view of its bytes made). */
+  private sealedRows(i: number): DecodedRows {
+    const list = this.chunks;
+    const hit = this.decoded.get(list.mintAt(i));
+    if (hit && !hit.decoder) return this.hit(hit);
+    const c = list.at(i);
+    const rows = hit ?? this.miss(c.bytes, c.count, c.mint);
+    rows.extend(c.bytes, c.count);
+    rows.complete();
+    this.cache?.touch(rows);
+    return rows;
+  }
+
+  /** The head's decoded rows, extended by the samples appended since the last query. */
+  private headRows(head: ChunkAppender): DecodedRows {
+    const hit = this.decoded.get(head.mint);
+    if (hit && hit.n === head.count) return this.hit(hit);
+    const bytes = head.view();
+    const rows = hit ?? this.miss(bytes, head.count, head.mint);
+    rows.extend(bytes, head.count);
+    this.cache?.touch(rows);
+    return rows;
+  }
+
+  private hit(rows: DecodedRows): DecodedRows {
+    if (this.cache) {
+      this.cache.hits++;
+      this.cache.touch(rows);
+    }
+    return rows;
+  }
+
+  private miss(bytes: Uint8Array, count: number, mint: number): DecodedRows {
+    const rows = new DecodedRows(bytes, count, mint, this.decoded);
+    if (this.cache) {
+      this.cache.misses++;
+      this.decoded.set(mint, rows);
+    }
+    return rows;
   }
 
   /** Sealed chunks then the head, as sealed views (the head's is a copy of its bytes so far). */
@@ -151,6 +236,16 @@ export class MemSeries {
       dropped += this.head.count;
       this.head = null;
     }
+    if (dropped > 0) {
+      // Chunks are dropped oldest first: decoded rows older than what is left are orphans.
+      const oldest = this.mint;
+      for (const rows of [...this.decoded.values()]) {
+        if (rows.mint < oldest) {
+          this.decoded.delete(rows.mint);
+          this.cache?.remove(rows);
+        }
+      }
+    }
     return dropped;
   }
 
@@ -158,4 +253,21 @@ export class MemSeries {
   get empty(): boolean {
     return this.chunks.length === 0 && !this.head && this.downsampled.every((d) => d.empty);
   }
+}
+
+/** Append rows of `d` with mint ≤ t ≤ maxt to `out` (no per-row work outside the window). */
+function emit(d: DecodedRows, mint: number, maxt: number, out: Sample[]): void {
+  const { ts, vs, stale } = d;
+  for (let k = d.lowerBound(mint); k < d.n; k++) {
+    const t = ts[k]!;
+    if (t > maxt) break;
+    out.push(stale?.[k] ? { t, v: NaN, stale: true } : { t, v: vs[k]! });
+  }
+}
+
+/** The newest row of `d` with mint ≤ t ≤ maxt, or null. */
+function newest(d: DecodedRows, mint: number, maxt: number): Sample | null {
+  const k = d.upperBound(maxt) - 1;
+  if (k < 0 || d.ts[k]! < mint) return null;
+  return d.stale?.[k] ? { t: d.ts[k]!, v: NaN, stale: true } : { t: d.ts[k]!, v: d.vs[k]! };
 }

@@ -6,6 +6,7 @@
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { StoreStats } from './contract.js';
+import { DecodedChunkCache, DEFAULT_DECODED_CACHE_BYTES } from './decoded-cache.js';
 import { DownsampledSeries } from './downsample.js';
 import { compileMatcher, matchAll, type CompiledMatcher } from './matchers.js';
 import { MemSeries } from './series.js';
@@ -13,8 +14,10 @@ import {
   SeriesLimitError,
   type LabelMatcher,
   type Labels,
+  type LatestSample,
   type Sample,
   type SeriesAppender,
+  type SeriesColumns,
   type SeriesData,
   type SeriesQuerier,
 } from './types.js';
@@ -32,12 +35,17 @@ export interface SeriesStoreOptions {
   retention?: number;
   /** Coarser copies kept longer for charts (default DEFAULT_LEVELS), finest first. */
   downsample?: DownsampleLevel[];
+  /**
+   * Cap in bytes on decoded chunks kept for repeated queries (decoded-cache.ts); 0 disables it.
+   * Default DEFAULT_DECODED_CACHE_BYTES.
+   */
+  decodedCacheBytes?: number;
   /** Clock for retention (tests inject one). */
   now?: () => number;
   logger?: Logger;
 }
 
-export interface SeriesStore extends SeriesAppender, SeriesQuerier {
+export interface SeriesStore extends SeriesAppender, Required<SeriesQuerier> {
   readonly options: Readonly<Required<Omit<SeriesStoreOptions, 'logger'>>>;
   stats(): StoreStats;
   /** Drop data older than the retention periods; forget series left without data. */
@@ -67,8 +75,21 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
     downsample: [...(opts.downsample ?? DEFAULT_LEVELS)].sort(
       (a, b) => a.resolution - b.resolution,
     ),
+    decodedCacheBytes: opts.decodedCacheBytes ?? DEFAULT_DECODED_CACHE_BYTES,
     now: opts.now ?? Date.now,
   };
+  const decodedCache =
+    options.decodedCacheBytes > 0 ? new DecodedChunkCache(options.decodedCacheBytes) : null;
+  /** Bumped whenever a series is created or forgotten: memoised selections older are stale. */
+  let generation = 0;
+  /**
+   * Selections by matcher array identity (a rule's selector passes the same array every cycle),
+   * with a copy of the matchers to notice a caller that reused and changed its array.
+   */
+  const selections = new WeakMap<
+    readonly LabelMatcher[],
+    { generation: number; copy: LabelMatcher[]; series: MemSeries[] }
+  >();
   const logger = opts.logger ?? silentLogger;
   const byKey = new Map<string, MemSeries>();
   /** label name → value → series having it. */
@@ -118,8 +139,10 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
       clean,
       key,
       options.downsample.map((l) => new DownsampledSeries(l.resolution)),
+      decodedCache,
     );
     byKey.set(key, s);
+    generation++;
     index(s, true);
     return s;
   }
@@ -174,6 +197,15 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /** `matching`, memoised until the set of series changes (read-only result). */
+  function selection(matchers: LabelMatcher[]): readonly MemSeries[] {
+    const hit = selections.get(matchers);
+    if (hit && hit.generation === generation && sameMatchers(hit.copy, matchers)) return hit.series;
+    const series = matching(matchers);
+    selections.set(matchers, { generation, copy: matchers.map((m) => ({ ...m })), series });
+    return series;
+  }
+
   return {
     options,
     append(labels, t, v) {
@@ -195,7 +227,7 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
     },
     select(matchers, mint, maxt): SeriesData[] {
       const out: SeriesData[] = [];
-      for (const s of matching(matchers)) {
+      for (const s of selection(matchers)) {
         if (s.lastT < mint || s.mint > maxt) continue;
         const samples: Sample[] = [];
         s.collect(mint, maxt, samples);
@@ -203,10 +235,28 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
       }
       return out;
     },
+    selectColumns(matchers, mint, maxt): SeriesColumns[] {
+      const out: SeriesColumns[] = [];
+      for (const s of selection(matchers)) {
+        if (s.lastT < mint || s.mint > maxt) continue;
+        const cols = s.columns(mint, maxt);
+        if (cols) out.push({ labels: s.labels, ts: cols.ts, vs: cols.vs });
+      }
+      return out;
+    },
+    selectLatest(matchers, mint, maxt): LatestSample[] {
+      const out: LatestSample[] = [];
+      for (const s of selection(matchers)) {
+        if (s.lastT < mint || s.mint > maxt) continue;
+        const sample = s.latest(mint, maxt);
+        if (sample) out.push({ labels: s.labels, sample });
+      }
+      return out;
+    },
     labelValues(name, matchers = []) {
       if (matchers.length === 0) return [...(postings.get(name)?.keys() ?? [])].sort();
       const values = new Set<string>();
-      for (const s of matching(matchers)) {
+      for (const s of selection(matchers)) {
         const v = s.labels[name];
         if (v !== undefined) values.add(v);
       }
@@ -228,6 +278,7 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
         maxSeries: options.maxSeries,
         samples,
         chunkBytes,
+        decodedCacheBytes: decodedCache?.bytes ?? 0,
         ...counters,
         oldest: Number.isFinite(oldest) ? oldest : null,
         newest: Number.isFinite(newest) ? newest : null,
@@ -242,6 +293,7 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
           byObject = new WeakMap(); // it may map label objects to the series being forgotten
           byKey.delete(s.key);
           index(s, false);
+          generation++;
           counters.seriesRemoved++;
         }
       }
@@ -267,4 +319,14 @@ function seriesKey(labels: Labels): string {
   let key = '';
   for (const name in labels) key += `${name}\u0000${labels[name]}\u0001`;
   return key;
+}
+
+function sameMatchers(a: readonly LabelMatcher[], b: readonly LabelMatcher[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.name !== y.name || x.op !== y.op || x.value !== y.value) return false;
+  }
+  return true;
 }

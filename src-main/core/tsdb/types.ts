@@ -30,6 +30,19 @@ export interface SeriesData {
   samples: Sample[];
 }
 
+/** One series' newest sample in a window (SeriesQuerier.selectLatest). */
+export interface LatestSample {
+  labels: Labels;
+  sample: Sample;
+}
+
+/** One series' samples as columns (SeriesQuerier.selectColumns): times in ms and values. */
+export interface SeriesColumns {
+  labels: Labels;
+  ts: Float64Array;
+  vs: Float64Array;
+}
+
 export interface SeriesAppender {
   /**
    * Append one sample. Out-of-order samples (t older than the series' newest) are dropped and
@@ -43,6 +56,17 @@ export interface SeriesAppender {
 export interface SeriesQuerier {
   /** Every series matching all matchers, with its samples in [mint, maxt]. */
   select(matchers: LabelMatcher[], mint: number, maxt: number): SeriesData[];
+  /**
+   * Optional fast path for instant selectors: per matching series (same order as `select`), its
+   * newest sample in [mint, maxt], a staleness marker included; series without one are omitted.
+   */
+  selectLatest?(matchers: LabelMatcher[], mint: number, maxt: number): LatestSample[];
+  /**
+   * Optional fast path for range selectors: per matching series (same order as `select`), its
+   * samples in [mint, maxt] as columns, staleness markers dropped; series left empty are omitted.
+   * The arrays may be views of the store's decoded chunks: read them, never write.
+   */
+  selectColumns?(matchers: LabelMatcher[], mint: number, maxt: number): SeriesColumns[];
   /** Sorted distinct values of a label over the series matching the matchers. */
   labelValues(name: string, matchers?: LabelMatcher[]): string[];
 }
