@@ -19,7 +19,12 @@ export interface TargetHealth {
   lastScrape: string | null;
   lastScrapeDurationSeconds: number | null;
   samples: number;
-  /** Non-fatal notes from the last scrape (duplicate series). */
+  /** Non-fatal notes about the exposition in the last scrape (duplicate series). */
   warnings: string[];
+  /**
+   * Samples of the last scrape the series store refused, one line per reason (the series limit
+   * reached): the scrape itself succeeded, but these series are not being stored.
+   */
+  appendErrors: string[];
   intervalMs: number;
 }

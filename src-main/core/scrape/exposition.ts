@@ -12,6 +12,11 @@ export type ExpositionFormat = 'text' | 'openmetrics';
 export interface ParsedSample {
   /** Labels with `__name__`. */
   labels: Record<string, string>;
+  /**
+   * The series as written (metric name and label block, before the value): the key of the
+   * scraper's series cache, as Prometheus's scrape cache keys by the raw series bytes.
+   */
+  series: string;
   value: number;
   /** Milliseconds since the epoch when the exposition gave one. */
   timestampMs?: number;
@@ -142,6 +147,7 @@ function parseSampleLine(line: string, lineNo: number, om: boolean): ParsedSampl
   }
   if (!name) throw new ExpositionError(lineNo, 'sample without a metric name');
   labels.__name__ = name;
+  const series = line.slice(0, pos);
   const rest = line.slice(pos);
   if (om ? !rest.startsWith(' ') : !/^[ \t]/.test(rest))
     throw new ExpositionError(lineNo, `expected a space and a value after ${name}`);
@@ -155,7 +161,7 @@ function parseSampleLine(line: string, lineNo: number, om: boolean): ParsedSampl
     );
   const value = parseValue(fields[0]!);
   if (value === null) throw new ExpositionError(lineNo, `invalid value '${fields[0]}' for ${name}`);
-  const sample: ParsedSample = { labels, value };
+  const sample: ParsedSample = { labels, series, value };
   if (fields[1] !== undefined) {
     const ts = om ? Number(fields[1]) * 1000 : /^-?\d+$/.test(fields[1]) ? Number(fields[1]) : NaN;
     if (!Number.isFinite(ts))

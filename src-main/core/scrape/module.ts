@@ -56,6 +56,18 @@ export function expandTargets(config: ScrapeConfig): TargetSpec[] {
   return out;
 }
 
+/**
+ * The timestamp of a scrape that began at `now` for the tick scheduled at `tick`: the tick itself
+ * when the timer fired within the tolerance, so every scrape of a target lands on its interval grid
+ * (Prometheus's scrape loop aligns to its ticker within --scrape.timestamp-tolerance, exact
+ * intervals also encode in fewer bits); the actual start when the timer fired late. Node's timers
+ * fire a few ms late routinely, more under load, hence 1 % of the interval (at most 100 ms) rather
+ * than Prometheus's 2 ms.
+ */
+export function stampFor(now: number, tick: number, intervalMs: number): number {
+  return now - tick <= Math.min(intervalMs / 100, 100) ? tick : now;
+}
+
 export function isSelf(
   spec: TargetSpec,
   self: { host: string; port: number } | null | undefined,
@@ -87,23 +99,29 @@ export function createScrapeModule(opts: ScrapeModuleOptions): ScrapeModule {
   const stopping = new AbortController();
   let running = false;
 
-  const scrapeOne = (t: ScrapeTarget) => {
-    const p = t.scrape(stopping.signal).then((h) => {
+  const scrapeOne = (t: ScrapeTarget, at?: number) => {
+    const p = t.scrape(stopping.signal, at).then((h) => {
       if (h.health === 'down') opts.logger.debug(`scrape ${h.job} ${h.instance}: ${h.lastError}`);
     });
     inflight.add(p);
     return p.finally(() => inflight.delete(p));
   };
 
-  const loop = (t: ScrapeTarget, delay: number) => {
+  /** Scrape `t` at each tick of its own grid (`tick`, then every interval after it). */
+  const loop = (t: ScrapeTarget, tick: number) => {
     if (!running) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      const began = Date.now();
-      void scrapeOne(t).finally(() =>
-        loop(t, Math.max(0, t.spec.intervalMs - (Date.now() - began))),
-      );
-    }, delay);
+    const interval = t.spec.intervalMs;
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        const now = Date.now();
+        // Ticks missed (the laptop slept, the loop was blocked, a scrape ran long) are skipped, not
+        // caught up, as Go's ticker drops them in Prometheus's scrape loop.
+        while (now - tick >= interval) tick += interval;
+        void scrapeOne(t, stampFor(now, tick, interval)).finally(() => loop(t, tick + interval));
+      },
+      Math.max(0, tick - Date.now()),
+    );
     timer.unref();
     timers.add(timer);
   };
@@ -119,7 +137,8 @@ export function createScrapeModule(opts: ScrapeModuleOptions): ScrapeModule {
       if (running) return;
       running = true;
       // Spread first scrapes over a second, as Prometheus spreads targets over the interval.
-      active.forEach((t, i) => loop(t, Math.round((i / Math.max(1, active.length)) * 1000)));
+      const now = Date.now();
+      active.forEach((t, i) => loop(t, now + Math.round((i / Math.max(1, active.length)) * 1000)));
     },
     async stop() {
       running = false;

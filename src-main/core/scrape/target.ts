@@ -2,7 +2,8 @@
  * One scrape target with Prometheus's semantics (scrape/scrape.go): target labels job and instance
  * plus static labels; on a clash with an exposed label the exposed one becomes exported_<name>
  * unless honor_labels; report series up, scrape_duration_seconds, scrape_samples_scraped; series
- * that vanish, or every series when the scrape fails, get a staleness marker.
+ * that vanish, or every series when the scrape fails, get a staleness marker. Every sample of a
+ * scrape carries the scrape's scheduled time (scrape.go's appendTime), not its time of receipt.
  */
 import type { TargetHealth } from './contract.js';
 import { httpGet, HttpProbeError } from '../checks/http-get.js';
@@ -27,8 +28,26 @@ export interface TargetSpec {
   bodySizeLimit: number;
 }
 
+/**
+ * A series seen in the previous scrape, keyed by its text as exposed (Prometheus's scrapeCache):
+ * a series scraped again costs no relabelling or keying, and the store receives the same frozen
+ * label object every time, which its appender looks up by identity.
+ */
+interface CachedSeries {
+  labels: Labels;
+  key: string;
+}
+
+/** At most this many distinct notes of each kind are kept per scrape. */
+const MAX_NOTES = 20;
+
 export class ScrapeTarget {
+  /** Series of the last successful scrape, by exposed text; their labelled keys are `previous`. */
+  private cache = new Map<string, CachedSeries>();
   private previous = new Map<string, Labels>();
+  private readonly reportLabels: Record<'up' | 'duration' | 'samples', Labels>;
+  /** Store refusals during the scrape in progress (the next scrape starts a fresh list). */
+  private appendErrors: string[] = [];
   readonly health: TargetHealth;
 
   constructor(
@@ -36,6 +55,12 @@ export class ScrapeTarget {
     private readonly appender: SeriesAppender,
     skipReason: string | null = null,
   ) {
+    const report = (name: string) => Object.freeze({ ...spec.labels, __name__: name });
+    this.reportLabels = {
+      up: report('up'),
+      duration: report('scrape_duration_seconds'),
+      samples: report('scrape_samples_scraped'),
+    };
     this.health = {
       job: spec.job,
       instance: spec.labels.instance ?? spec.address,
@@ -47,18 +72,24 @@ export class ScrapeTarget {
       lastScrapeDurationSeconds: null,
       samples: 0,
       warnings: [],
+      appendErrors: [],
       intervalMs: spec.intervalMs,
     };
   }
 
-  /** One scrape; never throws (a failure is recorded as up=0 with its reason). */
-  async scrape(signal?: AbortSignal): Promise<TargetHealth> {
-    const start = Date.now();
+  /**
+   * One scrape; never throws (a failure is recorded as up=0 with its reason). `at` is the time
+   * every sample without its own timestamp is stored at: the scrape loop passes the scheduled tick
+   * time, as Prometheus stamps a whole scrape with its start (default: now).
+   */
+  async scrape(signal?: AbortSignal, at: number = Date.now()): Promise<TargetHealth> {
     const t0 = performance.now();
     const seen = new Map<string, Labels>();
+    const cache = new Map<string, CachedSeries>();
     let error: string | null = null;
     let warnings: string[] = [];
     let appended = 0;
+    this.appendErrors = [];
     try {
       const answer = await httpGet(this.spec.url, {
         headers: {
@@ -76,15 +107,19 @@ export class ScrapeTarget {
       );
       warnings = parsed.warnings;
       for (const s of parsed.samples) {
-        const labels = this.targetLabels(s.labels);
-        const key = seriesKey(labels);
-        if (seen.has(key)) {
+        let series = this.cache.get(s.series);
+        if (!series) {
+          const labels = Object.freeze(this.targetLabels(s.labels));
+          series = { labels, key: seriesKey(labels) };
+        }
+        if (seen.has(series.key)) {
           // Two exposed series can collapse into one after labelling (honor_labels); keep the first.
-          warnings.push(`series ${formatLabels(labels)} repeated after labelling`);
+          warnings.push(`series ${formatLabels(series.labels)} repeated after labelling`);
           continue;
         }
-        seen.set(key, labels);
-        this.safeAppend(labels, s.timestampMs ?? start, s.value);
+        cache.set(s.series, series);
+        seen.set(series.key, series.labels);
+        this.safeAppend(series.labels, s.timestampMs ?? at, s.value);
         appended++;
       }
     } catch (err) {
@@ -97,22 +132,22 @@ export class ScrapeTarget {
       seen.clear();
     }
     // Staleness: series of the previous scrape missing now (all of them when the scrape failed).
-    for (const [key, labels] of this.previous) if (!seen.has(key)) this.safeStale(labels, start);
+    for (const [key, labels] of this.previous) if (!seen.has(key)) this.safeStale(labels, at);
     this.previous = seen;
+    this.cache = cache;
 
     const duration = (performance.now() - t0) / 1000;
-    const report = (name: string, v: number) =>
-      this.safeAppend({ ...this.spec.labels, __name__: name }, start, v);
-    report('up', error ? 0 : 1);
-    report('scrape_duration_seconds', duration);
-    report('scrape_samples_scraped', appended);
+    this.safeAppend(this.reportLabels.up, at, error ? 0 : 1);
+    this.safeAppend(this.reportLabels.duration, at, duration);
+    this.safeAppend(this.reportLabels.samples, at, appended);
     Object.assign(this.health, {
       health: error ? 'down' : 'up',
       lastError: error,
-      lastScrape: new Date(start).toISOString(),
+      lastScrape: new Date(at).toISOString(),
       lastScrapeDurationSeconds: duration,
       samples: appended,
-      warnings: warnings.slice(0, 20),
+      warnings: warnings.slice(0, MAX_NOTES),
+      appendErrors: this.appendErrors,
     });
     return this.health;
   }
@@ -121,9 +156,10 @@ export class ScrapeTarget {
   markAllStale(t = Date.now()): void {
     for (const labels of this.previous.values()) this.safeStale(labels, t);
     this.previous.clear();
+    this.cache.clear();
   }
 
-  private targetLabels(exposed: Record<string, string>): Labels {
+  private targetLabels(exposed: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(exposed)) if (v !== '') out[k] = v; // empty label = absent
     for (const [k, v] of Object.entries(this.spec.labels)) {
@@ -138,12 +174,14 @@ export class ScrapeTarget {
     return out;
   }
 
+  /** Append; a refusal (the store's series limit) is noted once per reason, the scrape goes on. */
   private safeAppend(labels: Labels, t: number, v: number): void {
     try {
       this.appender.append(labels, t, v);
     } catch (err) {
-      if (!this.health.warnings.includes((err as Error).message))
-        this.health.warnings.push((err as Error).message);
+      const reason = (err as Error).message;
+      if (this.appendErrors.length < MAX_NOTES && !this.appendErrors.includes(reason))
+        this.appendErrors.push(reason);
     }
   }
 

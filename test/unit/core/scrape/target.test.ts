@@ -7,10 +7,15 @@ import {
   createScrapeModule,
   expandTargets,
   isSelf,
+  stampFor,
 } from '../../../../src-main/core/scrape/module.js';
 import { ScrapeTarget, type TargetSpec } from '../../../../src-main/core/scrape/target.js';
 import { silentLogger } from '../../../../src-main/core/log.js';
-import type { Labels, SeriesAppender } from '../../../../src-main/core/tsdb/types.js';
+import {
+  SeriesLimitError,
+  type Labels,
+  type SeriesAppender,
+} from '../../../../src-main/core/tsdb/types.js';
 
 /** Records what a collector appends, as the tsdb would receive it. */
 class RecordingAppender implements SeriesAppender {
@@ -27,16 +32,37 @@ class RecordingAppender implements SeriesAppender {
   }
 }
 
+/** Accepts at most `max` distinct series, refusing others as the store's series cap does. */
+class CappedAppender extends RecordingAppender {
+  private readonly keys = new Set<string>();
+  constructor(private readonly max: number) {
+    super();
+  }
+  override append(labels: Labels, t: number, v: number) {
+    const key = JSON.stringify(Object.entries(labels).sort());
+    if (!this.keys.has(key) && this.keys.size >= this.max)
+      throw new SeriesLimitError(this.max, labels);
+    this.keys.add(key);
+    super.append(labels, t, v);
+  }
+}
+
 let body = '';
 let status = 200;
 let contentType = 'text/plain; version=0.0.4';
+let delayMs = 0;
+/** When the server received the last request. */
+let arrivedAt = 0;
 let server: Server;
 let port = 0;
 
 before(async () => {
   server = createServer((_req, res) => {
-    res.writeHead(status, { 'Content-Type': contentType });
-    res.end(body);
+    arrivedAt = Date.now();
+    setTimeout(() => {
+      res.writeHead(status, { 'Content-Type': contentType });
+      res.end(body);
+    }, delayMs);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
@@ -155,6 +181,86 @@ describe('scraping one target (Prometheus semantics)', () => {
     assert.equal(h.health, 'down');
     assert.match(h.lastError!, /connection refused at 127.0.0.1:1/);
     assert.equal(app.last('up')!.v, 0);
+  });
+});
+
+describe('scrape timestamps, series cache and store refusals', () => {
+  it('stamps every sample of a scrape with its start, not with the time the answer arrived', async () => {
+    body = 'a 1\nb{x="1"} 2\n';
+    delayMs = 300;
+    const app = new RecordingAppender();
+    const before = Date.now();
+    await new ScrapeTarget(spec(), app).scrape();
+    const received = Date.now();
+    delayMs = 0;
+    const stamps = new Set(app.samples.map((s) => s.t));
+    assert.equal(stamps.size, 1, 'one timestamp for the whole scrape, report series included');
+    const [t] = [...stamps];
+    assert.ok(t! >= before && t! <= arrivedAt, `stamped ${t}, request arrived at ${arrivedAt}`);
+    assert.ok(received - t! >= 290, 'not the time of receipt');
+  });
+
+  it('uses the scheduled tick time the scrape loop passes, staleness markers included', async () => {
+    const app = new RecordingAppender();
+    const target = new ScrapeTarget(spec(), app);
+    body = 'a 1\nb 2\n';
+    await target.scrape(undefined, 1_700_000_000_000);
+    body = 'a 1\n';
+    await target.scrape(undefined, 1_700_000_010_000);
+    assert.deepEqual(
+      [...new Set(app.samples.map((s) => s.t))],
+      [1_700_000_000_000, 1_700_000_010_000],
+    );
+    assert.deepEqual(app.stale, [{ labels: app.samples[1]!.labels, t: 1_700_000_010_000 }]);
+  });
+
+  it('aligns to the tick within 1 % of the interval (≤ 100 ms), else keeps the actual start', () => {
+    assert.equal(stampFor(10_005, 10_000, 1_000), 10_000);
+    assert.equal(stampFor(10_011, 10_000, 1_000), 10_011);
+    assert.equal(stampFor(10_100, 10_000, 60_000), 10_000);
+    assert.equal(stampFor(10_101, 10_000, 60_000), 10_101);
+  });
+
+  it('hands the store the same label object for a series scraped again (scrape cache)', async () => {
+    const app = new RecordingAppender();
+    const target = new ScrapeTarget(spec(), app);
+    body = 'a{x="1"} 1\nb 2\n';
+    await target.scrape();
+    body = 'b 3\na{x="1"} 4\nc 5\n';
+    await target.scrape();
+    const of = (name: string) => app.samples.filter((s) => s.labels.__name__ === name);
+    assert.equal(of('a')[0]!.labels, of('a')[1]!.labels);
+    assert.equal(of('b')[0]!.labels, of('b')[1]!.labels);
+    assert.equal(of('up')[0]!.labels, of('up')[1]!.labels);
+    assert.ok(Object.isFrozen(of('a')[0]!.labels));
+    assert.deepEqual(
+      of('c').map((s) => s.v),
+      [5],
+    );
+    // A series that vanished and came back is relabelled from scratch, with equal labels.
+    body = 'c 6\n';
+    await target.scrape();
+    body = 'a{x="1"} 7\n';
+    await target.scrape();
+    assert.deepEqual(of('a').at(-1)!.labels, of('a')[0]!.labels);
+    assert.deepEqual(app.stale.map((s) => s.labels.__name__).sort(), ['a', 'b', 'c']);
+  });
+
+  it('keeps exposition warnings and store refusals apart, neither hiding the other', async () => {
+    body = 'a 1\na 2\nb 3\nc 4\n';
+    const app = new CappedAppender(2);
+    const h = await new ScrapeTarget(spec(), app).scrape();
+    assert.equal(h.health, 'up');
+    assert.equal(h.warnings.length, 1);
+    assert.match(h.warnings[0]!, /line 2: duplicate series a/);
+    // a and b fit; c and the three report series are refused, one line per series.
+    assert.equal(h.appendErrors.length, 4);
+    assert.match(h.appendErrors[0]!, /series limit of 2 reached: not storing new series c/);
+    assert.ok(h.appendErrors.some((e) => /series up\{/.test(e)));
+    // The next clean scrape starts from fresh lists.
+    body = 'a 1\n';
+    const again = await new ScrapeTarget(spec(), new RecordingAppender()).scrape();
+    assert.deepEqual([again.warnings, again.appendErrors], [[], []]);
   });
 });
 
