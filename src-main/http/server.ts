@@ -10,6 +10,7 @@ import type { AgentErrorBody } from '../core/api.js';
 import type { Agent } from '../core/agent.js';
 import { dispatchRequest, RequestError } from '../core/local-api.js';
 import type { Logger } from '../core/log.js';
+import { alertmanagerRoutes } from './alertmanager-api.js';
 import { hostAllowed, originAllowed, presentedToken, SESSION_COOKIE, tokensEqual } from './auth.js';
 import { BodyTooLargeError, readBody } from './body.js';
 import { streamEvents } from './sse.js';
@@ -45,6 +46,8 @@ export interface DashboardServer {
 
 export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   let boundPort = opts.port;
+  // Alertmanager's POST /api/v{1,2}/alerts, so a Prometheus can use ccmon as its Alertmanager.
+  const routes = [...alertmanagerRoutes(opts.agent, opts.logger), ...(opts.routes ?? [])];
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
       opts.logger.error(`${req.method} ${req.url}: ${(err as Error).message}`);
@@ -97,7 +100,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const route = (opts.routes ?? []).find(
+    const route = routes.find(
       (r) =>
         r.method === req.method &&
         (r.path.endsWith('/') ? url.pathname.startsWith(r.path) : url.pathname === r.path),

@@ -1,0 +1,151 @@
+/**
+ * The Alertmanager-compatible receiver over real HTTP on a real agent: authentication and Host
+ * guard, Alertmanager-style 400s naming the field, partial batches, endsAt and resolve_timeout,
+ * routing to a webhook, and Prometheus's older /api/v1/alerts.
+ */
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import type { Notification } from '../../../src-main/core/alerts/notification.js';
+import { configSchema } from '../../../src-main/core/config/schema.js';
+import { startTestAgent, type TestAgent } from '../../helpers/agent.js';
+import { waitFor } from '../../helpers/ports.js';
+import { startHttpReceiver, type HttpReceiver } from '../alerts/receivers.js';
+
+describe('POST /api/v2/alerts (ccmon as an Alertmanager)', () => {
+  let agent: TestAgent;
+  let hook: HttpReceiver;
+  const post = (body: unknown, path = '/api/v2/alerts', init: RequestInit = {}) =>
+    agent.api(path, { method: 'POST', body: JSON.stringify(body), ...init });
+  const list = async (alertname: string) =>
+    (await agent.agent.api.request('alerts.list', {})).find(
+      (a) => a.labels['alertname'] === alertname,
+    );
+
+  before(async () => {
+    hook = await startHttpReceiver();
+    agent = await startTestAgent(
+      configSchema.parse({
+        exporter: { enabled: false },
+        checks: { probes: [] },
+        rules: { defaults: false, files: [] },
+        alerts: {
+          route: {
+            receiver: 'hook',
+            groupBy: ['alertname'],
+            groupWait: '100ms',
+            groupInterval: '500ms',
+          },
+          receivers: [{ name: 'hook', webhook: [{ url: `${hook.url}/hook` }] }],
+          desktop: { enabled: false },
+        },
+      }),
+    );
+  });
+  after(async () => {
+    await agent?.close();
+    await hook?.close();
+  });
+
+  it('refuses requests without the token, with a wrong one, or for another Host', async () => {
+    const url = new URL('/api/v2/alerts', agent.dashboard.url);
+    const body = JSON.stringify([{ labels: { alertname: 'Nope' } }]);
+    const headers = { 'Content-Type': 'application/json' };
+    assert.equal((await fetch(url, { method: 'POST', body, headers })).status, 401);
+    const wrong = { ...headers, Authorization: 'Bearer not-the-token-at-all-xxxxxxxxxxxx' };
+    assert.equal((await fetch(url, { method: 'POST', body, headers: wrong })).status, 401);
+    // fetch will not forge Host: send a raw request naming another host (DNS rebinding).
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(url, {
+        method: 'POST',
+        headers: {
+          ...headers,
+          Host: 'evil.example:80',
+          Authorization: `Bearer ${agent.token.token}`,
+        },
+      });
+      req.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+      req.on('error', reject);
+      req.end(body);
+    });
+    assert.equal(status, 421);
+    assert.equal(await list('Nope'), undefined, 'nothing was taken');
+  });
+
+  it('takes a firing alert without endsAt (resolve_timeout applies) and routes it', async () => {
+    const res = await post([
+      { labels: { alertname: 'DiskFull', severity: 'critical' }, annotations: { summary: 'disk' } },
+    ]);
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '');
+    const a = await list('DiskFull');
+    assert.equal(a?.state, 'firing');
+    assert.equal(a?.annotations['summary'], 'disk');
+    const n = await waitFor('the webhook', async () =>
+      hook.received.find((r) => (r.body as Notification).groupLabels['alertname'] === 'DiskFull'),
+    );
+    assert.equal((n.body as Notification).status, 'firing');
+  });
+
+  it('resolves an alert whose endsAt has passed, and the webhook hears it', async () => {
+    const startsAt = new Date(Date.now() - 60_000).toISOString();
+    assert.equal((await post([{ labels: { alertname: 'Flap' }, startsAt }])).status, 200);
+    await waitFor('Flap firing at the webhook', async () =>
+      hook.received.find(
+        (r) =>
+          (r.body as Notification).groupLabels['alertname'] === 'Flap' &&
+          (r.body as Notification).status === 'firing',
+      ),
+    );
+    const endsAt = new Date(Date.now() - 1000).toISOString();
+    assert.equal((await post([{ labels: { alertname: 'Flap' }, startsAt, endsAt }])).status, 200);
+    await waitFor('Flap resolved at the webhook', async () =>
+      hook.received.find(
+        (r) =>
+          (r.body as Notification).groupLabels['alertname'] === 'Flap' &&
+          (r.body as Notification).status === 'resolved',
+      ),
+    );
+    assert.equal((await list('Flap'))?.state, 'resolved');
+  });
+
+  it('answers 400 naming the alert and field, after taking the valid ones of the batch', async () => {
+    const res = await post([
+      { labels: { alertname: 'Partial' } },
+      { labels: {} },
+      { labels: { alertname: 'X' }, startsAt: 'soon' },
+    ]);
+    assert.equal(res.status, 400);
+    const message = (await res.json()) as string;
+    assert.match(message, /alerts\[1\]\.labels: at least one label pair required/);
+    assert.match(message, /alerts\[2\]\.startsAt: expected an RFC 3339 date-time/);
+    assert.equal((await list('Partial'))?.state, 'firing', 'the valid alert was taken');
+    assert.equal(await list('X'), undefined);
+  });
+
+  it('answers 400 for a body that is not JSON or not an array, 415 for another type', async () => {
+    const notJson = await agent.api('/api/v2/alerts', { method: 'POST', body: '[{' });
+    assert.equal(notJson.status, 400);
+    assert.match((await notJson.json()) as string, /^body: not valid JSON/);
+    const object = await post({ labels: { alertname: 'A' } });
+    assert.equal(object.status, 400);
+    assert.equal(await object.json(), 'body: expected a JSON array of alerts, got object');
+    const text = await post([{ labels: { a: '1' } }], '/api/v2/alerts', {
+      headers: { 'Content-Type': 'text/plain' },
+    });
+    assert.equal(text.status, 415);
+  });
+
+  it('serves Prometheus 2.x api_version v1 with the v1 answer format', async () => {
+    const ok = await post([{ labels: { alertname: 'OldProm' } }], '/api/v1/alerts');
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { status: 'success' });
+    assert.equal((await list('OldProm'))?.state, 'firing');
+    const bad = await post([{ labels: { alertname: 'OldProm', '': 'x' } }], '/api/v1/alerts');
+    assert.equal(bad.status, 400);
+    const body = (await bad.json()) as { status: string; errorType: string; error: string };
+    assert.equal(body.status, 'error');
+    assert.equal(body.errorType, 'bad_data');
+    assert.match(body.error, /alerts\[0\]\.labels\.: invalid label name/);
+  });
+});
