@@ -9,9 +9,10 @@ import { Charts } from '../views/Charts';
 import { Logs } from '../views/Logs';
 import { Overview } from '../views/Overview';
 import { Reports } from '../views/Reports';
-import { Settings } from '../views/Settings';
+import { Settings } from '../views/settings/Settings';
 import { StatusBadge } from '../views/StatusBadge';
 import { Usage } from '../views/Usage';
+import { PausedBanner } from './PausedBanner';
 
 const views: Record<RouteId, (p: { rest: string[] }) => ReactElement> = {
   overview: () => <Overview />,
@@ -71,6 +72,7 @@ export function Shell({ info }: { info: AgentInfo }) {
           v{info.version} · {info.shell === 'electron' ? 'tray app' : 'headless agent'}
         </span>
       </header>
+      <PausedBanner />
       {info.configWarnings.length > 0 && (
         <div className="banner" role="alert">
           {info.configWarnings.map((w) => (

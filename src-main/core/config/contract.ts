@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import { defineRequest } from '../contract.js';
-import type { CcmonConfig } from './schema.js';
 
 /** The top-level sections a request may name; a unit test keeps this equal to configSchema's keys. */
 export const CONFIG_SECTIONS = [
@@ -46,8 +45,11 @@ export interface ConfigView {
   document: Partial<Record<ConfigSection, unknown>>;
   /** Seed defaults in the input shape for sections whose lists the UI edits (e.g. checks.probes). */
   defaults: Partial<Record<ConfigSection, unknown>>;
-  /** Every field with its default applied, as the engine runs it. */
-  effective: CcmonConfig;
+  /**
+   * Every field with its default applied, as the engine runs it (CcmonConfig; typed loosely here
+   * because the schema's modules are Node code the renderer must not see).
+   */
+  effective: Record<ConfigSection | 'version', unknown>;
   /** Secrets never appear here; URL passwords are shown as `***`. */
   redacted: string[];
 }

@@ -13,6 +13,7 @@ import { canWrite, parseForEdit, readIfExists, setSection, writeConfigAtomically
 import { ConfigError, parseConfigText } from './load.js';
 import { redactSecrets, restoreRedacted } from './redact.js';
 import { DEFAULT_CHECKS } from '../checks/config.js';
+import { DEFAULT_SCRAPE_JOBS } from '../scrape/config.js';
 import type { CcmonConfig } from './schema.js';
 
 /** What the engine did with a new config (see Agent.reload). */
@@ -141,8 +142,8 @@ export function createConfigModule(opts: ConfigModuleOptions): ConfigModule {
           writable: await canWrite(path),
           createAt,
           document: redactSecrets(raw, [], redacted) as ConfigView['document'],
-          defaults: { checks: { probes: DEFAULT_CHECKS } },
-          effective: redactSecrets(opts.current(), [], []) as CcmonConfig,
+          defaults: { checks: { probes: DEFAULT_CHECKS }, scrape: { jobs: DEFAULT_SCRAPE_JOBS } },
+          effective: redactSecrets(opts.current(), [], []) as ConfigView['effective'],
           redacted,
         };
       },

@@ -1,0 +1,140 @@
+/** Settings › Checks: the probes with their targets, intervals and failure threshold. */
+import type { FormEvent } from 'react';
+import type { ConfigUpdateResult } from '../../../src-main/core/config/contract';
+import { Empty } from '../../components/states';
+import { Field, IssueList, SaveBar, unclaimed, useSectionEditor } from './fields';
+
+type Raw = Record<string, unknown>;
+
+/** Text of an optional field; numbers typed as text go back as numbers, empty removes the key. */
+const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+function put(o: Raw, key: string, value: string, numeric = false): Raw {
+  const next = { ...o };
+  if (value.trim() === '') delete next[key];
+  else next[key] = numeric && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+  return next;
+}
+
+const FIELDS = ['name', 'url', 'interval', 'timeout', 'failureThreshold'];
+
+export function ChecksEditor({
+  section,
+  defaults,
+  onSaved,
+}: {
+  section: Raw | undefined;
+  defaults: Raw[];
+  onSaved(r: ConfigUpdateResult): void;
+}) {
+  const initial = Array.isArray(section?.probes) ? (section.probes as Raw[]) : defaults;
+  const editor = useSectionEditor<Raw[]>(
+    'checks',
+    initial,
+    (probes) => ({ ...(section ?? {}), probes }),
+    onSaved,
+  );
+  const { draft, setDraft, issues } = editor;
+  const edit = (i: number, f: (p: Raw) => Raw) =>
+    setDraft((d) => d.map((p, j) => (j === i ? f(p) : p)));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void editor.save();
+  };
+  const shown = new Set<string>();
+  return (
+    <form onSubmit={submit} aria-labelledby="settings-checks" noValidate>
+      <h2 id="settings-checks">Checks</h2>
+      <p className="muted">
+        Targets probed on their interval. A check turns red after <em>failure threshold</em>{' '}
+        failures in a row (default 1, as health_check.py does); raise it on a flappy network.
+        {!Array.isArray(section?.probes) && ' These are the built-in defaults; saving writes them.'}
+      </p>
+      {draft.length === 0 && (
+        <Empty title="No checks configured">
+          Add one below; without checks the status stays unknown.
+        </Empty>
+      )}
+      {draft.map((p, i) => {
+        const base = `checks.probes.${i}`;
+        for (const f of FIELDS) shown.add(`${base}.${f}`);
+        const hasUrl = 'url' in p || p.type === 'http';
+        return (
+          <fieldset key={i} className="settings-row" data-testid={`check-row-${i}`}>
+            <legend>
+              {text(p.name) || 'New check'} <span className="muted">({text(p.type)})</span>
+            </legend>
+            <Field
+              label="Name"
+              path={`${base}.name`}
+              issues={issues}
+              value={text(p.name)}
+              onChange={(v) => edit(i, (o) => ({ ...o, name: v }))}
+            />
+            {hasUrl && (
+              <Field
+                label="URL"
+                wide
+                path={`${base}.url`}
+                issues={issues}
+                value={text(p.url)}
+                onChange={(v) => edit(i, (o) => put(o, 'url', v))}
+              />
+            )}
+            <Field
+              label="Interval"
+              path={`${base}.interval`}
+              issues={issues}
+              value={text(p.interval)}
+              placeholder="30s"
+              onChange={(v) => edit(i, (o) => put(o, 'interval', v))}
+            />
+            <Field
+              label="Timeout"
+              path={`${base}.timeout`}
+              issues={issues}
+              value={text(p.timeout)}
+              placeholder="5s"
+              onChange={(v) => edit(i, (o) => put(o, 'timeout', v))}
+            />
+            <Field
+              label="Failure threshold"
+              path={`${base}.failureThreshold`}
+              issues={issues}
+              value={text(p.failureThreshold)}
+              placeholder="1"
+              onChange={(v) => edit(i, (o) => put(o, 'failureThreshold', v, true))}
+            />
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={p.enabled !== false}
+                onChange={(e) => edit(i, (o) => ({ ...o, enabled: e.target.checked }))}
+              />{' '}
+              Enabled
+            </label>
+            <button
+              type="button"
+              className="link"
+              onClick={() => setDraft((d) => d.filter((_, j) => j !== i))}
+            >
+              Remove {text(p.name) || 'this check'}
+            </button>
+            <IssueList items={unclaimed(issues, base, shown)} />
+          </fieldset>
+        );
+      })}
+      <button
+        type="button"
+        onClick={() =>
+          setDraft((d) => [...d, { name: '', type: 'http', url: '', interval: '30s' }])
+        }
+      >
+        Add an HTTP check
+      </button>
+      <IssueList
+        items={unclaimed(issues, 'checks', shown).filter((m) => !/^probes\.\d+/.test(m))}
+      />
+      <SaveBar editor={editor as never} />
+    </form>
+  );
+}

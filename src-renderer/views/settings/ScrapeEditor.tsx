@@ -1,0 +1,120 @@
+/** Settings › Scrape targets: Prometheus jobs (prometheus.yml's scrape_configs) and their targets. */
+import type { FormEvent } from 'react';
+import type { ConfigUpdateResult } from '../../../src-main/core/config/contract';
+import { Empty } from '../../components/states';
+import { Field, IssueList, SaveBar, unclaimed, useSectionEditor } from './fields';
+
+type Raw = Record<string, unknown>;
+const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+function targetsOf(job: Raw): string {
+  const groups = Array.isArray(job.staticConfigs) ? (job.staticConfigs as Raw[]) : [];
+  const first = groups[0]?.targets;
+  return Array.isArray(first) ? first.join(', ') : '';
+}
+
+/** The first static group takes the typed targets; its labels (and any other group) are kept. */
+function withTargets(job: Raw, typed: string): Raw {
+  const groups = Array.isArray(job.staticConfigs) ? [...(job.staticConfigs as Raw[])] : [];
+  const targets = typed.split(/[\s,]+/).filter(Boolean);
+  groups[0] = { ...(groups[0] ?? {}), targets };
+  return { ...job, staticConfigs: groups };
+}
+
+export function ScrapeEditor({
+  section,
+  defaults,
+  onSaved,
+}: {
+  section: Raw | undefined;
+  defaults: Raw[];
+  onSaved(r: ConfigUpdateResult): void;
+}) {
+  const initial = Array.isArray(section?.jobs) ? (section.jobs as Raw[]) : defaults;
+  const editor = useSectionEditor<Raw[]>(
+    'scrape',
+    initial,
+    (jobs) => ({ ...(section ?? {}), jobs }),
+    onSaved,
+  );
+  const { draft, setDraft, issues } = editor;
+  const edit = (i: number, f: (j: Raw) => Raw) =>
+    setDraft((d) => d.map((j, k) => (k === i ? f(j) : j)));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void editor.save();
+  };
+  const shown = new Set<string>();
+  return (
+    <form onSubmit={submit} aria-labelledby="settings-scrape" noValidate>
+      <h2 id="settings-scrape">Scrape targets</h2>
+      <p className="muted">Prometheus endpoints ccmon scrapes itself, as host:port.</p>
+      {draft.length === 0 && (
+        <Empty title="No scrape targets">Add a job to scrape a /metrics endpoint.</Empty>
+      )}
+      {draft.map((j, i) => {
+        const base = `scrape.jobs.${i}`;
+        const targetsPath = `${base}.staticConfigs.0.targets`;
+        for (const p of [`${base}.name`, `${base}.interval`, targetsPath]) shown.add(p);
+        // An issue on one target (…targets.2) is shown at the targets field.
+        const targetIssues = new Map(issues);
+        for (const [p, m] of issues)
+          if (p.startsWith(`${targetsPath}.`)) {
+            targetIssues.set(targetsPath, [...(targetIssues.get(targetsPath) ?? []), ...m]);
+            shown.add(p);
+          }
+        return (
+          <fieldset key={i} className="settings-row" data-testid={`job-row-${i}`}>
+            <legend>{text(j.name) || 'New job'}</legend>
+            <Field
+              label="Job name"
+              path={`${base}.name`}
+              issues={issues}
+              value={text(j.name)}
+              onChange={(v) => edit(i, (o) => ({ ...o, name: v }))}
+            />
+            <Field
+              label="Targets"
+              wide
+              path={targetsPath}
+              issues={targetIssues}
+              value={targetsOf(j)}
+              hint="host:port, separated by commas"
+              onChange={(v) => edit(i, (o) => withTargets(o, v))}
+            />
+            <Field
+              label="Interval"
+              path={`${base}.interval`}
+              issues={issues}
+              value={text(j.interval)}
+              placeholder="15s"
+              onChange={(v) =>
+                edit(i, (o) => {
+                  const n = { ...o };
+                  if (v.trim()) n.interval = v;
+                  else delete n.interval;
+                  return n;
+                })
+              }
+            />
+            <button
+              type="button"
+              className="link"
+              onClick={() => setDraft((d) => d.filter((_, k) => k !== i))}
+            >
+              Remove {text(j.name) || 'this job'}
+            </button>
+            <IssueList items={unclaimed(issues, base, shown)} />
+          </fieldset>
+        );
+      })}
+      <button
+        type="button"
+        onClick={() => setDraft((d) => [...d, { name: '', staticConfigs: [{ targets: [] }] }])}
+      >
+        Add a scrape job
+      </button>
+      <SaveBar editor={editor as never} />
+    </form>
+  );
+}

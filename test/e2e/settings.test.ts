@@ -1,0 +1,160 @@
+/**
+ * Settings and the pause switch in Chromium against a real agent with a real config file, watching
+ * the simulator: a bad value shows its error at the field and saves nothing; a good one is written
+ * (comments kept) and the running agent uses it; tabs work from the keyboard; pausing shows the
+ * paused banner and status, and Resume brings monitoring back.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { CheckSummary } from '../../src-main/core/checks/contract.js';
+import { loadConfig } from '../../src-main/core/config/load.js';
+import { silentLogger } from '../../src-main/core/log.js';
+import { startHeadless, type HeadlessAgent } from '../../src-main/http/headless.js';
+import { startSimulation, type Simulation } from '../../src-main/simulator/index.js';
+import { launchChromium } from '../helpers/browser.js';
+import { tempDir, waitFor, type TempDir } from '../helpers/ports.js';
+
+const SHOTS = 'test-results/screenshots';
+
+describe('settings in Chromium', () => {
+  let sim: Simulation;
+  let dir: TempDir;
+  let file: string;
+  let agent: HeadlessAgent;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  const checks = async () => {
+    const res = await fetch(new URL('/api/v1/checks.list', agent.dashboard.url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${agent.token.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    return (await res.json()) as CheckSummary[];
+  };
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    sim = await startSimulation({
+      apiPort: 0,
+      gatewayPort: 0,
+      containersPort: null,
+      controlPort: null,
+      tickMs: 0,
+    });
+    dir = await tempDir('ccmon-e2e-settings-');
+    file = join(dir.path, 'ccmon.yaml');
+    await writeFile(
+      file,
+      `# ccmon for the e2e test
+exporter: { enabled: false }
+usage: { otlp: { enabled: false }, transcripts: { enabled: false } }
+rules: { defaults: false }
+scrape: { jobs: [] }
+checks:
+  probes:
+    - name: API Health # pages the on-call
+      type: http
+      url: ${sim.urls.api}/health
+      interval: 1s
+    - name: LLM Gateway
+      type: http
+      url: ${sim.urls.gateway}/health/liveliness
+      interval: 1s
+`,
+    );
+    agent = await startHeadless({
+      loaded: await loadConfig(file),
+      dataDir: join(dir.path, 'data'),
+      logger: silentLogger,
+      port: 0,
+    });
+    browser = await launchChromium();
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(agent.signInUrl);
+    await page.getByTestId('overall-status').waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await agent?.stop();
+    await sim?.stop();
+    await dir?.cleanup();
+  });
+
+  it('shows a bad value at its field, saves nothing, then saves a good one the agent applies', async () => {
+    await page.goto(`${agent.dashboard.url}#/settings`);
+    await page.getByTestId('check-row-0').waitFor();
+    assert.match(await page.getByTestId('config-file').innerText(), /ccmon\.yaml/);
+    const interval = page.locator('input[data-path="checks.probes.0.interval"]');
+    assert.equal(await interval.inputValue(), '1s');
+    const before = await readFile(file, 'utf8');
+
+    await interval.fill('soon');
+    await page.getByRole('button', { name: 'Save and apply' }).click();
+    await page
+      .locator('input[data-path="checks.probes.0.interval"][aria-invalid="true"]')
+      .waitFor();
+    const err = page.locator('#f-checks-probes-0-interval-err');
+    assert.match(await err.innerText(), /'soon' is not a duration/);
+    assert.match(await page.getByTestId('save-result').innerText(), /Not saved: 1 problem/);
+    await page.screenshot({ path: `${SHOTS}/settings-field-error.png`, fullPage: true });
+    assert.equal(await readFile(file, 'utf8'), before, 'nothing written');
+
+    // Keyboard only: fix the value, submit with Enter.
+    await interval.fill('2s');
+    await interval.press('Enter');
+    await page.getByTestId('settings-saved').waitFor();
+    assert.match(await page.getByTestId('settings-saved').innerText(), /Applied now: checks/);
+    const text = await readFile(file, 'utf8');
+    assert.match(text, /- name: API Health # pages the on-call/);
+    assert.match(text, /interval: 2s/);
+    await waitFor('the agent to run the check every 2 s', async () =>
+      (await checks()).find((c) => c.name === 'API Health' && c.intervalMs === 2000),
+    );
+    await page.screenshot({ path: `${SHOTS}/settings.png`, fullPage: true });
+  });
+
+  it('moves between sections with the arrow keys and shows each', async () => {
+    await page.goto(`${agent.dashboard.url}#/settings`);
+    const checksTab = page.getByRole('tab', { name: 'Checks' });
+    await checksTab.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('tab', { name: 'Scrape targets', selected: true }).waitFor();
+    // The file sets no scrape jobs: an empty state, not a blank panel.
+    await page.getByText('No scrape targets').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await page.locator('input[data-path="maintenance.schedule"]').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await page.locator('input[data-path="alerts.receivers.0.name"]').waitFor();
+  });
+
+  it('pauses from the dashboard: banner and paused status; Resume brings monitoring back', async () => {
+    await page.goto(`${agent.dashboard.url}#/overview`);
+    await page.locator('#pause-for').selectOption('');
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.getByTestId('paused-banner').waitFor();
+    assert.match(
+      await page.getByTestId('paused-banner').innerText(),
+      /until resumed \(by dashboard\)/,
+    );
+    await page
+      .getByTestId('overall-status')
+      .filter({ hasText: /^Paused$/ })
+      .waitFor();
+    await page.screenshot({ path: `${SHOTS}/paused.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Resume monitoring' }).click();
+    await page.getByTestId('paused-banner').waitFor({ state: 'detached' });
+    await page
+      .getByTestId('overall-status')
+      .filter({ hasText: /^Healthy$/ })
+      .waitFor({ timeout: 15_000 });
+    assert.deepEqual(errors, []);
+  });
+});
