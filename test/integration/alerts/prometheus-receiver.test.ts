@@ -1,7 +1,8 @@
 /**
  * ccmon as a real Prometheus's Alertmanager: Prometheus 2.42 scrapes a loopback target whose
  * gauge the test flips, evaluates a rule on it every second and posts the alert to ccmon's
- * POST /api/v2/alerts with the agent's token (alertmanager_config `authorization`). The alert is
+ * POST /api/v2/alerts with the agent's token file (alertmanager_config `authorization`, as the
+ * README documents). The alert is
  * listed by alerts.list, routed to a webhook, and resolved when the rule stops firing.
  */
 import assert from 'node:assert/strict';
@@ -71,7 +72,7 @@ alerting:
   alertmanagers:
     - api_version: v2
       authorization:
-        credentials: ${JSON.stringify(agent.token.token)}
+        credentials_file: ${JSON.stringify(agent.token.file)}
       static_configs:
         - targets: ['127.0.0.1:${agentPort}']
 scrape_configs:

@@ -122,7 +122,10 @@ export async function exportArtefacts(
   const ruleNames = rules.length === 1 ? [RULE_FILE] : rules.map((r) => `ccmon-${r.name}`);
   rules.forEach((r, i) => write(ruleNames[i]!, r.text));
 
-  write('prometheus.yml', header + stringify(prometheusYml(config, ruleNames)));
+  write(
+    'prometheus.yml',
+    header + stringify(prometheusYml(config, ruleNames)) + ccmonAsAlertmanager(config),
+  );
 
   const secretValues = new Map<string, string>();
   if (opts.withSecrets && opts.secrets)
@@ -155,4 +158,24 @@ export async function exportArtefacts(
   }
   write('grafana-dashboard.json', JSON.stringify(grafanaDashboard(), null, 2) + '\n');
   return { files, notes };
+}
+
+/**
+ * A commented alternative for prometheus.yml: ccmon's agent itself as the Alertmanager (its
+ * POST /api/v2/alerts, src-main/http/alertmanager-api.ts), authenticated with the agent's token.
+ */
+function ccmonAsAlertmanager(config: CcmonConfig): string {
+  const { host, port } = config.dashboard;
+  return [
+    '',
+    '# To send alerts to ccmon itself instead (routing, silences and sinks of its config), use:',
+    '# alerting:',
+    '#   alertmanagers:',
+    '#     - authorization:',
+    '#         credentials_file: <ccmon data dir>/dashboard-token   # the agent API token',
+    '#       static_configs:',
+    `#         - targets: ['${host.includes(':') ? `[${host}]` : host}:${port}']`,
+    '# (from another machine: set dashboard.host and add the name to dashboard.allowedHosts)',
+    '',
+  ].join('\n');
 }
