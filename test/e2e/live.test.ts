@@ -97,8 +97,19 @@ describe('live dashboard against the simulator', () => {
     await page.screenshot({ path: `${SHOTS}/live-charts.png`, fullPage: true });
   });
 
-  it('turns the status red when the API goes down, and green again after', async () => {
+  it('turns the status red within one interval when the API goes down, and green again after', async () => {
     await page.goto(`${s.agent.dashboard.url}#/overview`);
+    // Every check result the dashboard's own event stream delivers, recorded in the page.
+    await page.evaluate(() => {
+      const w = window as unknown as { checkResults: unknown[] };
+      w.checkResults = [];
+      new EventSource('/api/v1/events').addEventListener('check.result', (e) =>
+        w.checkResults.push(JSON.parse((e as MessageEvent<string>).data)),
+      );
+    });
+    await page.waitForFunction(
+      () => (window as unknown as { checkResults: unknown[] }).checkResults.length > 0,
+    );
     const started = Date.now();
     await s.sim.setFaults('api=down');
     await page
@@ -109,6 +120,15 @@ describe('live dashboard against the simulator', () => {
     process.stdout.write(
       `# status turned Unhealthy ${seconds.toFixed(1)} s after the fault (check interval 1 s)\n`,
     );
+    // Within one interval, counted in rounds rather than seconds: the first failed round of the
+    // API check, at the default failureThreshold, is already 'unhealthy'.
+    const results = (await page.evaluate(
+      () => (window as unknown as { checkResults: unknown[] }).checkResults,
+    )) as { name: string; status: string; consecutiveFailures: number }[];
+    const firstFailure = results.find((r) => r.name === 'API Health' && r.status !== 'healthy');
+    assert.ok(firstFailure, 'the failed round was streamed');
+    assert.equal(firstFailure.status, 'unhealthy');
+    assert.equal(firstFailure.consecutiveFailures, 1);
     await page.locator('tr[data-check="API Health"][data-status="unhealthy"]').waitFor();
     assert.notEqual(
       (await page.locator('tr[data-check="API Health"] td').last().innerText()).trim(),
