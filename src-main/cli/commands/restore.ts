@@ -34,7 +34,7 @@ export function registerRestore(program: Command): void {
       const dryRun = Boolean(opts.dryRun);
       let resolvedId: string;
       try {
-        resolvedId = service.store.resolve(ref).sidecar?.id ?? ref;
+        resolvedId = service.store.resolve(ref, { files: false }).sidecar?.id ?? ref;
       } catch (err) {
         if (err instanceof BackupNotFoundError) throw new UsageError(err.message);
         throw err;

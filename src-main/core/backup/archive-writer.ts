@@ -10,6 +10,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { acquireBlock, BLOCK_SIZE } from './blocks.js';
 import { MANIFEST_ENTRY, MANIFEST_TEXT_ENTRY, type ManifestFile } from './manifest.js';
+import type { JsonBody, ManifestSpool } from './manifest-spool.js';
 import type { PlannedEntry } from './sources.js';
 import { encodeHeader, padding, TAR_END } from './tar.js';
 
@@ -63,19 +64,22 @@ class BlockWriter {
 }
 
 export interface ArchiveWriterState {
-  files: ManifestFile[];
+  /** Every archived entry's manifest record goes here, not into memory. */
+  spool: ManifestSpool;
   warnings: string[];
   filesDone: number;
   bytesDone: number;
 }
 
 export interface ArchiveWriterOptions {
-  entries: PlannedEntry[];
-  totalFiles: number;
-  totalBytes: number;
+  /** Consumed lazily: the walk runs as the archive is written. */
+  entries: Iterable<PlannedEntry>;
+  /** Estimates for progress (ETA), when known. */
+  totalFiles?: number;
+  totalBytes?: number;
   state: ArchiveWriterState;
   /** Called after the last data entry: returns manifest.json and manifest.txt contents. */
-  finish: () => { json: string; text: string };
+  finish: () => { json: JsonBody; text: string };
   onProgress?: (p: ProgressUpdate) => void;
   signal?: AbortSignal;
 }
@@ -105,7 +109,7 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
     };
     if (e.type !== 'file') {
       if (e.link !== undefined) record.link = e.link;
-      state.files.push(record);
+      state.spool.add(record);
       out.put(
         encodeHeader({
           ...meta,
@@ -162,7 +166,7 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
       out.put(padding(size));
       yield* out.take();
       record.sha256 = hash.digest('hex');
-      state.files.push(record);
+      state.spool.add(record);
       state.filesDone++;
     } finally {
       closeSync(fd);
@@ -181,16 +185,16 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
   }
   const { json, text } = opts.finish();
   const nowSeconds = Math.floor(Date.now() / 1000);
+  const textBytes = Buffer.from(text);
   for (const [path, body] of [
     [MANIFEST_ENTRY, json],
-    [MANIFEST_TEXT_ENTRY, text],
+    [MANIFEST_TEXT_ENTRY, { size: textBytes.length, chunks: () => [textBytes] }],
   ] as const) {
-    const data = Buffer.from(body);
     out.put(
       encodeHeader({
         path,
         type: 'file',
-        size: data.length,
+        size: body.size,
         mode: 0o644,
         uid: 0,
         gid: 0,
@@ -198,8 +202,15 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
         linkname: '',
       }),
     );
-    out.put(data);
-    out.put(padding(data.length));
+    let written = 0;
+    for (const chunk of body.chunks()) {
+      out.put(chunk);
+      written += chunk.length;
+      yield* out.take();
+    }
+    if (written !== body.size)
+      throw new Error(`internal: ${path} has ${written} bytes, its header says ${body.size}`);
+    out.put(padding(body.size));
   }
   out.put(TAR_END);
   yield* out.take();

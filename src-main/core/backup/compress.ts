@@ -9,6 +9,7 @@
  *   (-T0: all cores), fed through a pipe; its memory is bounded by zstd's own window.
  */
 import { spawn } from 'node:child_process';
+import { closeSync } from 'node:fs';
 import { Duplex, Transform, Writable, type TransformCallback } from 'node:stream';
 import { promisify } from 'node:util';
 import { constants, createGunzip, gzip } from 'node:zlib';
@@ -92,6 +93,68 @@ export class ParallelGzip extends Transform {
       this.push(out);
     }
   }
+}
+
+/**
+ * zstd compressing stdin straight into an open file descriptor (its stdout): the compressed bytes
+ * never pass through Node, which saves a pipe read, a write per 64 KiB chunk on the thread pool
+ * and a copy of the whole archive. The caller opened `fd` (so it chose the mode, 0600) and hashes
+ * the file afterwards. The Writable finishes only when zstd exited 0.
+ */
+export function zstdToFile(fd: number, level: number | null): Writable {
+  const what = 'compressing with zstd';
+  const child = spawn('zstd', ['-q', '-T0', `-${level ?? 3}`, '-c'], {
+    stdio: ['pipe', fd, 'pipe'],
+  });
+  closeSync(fd); // the child holds its own copy
+  const stdin = child.stdin!;
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+  const exited = new Promise<Error | null>((resolve) => {
+    child.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(
+        new CompressorError(
+          err.code === 'ENOENT'
+            ? `${what}: 'zstd' is not installed (install the zstd package, or set backup.compression: gzip)`
+            : `${what}: ${err.message}`,
+        ),
+      ),
+    );
+    child.once('exit', (code, signal) =>
+      resolve(
+        code === 0
+          ? null
+          : new CompressorError(
+              signal
+                ? `${what}: zstd was killed by ${signal}`
+                : `${what} failed (exit ${code}): ${stderr.trim()}`,
+            ),
+      ),
+    );
+  });
+  stdin.on('error', () => {}); // EPIPE after the child died is reported by its exit
+  const sink = new Writable({
+    highWaterMark: BLOCK_SIZE,
+    write(chunk: Buffer, _e, cb) {
+      stdin.write(chunk, (err) => {
+        releaseBlock(chunk);
+        cb(err ?? null);
+      });
+    },
+    final(cb) {
+      stdin.end();
+      void exited.then((err) => cb(err));
+    },
+    destroy(err, cb) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      cb(err);
+    },
+  });
+  // A zstd that dies early (full disk) must fail the pipeline now, not at the end.
+  void exited.then((err) => {
+    if (err && !sink.destroyed) sink.destroy(err);
+  });
+  return sink;
 }
 
 /** Thrown when a compressor binary is missing or fails; says what to install or change. */

@@ -6,30 +6,42 @@
  * removes the partial files at once, and the next run removes what a kill left.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, join } from 'node:path';
 import { PassThrough, Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { VERSION } from '../version.js';
 import { archiveStream, type ArchiveWriterState } from './archive-writer.js';
-import { archiveSuffix, compressor } from './compress.js';
+import { archiveSuffix, compressor, zstdToFile } from './compress.js';
+import { crashPoint } from './crash-points.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import { EncryptStream, type PassphraseProvider } from './crypto.js';
-import { dumpDatabase, snapshotRedis, type DumpResult } from './dumps.js';
 import {
-  DUMP_PREFIX,
   MANIFEST_FORMAT,
   manifestText,
   type BackupManifest,
   type BackupSidecar,
   type ManifestSource,
 } from './manifest.js';
-import { planDirectorySource, type PlannedEntry } from './sources.js';
+import { sha256File } from './diff.js';
+import { ManifestSpool } from './manifest-spool.js';
+import { addDumps, countSources, plannedEntries } from './plan.js';
 import {
   BackupStore,
   fsyncPath,
+  type BackupRecord,
   PARTIAL_SUFFIX,
   SIDECAR_SUFFIX,
   SIDECAR_TEXT_SUFFIX,
@@ -76,7 +88,8 @@ export async function createBackup(opts: CreateBackupOptions): Promise<BackupRes
   const createdAt = new Date();
   const store = new BackupStore(opts.backupDir);
   const lock = store.lock();
-  const id = uniqueId(opts.backupDir, opts.set.name, createdAt);
+  const previous = store.list();
+  const id = uniqueId(previous, opts.set.name, createdAt);
   const encrypted = opts.config.encryption.enabled;
   const suffix = archiveSuffix(opts.config.compression, encrypted);
   const archivePath = join(opts.backupDir, id + suffix);
@@ -84,78 +97,56 @@ export async function createBackup(opts: CreateBackupOptions): Promise<BackupRes
   const staging = join(opts.backupDir, STAGING_PREFIX + id);
   const partial = archivePath + PARTIAL_SUFFIX;
   let written = 0;
+  let spool: ManifestSpool | null = null;
   try {
     const passphrase = encrypted
       ? await requirePassphrase(opts.passphrase, opts.config.encryption.passphraseEnv)
       : null;
     mkdirSync(staging, { mode: 0o700 });
+    spool = new ManifestSpool(join(staging, 'files.json'));
     const sources: ManifestSource[] = [];
-    const entries: PlannedEntry[] = [];
     const warnings = lock.removed.map((n) => `removed leftover of an interrupted run: ${n}`);
-    await addDumps(opts, staging, sources, entries);
-    for (const src of opts.set.sources) {
-      const planned = planDirectorySource(src);
-      sources.push(planned.report);
-      entries.push(...planned.entries);
-      warnings.push(...planned.warnings);
-      if (planned.report.status === 'missing')
-        warnings.push(`source ${src.path} does not exist; skipped`);
-    }
-    if (opts.set.ccmonState && opts.ccmon)
-      addCcmonState(opts.ccmon, opts.backupDir, sources, entries, warnings);
-    const totalFiles = entries.filter((e) => e.type === 'file').length;
-    const totalBytes = entries.reduce((n, e) => n + e.size, 0);
-    const state: ArchiveWriterState = { files: [], warnings, filesDone: 0, bytesDone: 0 };
-    let manifest: BackupManifest | null = null;
+    const dumps = await addDumps(opts, staging, sources);
+    // The same set's previous backup sizes the progress bar (ETA) without walking the tree twice;
+    // a first backup counts first (one more lstat per file, nothing kept).
+    const last =
+      previous.find((b) => b.sidecar.set === opts.set.name)?.sidecar.totals ??
+      (opts.onProgress ? countSources(opts, dumps) : undefined);
+    const state: ArchiveWriterState = { spool, warnings, filesDone: 0, bytesDone: 0 };
+    let header: Omit<BackupManifest, 'files'> | null = null;
+    const s = spool;
     const tar = Readable.from(
       archiveStream({
-        entries,
-        totalFiles,
-        totalBytes,
+        entries: plannedEntries(opts, dumps, sources, warnings),
+        totalFiles: last?.files,
+        totalBytes: last?.bytes,
         state,
         onProgress: opts.onProgress,
         signal: opts.signal,
         finish: () => {
-          manifest = buildManifest(opts, id, createdAt, t0, sources, state, encrypted);
+          s.finish();
+          header = buildHeader(opts, id, createdAt, t0, sources, state, encrypted);
           return {
-            json: JSON.stringify(manifest),
-            text: manifestText(manifest, basename(archivePath)),
+            json: s.manifestJson(header),
+            text: manifestText(header, basename(archivePath)),
           };
         },
       }),
       { objectMode: false, highWaterMark: 1 },
     );
-    const archiveHash = createHash('sha256');
-    const counter = new PassThrough();
-    counter.on('data', (c: Buffer) => {
-      archiveHash.update(c);
-      written += c.length;
-    });
-    const stages: Duplex[] = [compressor(opts.config.compression, opts.config.level)];
-    if (passphrase) stages.push(new EncryptStream(passphrase));
-    await pipeline(
-      [tar, ...stages, counter, createWriteStream(partial, { flags: 'wx', mode: 0o600 })],
-      {
-        signal: opts.signal,
-      },
-    );
-    fsyncPath(partial);
-    const m = manifest as BackupManifest | null;
+    const archive = await writeArchive(tar, partial, opts, passphrase);
+    written = archive.sizeBytes;
+    const m = header as Omit<BackupManifest, 'files'> | null;
     if (!m) throw new BackupError('internal: the archive ended without its manifest');
-    const sidecar: BackupSidecar = {
+    const sidecar: Omit<BackupSidecar, 'files'> = {
       ...m,
-      files: encrypted ? null : m.files,
-      archive: {
-        name: basename(archivePath),
-        sizeBytes: written,
-        sha256: archiveHash.digest('hex'),
-      },
+      archive: { name: basename(archivePath), ...archive },
     };
-    atomicWrite(manifestPath, JSON.stringify(sidecar, null, 1));
-    atomicWrite(
-      manifestPath.slice(0, -SIDECAR_SUFFIX.length) + SIDECAR_TEXT_SUFFIX,
-      manifestText(m, basename(archivePath)),
-    );
+    atomicWrite(manifestPath, spool.sidecarJson(sidecar, !encrypted).chunks());
+    atomicWrite(manifestPath.slice(0, -SIDECAR_SUFFIX.length) + SIDECAR_TEXT_SUFFIX, [
+      Buffer.from(manifestText(m, basename(archivePath))),
+    ]);
+    crashPoint('backup-before-commit');
     renameSync(partial, archivePath); // the commit point
     fsyncPath(opts.backupDir);
     return {
@@ -176,75 +167,47 @@ export async function createBackup(opts: CreateBackupOptions): Promise<BackupRes
     rmSync(manifestPath + PARTIAL_SUFFIX, { force: true });
     throw explain(err as NodeJS.ErrnoException, opts.backupDir, written);
   } finally {
+    spool?.close();
     rmSync(staging, { recursive: true, force: true });
     lock.release();
   }
 }
 
-async function addDumps(
+/**
+ * tar → compressor (→ encryption) → `partial`, fsynced; returns the archive's size and sha256.
+ * Plain zstd writes the file itself (compress.ts: zstdToFile), and the file is hashed after.
+ */
+async function writeArchive(
+  tar: Readable,
+  partial: string,
   opts: CreateBackupOptions,
-  staging: string,
-  sources: ManifestSource[],
-  entries: PlannedEntry[],
-): Promise<void> {
-  const add = (kind: 'database' | 'redis', name: string, r: DumpResult) => {
-    const archivePath = DUMP_PREFIX + basename(r.file);
-    sources.push({
-      name,
-      kind,
-      origin: r.origin,
-      status: 'ok',
-      message: '',
-      files: 1,
-      bytes: r.size,
-      archivePath,
-    });
-    const now = Date.now();
-    entries.push({
-      archivePath,
-      absPath: r.file,
-      type: 'file',
-      size: r.size,
-      mode: 0o600,
-      mtimeMs: now,
-      uid: 0,
-      gid: 0,
-      source: name,
-    });
-  };
-  opts.onProgress?.({ phase: 'dumping', files: 0, bytes: 0 });
-  if (opts.set.database)
-    add('database', 'database', await dumpDatabase(opts.set.database, staging, opts.signal));
-  if (opts.set.redis)
-    add('redis', 'redis', await snapshotRedis(opts.set.redis, staging, opts.signal));
-}
-
-function addCcmonState(
-  ccmon: NonNullable<CreateBackupOptions['ccmon']>,
-  backupDir: string,
-  sources: ManifestSource[],
-  entries: PlannedEntry[],
-  warnings: string[],
-): void {
-  // Secrets stay out of archives (they belong in the keychain / the 0600 store, not in copies).
-  const exclude = ['tsdb/**', 'tsdb', '*.partial', 'backups/**', 'backups', 'secrets.json'];
-  const rel = relative(resolve(ccmon.dataDir), resolve(backupDir));
-  if (rel && !rel.startsWith('..') && !rel.startsWith(sep))
-    exclude.push(rel.split(sep).join('/'), `${rel.split(sep).join('/')}/**`);
-  const planned = planDirectorySource({ path: ccmon.dataDir, include: [], exclude }, 'ccmon');
-  planned.report.name = 'ccmon data';
-  sources.push(planned.report);
-  entries.push(...planned.entries);
-  warnings.push(...planned.warnings);
-  if (ccmon.configFile) {
-    const cfg = planDirectorySource({ path: ccmon.configFile, include: [], exclude: [] }, 'ccmon');
-    cfg.report.name = 'ccmon config';
-    sources.push(cfg.report);
-    entries.push(...cfg.entries);
+  passphrase: string | null,
+): Promise<{ sizeBytes: number; sha256: string }> {
+  const { compression, level } = opts.config;
+  if (compression === 'zstd' && !passphrase) {
+    const fd = openSync(partial, 'wx', 0o600);
+    await pipeline(tar, zstdToFile(fd, level), { signal: opts.signal });
+    fsyncPath(partial);
+    return { sizeBytes: statSync(partial).size, sha256: sha256File(partial) };
   }
+  let written = 0;
+  const archiveHash = createHash('sha256');
+  const counter = new PassThrough();
+  counter.on('data', (c: Buffer) => {
+    archiveHash.update(c);
+    written += c.length;
+  });
+  const stages: Duplex[] = [compressor(compression, level)];
+  if (passphrase) stages.push(new EncryptStream(passphrase));
+  await pipeline(
+    [tar, ...stages, counter, createWriteStream(partial, { flags: 'wx', mode: 0o600 })],
+    { signal: opts.signal },
+  );
+  fsyncPath(partial);
+  return { sizeBytes: written, sha256: archiveHash.digest('hex') };
 }
 
-function buildManifest(
+function buildHeader(
   opts: CreateBackupOptions,
   id: string,
   createdAt: Date,
@@ -252,8 +215,8 @@ function buildManifest(
   sources: ManifestSource[],
   state: ArchiveWriterState,
   encrypted: boolean,
-): BackupManifest {
-  const count = (t: string) => state.files.filter((f) => f.type === t).length;
+): Omit<BackupManifest, 'files'> {
+  const { counts } = state.spool;
   return {
     format: MANIFEST_FORMAT,
     id,
@@ -268,36 +231,40 @@ function buildManifest(
     encrypted,
     sources,
     totals: {
-      files: count('file'),
-      dirs: count('dir'),
-      symlinks: count('symlink'),
+      files: counts.file,
+      dirs: counts.dir,
+      symlinks: counts.symlink,
       bytes: state.bytesDone,
     },
     warnings: state.warnings,
-    files: state.files,
   };
 }
 
 /** `<set>-YYYYMMDDTHHMMSSZ`, with `-2`, `-3` … when a backup of that second exists. */
-function uniqueId(dir: string, set: string, at: Date): string {
+function uniqueId(existing: BackupRecord[], set: string, at: Date): string {
   const stamp = at
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  const taken = new Set(new BackupStore(dir).list().map((r) => r.id));
+  const taken = new Set(existing.map((r) => r.id));
   let id = `${set}-${stamp}`;
   for (let n = 2; taken.has(id); n++) id = `${set}-${stamp}-${n}`;
   return id;
 }
 
-function atomicWrite(path: string, text: string): void {
+function atomicWrite(path: string, chunks: Iterable<Buffer>): void {
   const tmp = path + PARTIAL_SUFFIX;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  fsyncPath(tmp);
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    for (const c of chunks) for (let off = 0; off < c.length;) off += writeSync(fd, c, off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, path);
 }
 
-async function requirePassphrase(
+export async function requirePassphrase(
   provider: PassphraseProvider | undefined,
   env: string,
 ): Promise<string> {

@@ -108,7 +108,7 @@ function parseWith<T>(schema: z.ZodType<T>, text: string, where: string): T {
 }
 
 /** The seed's manifest.txt (备份清单), with the same labels, plus what ccmon knows besides. */
-export function manifestText(m: BackupManifest, archiveName: string): string {
+export function manifestText(m: Omit<BackupManifest, 'files'>, archiveName: string): string {
   const lines = [
     '备份清单 (backup manifest)',
     `日期 (date): ${m.createdAt}`,

@@ -175,7 +175,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
         wrap(() => service.restore({ ref: p.id, to: p.to ?? null, dryRun: true })),
       'backup.restore': (p) =>
         wrap(async () => {
-          const target = service.store.resolve(p.id);
+          const target = service.store.resolve(p.id, { files: false });
           const id = target.sidecar?.id ?? p.id;
           if (p.confirm !== id)
             throw new RequestError(

@@ -11,7 +11,8 @@ import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { readEmbeddedManifest } from './archive-reader.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { RestoreReport } from './contract.js';
-import { createBackup, type BackupResult } from './create.js';
+import type { BackupResult } from './create.js';
+import { runBackup } from './worker.js';
 import type { PassphraseProvider } from './crypto.js';
 import { diffRestore } from './diff.js';
 
@@ -239,7 +240,7 @@ async function safetyBackup(
   const sources = m.sources
     .filter((s) => (s.kind === 'directory' || s.kind === 'ccmon') && s.status === 'ok')
     .map((s) => ({ path: s.origin, include: s.include ?? [], exclude: s.exclude ?? [] }));
-  return createBackup({
+  return runBackup({
     set: {
       name: m.set,
       schedule: null,

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { BackupSummary, PruneReport, RestoreReport, VerifyResult } from './contract.js';
-import { createBackup, type BackupKind } from './create.js';
+import type { BackupKind } from './create.js';
+import { runBackup } from './worker.js';
 import type { PassphraseProvider } from './crypto.js';
 import { sha256File } from './diff.js';
 import { extractArchive } from './extract.js';
@@ -92,7 +93,7 @@ export class BackupService {
     run: { kind?: BackupKind; onProgress?: (p: ProgressUpdate) => void; signal?: AbortSignal } = {},
   ): Promise<BackupRunResult> {
     const set = this.setConfig(setName);
-    const r = await createBackup({
+    const r = await runBackup({
       set,
       config: this.opts.config,
       backupDir: this.dir,
@@ -206,9 +207,10 @@ export class BackupService {
     else {
       const tmp = restoreWorkDir(this.dir, 'test');
       try {
+        const full = this.store.resolve(newest.id);
         const manifest = await loadRestoreManifest(
           newest.archivePath,
-          newest.sidecar,
+          full.sidecar,
           this.passphrase,
         );
         const destinationOf = destinationMapper(tmp, null);

@@ -39,10 +39,35 @@ export function archivePathOf(absPath: string): string {
   return FS_PREFIX + posix.replace(/^\/+/, '').replace(/\/+$/, '');
 }
 
+/**
+ * A source's entries, collected into an array: for the restore diff's "removed" walk and for
+ * tests. A backup streams them with walkDirectorySource instead, so memory does not grow with the
+ * file count.
+ */
 export function planDirectorySource(
   src: BackupSourceConfig,
   kind: 'directory' | 'ccmon' = 'directory',
 ): PlannedSource {
+  const walk = walkDirectorySource(src, kind);
+  return { report: walk.report, entries: [...walk.entries], warnings: walk.warnings };
+}
+
+export interface SourceWalk {
+  /** Counts grow as `entries` is consumed; final once it is exhausted. */
+  report: ManifestSource;
+  /** Pre-order (a folder before its contents), names sorted; nothing is read ahead. */
+  entries: Generator<PlannedEntry>;
+  warnings: string[];
+}
+
+/**
+ * Walks a directory (or single-file) source lazily: one readdir per folder as the walk reaches
+ * it, so what is held is the stack of folders being walked, never the whole tree.
+ */
+export function walkDirectorySource(
+  src: BackupSourceConfig,
+  kind: 'directory' | 'ccmon' = 'directory',
+): SourceWalk {
   const include = src.include.map(compile);
   const exclude = src.exclude.map(compile);
   const root = src.path.replace(/[\\/]+$/, '') || '/';
@@ -58,35 +83,28 @@ export function planDirectorySource(
     include: src.include,
     exclude: src.exclude,
   };
-  const entries: PlannedEntry[] = [];
   const warnings: string[] = [];
-  let st: Stats;
+  let st: Stats | null = null;
   try {
     st = lstatSync(root);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     report.status = code === 'ENOENT' ? 'missing' : 'failed';
     report.message = code === 'ENOENT' ? 'does not exist; skipped' : (err as Error).message;
-    return { report, entries, warnings };
   }
-  const add = (abs: string, s: Stats): void => {
+  const toEntry = (abs: string, s: Stats): PlannedEntry | null => {
     const e = entryOf(abs, s, root);
     if (!e) {
       warnings.push(`${abs}: skipped (${kindOf(s)} files are not backed up)`);
-      return;
+      return null;
     }
-    entries.push(e);
     if (e.type === 'file') {
       report.files++;
       report.bytes += e.size;
     }
+    return e;
   };
-  if (!st.isDirectory()) {
-    add(root, st);
-    return { report, entries, warnings };
-  }
-  add(root, st);
-  const walk = (dir: string, rel: string): void => {
+  function* walk(dir: string, rel: string): Generator<PlannedEntry> {
     let names: string[];
     try {
       names = readdirSync(dir).sort();
@@ -110,16 +128,23 @@ export function planDirectorySource(
       }
       if (exclude.some((m) => m.match(relPath))) continue;
       if (s.isDirectory()) {
-        add(abs, s);
-        walk(abs, relPath);
+        const e = toEntry(abs, s);
+        if (e) yield e;
+        yield* walk(abs, relPath);
         continue;
       }
       if (include.length > 0 && !include.some((m) => m.match(relPath))) continue;
-      add(abs, s);
+      const e = toEntry(abs, s);
+      if (e) yield e;
     }
-  };
-  walk(root, '');
-  return { report, entries, warnings };
+  }
+  function* entries(): Generator<PlannedEntry> {
+    if (!st) return;
+    const first = toEntry(root, st);
+    if (first) yield first;
+    if (st.isDirectory()) yield* walk(root, '');
+  }
+  return { report, entries: entries(), warnings };
 }
 
 function compile(pattern: string): Minimatch {

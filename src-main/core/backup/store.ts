@@ -14,6 +14,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   rmSync,
   statSync,
   unlinkSync,
@@ -21,6 +22,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseSidecar, type BackupSidecar } from './manifest.js';
+import { SIDECAR_FILES_MARKER } from './manifest-spool.js';
 
 export const SIDECAR_SUFFIX = '.manifest.json';
 export const SIDECAR_TEXT_SUFFIX = '.manifest.txt';
@@ -47,7 +49,11 @@ export interface BackupRecord {
 export class BackupStore {
   constructor(readonly dir: string) {}
 
-  /** Complete backups, newest first. Sidecars that fail to parse are skipped (and reported). */
+  /**
+   * Complete backups, newest first, with their sidecar's header only (`files` is null: listing
+   * must not parse every file of every backup). Sidecars that fail to parse are skipped (and
+   * reported).
+   */
   list(problems: string[] = []): BackupRecord[] {
     let names: string[];
     try {
@@ -60,7 +66,7 @@ export class BackupStore {
       if (!name.endsWith(SIDECAR_SUFFIX) || name.startsWith('.')) continue;
       const manifestPath = join(this.dir, name);
       try {
-        const sidecar = parseSidecar(readFileSync(manifestPath, 'utf8'), manifestPath);
+        const sidecar = readSidecarHeader(manifestPath);
         const archivePath = join(this.dir, sidecar.archive.name);
         if (!existsSync(archivePath)) continue; // interrupted before the final rename
         out.push({ id: sidecar.id, archivePath, manifestPath, sidecar });
@@ -73,17 +79,28 @@ export class BackupStore {
     );
   }
 
-  /** A backup by id (or unique id prefix), or an archive file path anywhere. */
-  resolve(ref: string): {
+  /**
+   * A backup by id (or unique id prefix), or an archive file path anywhere, with its full sidecar
+   * (the file list included) unless `files` is false.
+   */
+  resolve(
+    ref: string,
+    opts: { files?: boolean } = {},
+  ): {
     archivePath: string;
     sidecar: BackupSidecar | null;
     manifestPath: string | null;
   } {
-    const byId = this.list().filter((r) => r.id === ref);
-    const matches = byId.length ? byId : this.list().filter((r) => r.id.startsWith(ref));
+    const all = this.list();
+    const byId = all.filter((r) => r.id === ref);
+    const matches = byId.length ? byId : all.filter((r) => r.id.startsWith(ref));
     if (matches.length === 1) {
       const r = matches[0]!;
-      return { archivePath: r.archivePath, sidecar: r.sidecar, manifestPath: r.manifestPath };
+      const sidecar =
+        opts.files === false
+          ? r.sidecar
+          : parseSidecar(readFileSync(r.manifestPath, 'utf8'), r.manifestPath);
+      return { archivePath: r.archivePath, sidecar, manifestPath: r.manifestPath };
     }
     if (matches.length > 1)
       throw new BackupNotFoundError(
@@ -97,7 +114,10 @@ export class BackupStore {
       );
       let sidecar: BackupSidecar | null = null;
       if (ARCHIVE_RE.test(file) && existsSync(manifestPath))
-        sidecar = parseSidecar(readFileSync(manifestPath, 'utf8'), manifestPath);
+        sidecar =
+          opts.files === false
+            ? readSidecarHeader(manifestPath)
+            : parseSidecar(readFileSync(manifestPath, 'utf8'), manifestPath);
       return { archivePath: file, sidecar, manifestPath: sidecar ? manifestPath : null };
     }
     throw new BackupNotFoundError(
@@ -183,6 +203,39 @@ export class BackupBusyError extends Error {
     this.name = 'BackupBusyError';
   }
 }
+
+/**
+ * A sidecar without its file list: the list comes last (manifest-spool.ts), so only the bytes
+ * before it are read and parsed. A sidecar in another layout (older, hand-made) is parsed whole.
+ */
+export function readSidecarHeader(path: string): BackupSidecar {
+  const fd = openSync(path, 'r');
+  try {
+    let head = '';
+    const buf = Buffer.allocUnsafe(HEAD_CHUNK);
+    for (let pos = 0; ;) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      head += buf.toString('utf8', 0, n); // a split multi-byte char only matters past the marker
+      pos += n;
+      const at = head.indexOf(SIDECAR_FILES_MARKER);
+      if (at >= 0) {
+        try {
+          return parseSidecar(`${head.slice(0, at)}${SIDECAR_FILES_MARKER}null}`, path);
+        } catch {
+          break; // not our layout after all: parse the whole file below
+        }
+      }
+      if (n === 0 || pos >= HEAD_LIMIT) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const full = parseSidecar(readFileSync(path, 'utf8'), path);
+  return { ...full, files: null };
+}
+const HEAD_CHUNK = 16 * 1024;
+/** Headers are a few KiB (sources, warnings); past this the file is parsed whole. */
+const HEAD_LIMIT = 4 * 1024 * 1024;
 
 function alive(pid: number): boolean {
   try {

@@ -1,0 +1,81 @@
+/**
+ * Backups run on a worker thread with a small, fixed V8 heap. Two reasons:
+ * - memory: a backup allocates a little per file; on the main thread V8 answers that by growing
+ *   its young generation to the 16 MiB-per-semi-space default and the old one with it, which is
+ *   most of a backup's peak RSS. A worker's `resourceLimits` cap both, whatever the file count,
+ *   and a runaway allocation fails that backup (ERR_WORKER_OUT_OF_MEMORY) instead of the agent.
+ * - responsiveness: the archive writer reads files synchronously (cheapest for many small files);
+ *   off the main thread, the agent's API, checks and scrapes keep running during a backup.
+ */
+import { Worker } from 'node:worker_threads';
+import type { BackupWorkerData, BackupWorkerMessage } from './backup-worker.js';
+import {
+  BackupError,
+  requirePassphrase,
+  type BackupResult,
+  type CreateBackupOptions,
+} from './create.js';
+import { BackupBusyError } from './store.js';
+
+/** V8 limits of the backup worker: semi-spaces of 1 MiB (young generation 3×), a bounded old one. */
+export const BACKUP_WORKER_LIMITS = { maxYoungGenerationSizeMb: 3, maxOldGenerationSizeMb: 96 };
+
+/** createBackup on a worker thread (same options, same result, same error classes). */
+export async function runBackup(opts: CreateBackupOptions): Promise<BackupResult> {
+  const passphrase = opts.config.encryption.enabled
+    ? await requirePassphrase(opts.passphrase, opts.config.encryption.passphraseEnv)
+    : null;
+  const { passphrase: _p, onProgress, signal, ...rest } = opts;
+  if (signal?.aborted) throw new BackupError('backup cancelled; the partial archive was removed');
+  const data: BackupWorkerData = { opts: rest, passphrase };
+  const worker = startWorker(data);
+  const onAbort = () => worker.postMessage({ type: 'abort' });
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await new Promise<BackupResult>((resolve, reject) => {
+      let settled = false;
+      worker.on('message', (m: BackupWorkerMessage) => {
+        if (m.type === 'progress') onProgress?.(m.update);
+        else if (m.type === 'done') {
+          settled = true;
+          resolve(m.result);
+        } else {
+          settled = true;
+          reject(
+            m.name === 'BackupBusyError'
+              ? new BackupBusyError(m.message)
+              : new BackupError(m.message),
+          );
+        }
+      });
+      worker.once('error', (err: NodeJS.ErrnoException) => {
+        settled = true;
+        reject(
+          new BackupError(
+            err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+              ? `backup failed: it needed more than the backup worker's ${BACKUP_WORKER_LIMITS.maxOldGenerationSizeMb} MiB heap (${err.message})`
+              : `backup failed: ${err.message}`,
+          ),
+        );
+      });
+      worker.once('exit', (code) => {
+        if (!settled)
+          reject(new BackupError(`backup failed: its worker exited (${code}) without a result`));
+      });
+    });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function startWorker(data: BackupWorkerData): Worker {
+  const options = { workerData: data, resourceLimits: BACKUP_WORKER_LIMITS };
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./backup-worker.js', import.meta.url), options);
+  // From source (tests, `npm run dev` under tsx): a worker does not inherit tsx's loader hooks.
+  const entry = new URL('./backup-worker.ts', import.meta.url).href;
+  return new Worker(
+    `import('tsx/esm/api').then((t) => t.register()).then(() => import(${JSON.stringify(entry)}))`,
+    { ...options, eval: true },
+  );
+}
