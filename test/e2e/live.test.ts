@@ -100,16 +100,13 @@ describe('live dashboard against the simulator', () => {
   it('turns the status red within one interval when the API goes down, and green again after', async () => {
     await page.goto(`${s.agent.dashboard.url}#/overview`);
     // Every check result the dashboard's own event stream delivers, recorded in the page.
-    await page.evaluate(() => {
-      const w = window as unknown as { checkResults: unknown[] };
-      w.checkResults = [];
+    // (a string: this file is compiled without the DOM library)
+    await page.evaluate(`
+      window.checkResults = [];
       new EventSource('/api/v1/events').addEventListener('check.result', (e) =>
-        w.checkResults.push(JSON.parse((e as MessageEvent<string>).data)),
-      );
-    });
-    await page.waitForFunction(
-      () => (window as unknown as { checkResults: unknown[] }).checkResults.length > 0,
-    );
+        window.checkResults.push(JSON.parse(e.data)));
+    `);
+    await page.waitForFunction('window.checkResults.length > 0');
     const started = Date.now();
     await s.sim.setFaults('api=down');
     await page
@@ -122,9 +119,11 @@ describe('live dashboard against the simulator', () => {
     );
     // Within one interval, counted in rounds rather than seconds: the first failed round of the
     // API check, at the default failureThreshold, is already 'unhealthy'.
-    const results = (await page.evaluate(
-      () => (window as unknown as { checkResults: unknown[] }).checkResults,
-    )) as { name: string; status: string; consecutiveFailures: number }[];
+    const results = (await page.evaluate('window.checkResults')) as {
+      name: string;
+      status: string;
+      consecutiveFailures: number;
+    }[];
     const firstFailure = results.find((r) => r.name === 'API Health' && r.status !== 'healthy');
     assert.ok(firstFailure, 'the failed round was streamed');
     assert.equal(firstFailure.status, 'unhealthy');
