@@ -100,13 +100,21 @@ describe('live dashboard against the simulator', () => {
   it('turns the status red within one interval when the API goes down, and green again after', async () => {
     await page.goto(`${s.agent.dashboard.url}#/overview`);
     // Every check result the dashboard's own event stream delivers, recorded in the page.
-    // (a string: this file is compiled without the DOM library)
-    await page.evaluate(`
-      window.checkResults = [];
-      new EventSource('/api/v1/events').addEventListener('check.result', (e) =>
-        window.checkResults.push(JSON.parse(e.data)));
-    `);
-    await page.waitForFunction('window.checkResults.length > 0');
+    // globalThis, typed by hand: this file is compiled without the DOM library.
+    await page.evaluate(() => {
+      type Source = { addEventListener(t: string, l: (e: { data: string }) => void): void };
+      const g = globalThis as unknown as {
+        checkResults: unknown[];
+        EventSource: new (url: string) => Source;
+      };
+      g.checkResults = [];
+      new g.EventSource('/api/v1/events').addEventListener('check.result', (e) =>
+        g.checkResults.push(JSON.parse(e.data)),
+      );
+    });
+    await page.waitForFunction(
+      () => (globalThis as unknown as { checkResults: unknown[] }).checkResults.length > 0,
+    );
     const started = Date.now();
     await s.sim.setFaults('api=down');
     await page
@@ -119,7 +127,9 @@ describe('live dashboard against the simulator', () => {
     );
     // Within one interval, counted in rounds rather than seconds: the first failed round of the
     // API check, at the default failureThreshold, is already 'unhealthy'.
-    const results = (await page.evaluate('window.checkResults')) as {
+    const results = (await page.evaluate(
+      () => (globalThis as unknown as { checkResults: unknown[] }).checkResults,
+    )) as {
       name: string;
       status: string;
       consecutiveFailures: number;
