@@ -16,31 +16,59 @@ function fromTitle(title: string): string {
   return m ? `${m[2]} ${m[1]!.toLowerCase()}` : `unparsed: ${title}`;
 }
 
+/** Webhook (Alertmanager payload) or Slack (attachment title) requests to one path. */
+export function httpReceipts(
+  http: SwitchableReceiver,
+  path: string,
+  shape: 'webhook' | 'slack' = 'webhook',
+): Receipt[] {
+  return http.received
+    .filter((r) => r.path === path)
+    .map((r) => {
+      const body = r.body as {
+        status: string;
+        groupLabels: { alertname: string };
+        attachments: { title: string }[];
+      };
+      const what =
+        shape === 'webhook'
+          ? `${body.groupLabels.alertname} ${body.status}`
+          : fromTitle(body.attachments[0]!.title);
+      return { what, key: r.idempotencyKey, sequence: r.sequence };
+    });
+}
+
+/** Mails, by subject (Alertmanager's default title). */
+export function mailReceipts(smtp: SwitchableReceiver): Receipt[] {
+  return smtp.received.map((r) => ({
+    what: fromTitle((r.body as { subject: string }).subject),
+    key: r.idempotencyKey,
+    sequence: r.sequence,
+  }));
+}
+
 export function receipts(
   http: SwitchableReceiver,
   smtp: SwitchableReceiver,
   sink: 'webhook' | 'slack' | 'email',
 ): Receipt[] {
-  if (sink === 'email')
-    return smtp.received.map((r) => ({
-      what: fromTitle((r.body as { subject: string }).subject),
-      key: r.idempotencyKey,
-      sequence: r.sequence,
-    }));
-  return http.received
-    .filter((r) => r.path === (sink === 'webhook' ? '/hook' : '/slack'))
-    .map((r) => {
-      const what =
-        sink === 'webhook'
-          ? `${(r.body as { groupLabels: { alertname: string } }).groupLabels.alertname} ${(r.body as { status: string }).status}`
-          : fromTitle((r.body as { attachments: { title: string }[] }).attachments[0]!.title);
-      return { what, key: r.idempotencyKey, sequence: r.sequence };
-    });
+  if (sink === 'email') return mailReceipts(smtp);
+  return sink === 'webhook' ? httpReceipts(http, '/hook') : httpReceipts(http, '/slack', 'slack');
 }
 
-/** Counts per `<group> <status>`. */
-export function counts(list: Receipt[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of list) out[r.what] = (out[r.what] ?? 0) + 1;
-  return out;
+/**
+ * One group's story at one sink: how many requests per status, and how many distinct
+ * idempotency keys (a duplicate from a crash repeats its key; a second notification would not).
+ */
+export function story(list: Receipt[], group: string) {
+  const mine = list.filter((r) => r.what.startsWith(`${group} `));
+  const of = (status: string) => mine.filter((r) => r.what === `${group} ${status}`);
+  return {
+    firing: of('firing').length,
+    resolved: of('resolved').length,
+    firingKeys: new Set(of('firing').map((r) => r.key)).size,
+    resolvedKeys: new Set(of('resolved').map((r) => r.key)).size,
+    /** Statuses in arrival order, duplicates collapsed. */
+    order: mine.map((r) => r.what.split(' ')[1]).filter((s, i, all) => s !== all[i - 1]),
+  };
 }
