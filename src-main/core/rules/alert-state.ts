@@ -25,7 +25,8 @@ interface StateFile {
 }
 
 export class AlertStateFile {
-  private lastWritten = '';
+  /** What was last written, to skip unchanged saves without serialising every evaluation. */
+  private lastWritten: PersistedAlert[] | null = null;
   private lastSavedAt = 0;
 
   constructor(readonly path: string) {}
@@ -66,15 +67,32 @@ export class AlertStateFile {
    * `savedAt` tells how long the agent was down.
    */
   save(now: number, alerts: PersistedAlert[]): void {
-    const body = JSON.stringify(alerts);
-    if (body === this.lastWritten && (alerts.length === 0 || now - this.lastSavedAt < 60_000))
-      return;
+    const same = this.lastWritten !== null && sameAlerts(this.lastWritten, alerts);
+    if (same && (alerts.length === 0 || now - this.lastSavedAt < 60_000)) return;
     const file: StateFile = { version: 1, savedAt: now, alerts };
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, JSON.stringify(file), { mode: 0o600 });
     renameSync(tmp, this.path);
-    this.lastWritten = body;
+    this.lastWritten = alerts;
     this.lastSavedAt = now;
   }
+}
+
+/** Same alerts in the same order? `key` is the labels' key, so equal keys mean equal labels. */
+function sameAlerts(a: PersistedAlert[], b: PersistedAlert[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (
+      x.key !== y.key ||
+      x.state !== y.state ||
+      x.activeAt !== y.activeAt ||
+      x.rule !== y.rule ||
+      x.group !== y.group
+    )
+      return false;
+  }
+  return true;
 }

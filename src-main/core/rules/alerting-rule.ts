@@ -45,6 +45,10 @@ export class AlertingRule {
   /** Prometheus only writes ALERTS series once for-state has been restored after start-up. */
   restored = true;
   private pendingRestore: Map<string, RestoredAlert> | null = null;
+  private readonly seriesCache = new WeakMap<
+    Labels,
+    { state: AlertState; alerts: Labels; forState: Labels }
+  >();
 
   constructor(
     readonly spec: RuleSpec,
@@ -141,8 +145,9 @@ export class AlertingRule {
         a.firedAt = ts;
       }
       if (this.restored) {
-        out.push({ labels: { ...a.labels, __name__: 'ALERTS', alertstate: a.state }, v: 1 });
-        out.push({ labels: { ...a.labels, __name__: 'ALERTS_FOR_STATE' }, v: a.activeAt / 1000 });
+        const series = this.seriesLabels(a);
+        out.push({ labels: series.alerts, v: 1 });
+        out.push({ labels: series.forState, v: a.activeAt / 1000 });
       }
     }
     if (limit > 0 && numActive > limit) {
@@ -150,6 +155,23 @@ export class AlertingRule {
       throw new Error(`exceeded limit of ${limit} with ${numActive} alerts`);
     }
     return out;
+  }
+
+  /**
+   * The ALERTS and ALERTS_FOR_STATE label sets of an alert, built once per alert and state: the
+   * same objects every evaluation let the store and the staleness bookkeeping skip re-keying.
+   */
+  private seriesLabels(a: Alert): { alerts: Labels; forState: Labels } {
+    let c = this.seriesCache.get(a.labels);
+    if (!c || c.state !== a.state) {
+      c = {
+        state: a.state,
+        alerts: Object.freeze({ ...a.labels, __name__: 'ALERTS', alertstate: a.state }),
+        forState: c?.forState ?? Object.freeze({ ...a.labels, __name__: 'ALERTS_FOR_STATE' }),
+      };
+      this.seriesCache.set(a.labels, c);
+    }
+    return c;
   }
 
   /** Alerts due for (re)sending at ts (alerting.go needsSending); marks them sent. */

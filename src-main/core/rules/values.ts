@@ -41,26 +41,48 @@ export class EvalError extends Error {
 // NUL sorts before every name character, so comparing keys compares label sets as labels.Compare does.
 const SEP = '\x00';
 
+/**
+ * Keys and name-less copies by label-set object: the store hands out the same frozen label
+ * objects every evaluation, so a cycle re-derives neither (they were a third of its allocation).
+ * Label sets are never mutated once built (Labels is read-only), which makes this safe.
+ */
+const keys = new WeakMap<Labels, string>();
+const nameless = new WeakMap<Labels, Labels>();
+/** `by` / `on` lists come from the parsed expression, the same array every evaluation. */
+const sortedNames = new WeakMap<readonly string[], string[]>();
+
 /** A stable identity for a label set (sorted name/value pairs), like labels.Hash. */
 export function labelsKey(labels: Labels): string {
-  const names = Object.keys(labels).sort();
-  let key = '';
+  let key = keys.get(labels);
+  if (key !== undefined) return key;
+  const names = Object.keys(labels);
+  if (!isSorted(names)) names.sort();
+  key = '';
   for (const n of names) key += n + SEP + labels[n] + SEP;
+  keys.set(labels, key);
   return key;
+}
+
+function isSorted(names: string[]): boolean {
+  for (let i = 1; i < names.length; i++) if (names[i - 1]! > names[i]!) return false;
+  return true;
 }
 
 /** The key of only the given labels (`on`/`by`), or of all but them (`ignoring`/`without`). */
 export function signature(labels: Labels, names: readonly string[], include: boolean): string {
   let key = '';
   if (include) {
-    const sorted = [...names].sort();
+    let sorted = sortedNames.get(names);
+    if (!sorted) sortedNames.set(names, (sorted = [...names].sort()));
     for (const n of sorted) {
       const v = labels[n];
       if (v !== undefined && v !== '') key += n + SEP + v + SEP;
     }
     return key;
   }
-  for (const n of Object.keys(labels).sort()) {
+  const all = Object.keys(labels);
+  if (!isSorted(all)) all.sort();
+  for (const n of all) {
     if (n === '__name__' || names.includes(n)) continue;
     key += n + SEP + labels[n] + SEP;
   }
@@ -69,7 +91,11 @@ export function signature(labels: Labels, names: readonly string[], include: boo
 
 export function withoutName(labels: Labels): Labels {
   if (!('__name__' in labels)) return labels;
-  const { __name__: _drop, ...rest } = labels;
+  let rest = nameless.get(labels);
+  if (!rest) {
+    const { __name__: _drop, ...copy } = labels;
+    nameless.set(labels, (rest = Object.freeze(copy)));
+  }
   return rest;
 }
 

@@ -8,7 +8,7 @@ import { ChunkAppender, type SealedChunk } from './chunk.js';
 import { ChunkList } from './chunk-list.js';
 import { DecodedRows, type DecodedChunkCache } from './decoded-cache.js';
 import type { DownsampledSeries } from './downsample.js';
-import type { Labels, Sample } from './types.js';
+import type { Labels, Sample, SeriesColumns } from './types.js';
 
 /** Raw samples per chunk before it is sealed: long enough to amortise each chunk's fixed cost. */
 export const SAMPLES_PER_CHUNK = 480;
@@ -129,41 +129,49 @@ export class MemSeries {
    * view), or null when none. A window inside one chunk without markers is a zero-copy view of
    * the decoded rows (they are append-only, so the view stays valid); otherwise one copy.
    */
-  columns(mint: number, maxt: number): { ts: Float64Array; vs: Float64Array } | null {
-    const parts: { d: DecodedRows; from: number; to: number }[] = [];
-    let total = 0;
-    let markers = false;
-    const add = (d: DecodedRows) => {
-      const from = d.lowerBound(mint);
-      const to = d.upperBound(maxt);
-      if (to <= from) return;
-      parts.push({ d, from, to });
-      total += to - from;
-      if (d.stale) for (let k = from; k < to && !markers; k++) markers = d.stale[k] === 1;
-    };
+  columns(mint: number, maxt: number): SeriesColumns | null {
+    // Overlapping chunks, oldest first: usually one (a 5 m or 1 h window in 2 h chunks).
+    let first: DecodedRows | null = null;
+    let more: DecodedRows[] | null = null;
     const list = this.chunks;
     for (let i = 0; i < list.length; i++) {
       if (list.maxtAt(i) < mint || list.mintAt(i) > maxt) continue;
-      add(this.sealedRows(i));
+      const d = this.sealedRows(i);
+      if (!first) first = d;
+      else (more ??= []).push(d);
     }
     const head = this.head;
-    if (head && head.count > 0 && head.maxt >= mint && head.mint <= maxt) add(this.headRows(head));
-    if (total === 0) return null;
-    if (parts.length === 1 && !markers) {
-      const { d, from, to } = parts[0]!;
-      return { ts: d.ts.subarray(from, to), vs: d.vs.subarray(from, to) };
+    if (head && head.count > 0 && head.maxt >= mint && head.mint <= maxt) {
+      const d = this.headRows(head);
+      if (!first) first = d;
+      else (more ??= []).push(d);
     }
+    if (!first) return null;
+    if (!more) {
+      const from = first.lowerBound(mint);
+      const to = first.upperBound(maxt);
+      if (to <= from) return null;
+      if (!hasMarker(first, from, to))
+        return {
+          labels: this.labels,
+          ts: first.ts.subarray(from, to),
+          vs: first.vs.subarray(from, to),
+        };
+    }
+    const parts = more ? [first, ...more] : [first];
+    let total = 0;
+    for (const d of parts) total += d.n;
     const ts = new Float64Array(total);
     const vs = new Float64Array(total);
     let n = 0;
-    for (const { d, from, to } of parts) {
-      for (let k = from; k < to; k++) {
+    for (const d of parts) {
+      for (let k = d.lowerBound(mint), to = d.upperBound(maxt); k < to; k++) {
         if (d.stale?.[k]) continue;
         ts[n] = d.ts[k]!;
         vs[n++] = d.vs[k]!;
       }
     }
-    return n === 0 ? null : { ts: ts.subarray(0, n), vs: vs.subarray(0, n) };
+    return n === 0 ? null : { labels: this.labels, ts: ts.subarray(0, n), vs: vs.subarray(0, n) };
   }
 
   /** Sealed chunk i's decoded rows, from the cache when there (no view of its bytes made). */
@@ -253,6 +261,12 @@ export class MemSeries {
   get empty(): boolean {
     return this.chunks.length === 0 && !this.head && this.downsampled.every((d) => d.empty);
   }
+}
+
+function hasMarker(d: DecodedRows, from: number, to: number): boolean {
+  const stale = d.stale;
+  if (stale) for (let k = from; k < to; k++) if (stale[k] === 1) return true;
+  return false;
 }
 
 /** Append rows of `d` with mint ≤ t ≤ maxt to `out` (no per-row work outside the window). */

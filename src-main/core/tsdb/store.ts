@@ -240,7 +240,7 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
       for (const s of selection(matchers)) {
         if (s.lastT < mint || s.mint > maxt) continue;
         const cols = s.columns(mint, maxt);
-        if (cols) out.push({ labels: s.labels, ts: cols.ts, vs: cols.vs });
+        if (cols) out.push(cols);
       }
       return out;
     },
