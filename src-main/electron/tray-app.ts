@@ -128,6 +128,9 @@ export class TrayApp {
     this.tray.show();
     this.tray.setStatus(await agent.handlers['status.get']({}));
     this.cleanups.push(agent.bus.on('status', (s) => this.tray.setStatus(s)));
+    // Paused from anywhere (tray, dashboard, a saved pause at start) shows in the tray.
+    this.tray.setMonitoringPaused((await agent.handlers['monitoring.state']({})).paused);
+    this.cleanups.push(agent.bus.on('monitoring', (m) => this.tray.setMonitoringPaused(m.paused)));
     this.cleanups.push(agent.bus.on('alerts', (list) => this.onAlerts(list)));
     this.cleanups.push(agent.bus.on('check.result', (r) => this.onCheck(r)));
     // A backup started from anywhere (tray, dashboard, schedule) shows its progress in the tray.
@@ -256,9 +259,8 @@ export class TrayApp {
   private async callEngine(action: TrayAction): Promise<void> {
     const name = TRAY_REQUESTS[action];
     if (!name || !isRequestName(name)) return;
-    await dispatchRequest(this.opts.agent.handlers, name, {});
-    if (action === 'pause' || action === 'resume')
-      this.tray.setMonitoringPaused(action === 'pause');
+    const params = action === 'pause' ? { by: 'tray' } : {};
+    await dispatchRequest(this.opts.agent.handlers, name, params);
   }
 
   stop(): void {

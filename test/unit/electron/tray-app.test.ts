@@ -8,7 +8,7 @@ import { silentLogger } from '../../../src-main/core/log.js';
 import { NotificationPolicy } from '../../../src-main/electron/notifications.js';
 import { openSettings, type SettingsBacking } from '../../../src-main/electron/settings.js';
 import { TrayApp } from '../../../src-main/electron/tray-app.js';
-import { tempDir, type TempDir } from '../../helpers/ports.js';
+import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import { fakeElectron, type FakeElectron, type FakeTray, type FakeWindow } from './fakes.js';
 
 describe('TrayApp (real engine, fake Electron)', () => {
@@ -236,6 +236,33 @@ describe('TrayApp (real engine, fake Electron)', () => {
       message: 'done',
     });
     assert.equal(tray.item('Back up now').enabled, true);
+  });
+
+  it('pauses and resumes monitoring from the menu, and shows a pause made elsewhere', async () => {
+    const { tray } = await start('linux', true);
+    tray.click('Pause monitoring');
+    await waitFor(
+      'the engine to pause',
+      async () => (await agent.handlers['monitoring.state']({})).paused,
+    );
+    assert.equal((await agent.handlers['monitoring.state']({})).by, 'tray');
+    assert.equal((await agent.handlers['status.get']({})).overall, 'paused');
+    assert.equal(tray.images.at(-1), 'icon:paused');
+    tray.click('Resume monitoring');
+    await waitFor(
+      'the engine to resume',
+      async () => !(await agent.handlers['monitoring.state']({})).paused,
+    );
+    assert.ok(tray.item('Pause monitoring'));
+    // Paused from the dashboard: the tray follows the monitoring event.
+    await agent.handlers['monitoring.pause']({ for: '1h', by: 'dashboard' });
+    assert.ok(tray.item('Resume monitoring'));
+    assert.equal(tray.images.at(-1), 'icon:paused');
+    // A tray started while the engine is paused (a saved pause) shows it at once.
+    app.stop();
+    const again = await start('linux', true);
+    assert.ok(again.tray.item('Resume monitoring'));
+    assert.equal(again.tray.images.at(-1), 'icon:paused');
   });
 
   it('quits from the menu', async () => {
