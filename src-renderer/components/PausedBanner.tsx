@@ -30,13 +30,11 @@ function useMonitoring(): [MonitoringState | null, (s: MonitoringState) => void]
 const when = (iso: string) =>
   new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-export function PausedBanner() {
-  const api = useApi();
+/** The state, and a way to change it that tracks busy and error for the control. */
+function useMonitoringAction() {
   const [state, setState] = useMonitoring();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [choice, setChoice] = useState<string>('1h');
-  if (!state) return null;
   const act = async (run: () => Promise<MonitoringState>) => {
     setBusy(true);
     setError(null);
@@ -48,39 +46,54 @@ export function PausedBanner() {
       setBusy(false);
     }
   };
-  if (!state.paused)
-    return (
-      <form
-        className="pause-control"
-        aria-label="Pause monitoring"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act(() =>
-            api.request('monitoring.pause', {
-              ...(choice ? { for: choice } : {}),
-              by: 'dashboard',
-            }),
-          );
-        }}
-      >
-        <label htmlFor="pause-for">Pause monitoring</label>
-        <select id="pause-for" value={choice} onChange={(e) => setChoice(e.target.value)}>
-          {CHOICES.map(([v, label]) => (
-            <option key={v} value={v}>
-              {label}
-            </option>
-          ))}
-        </select>
-        <button type="submit" disabled={busy}>
-          Pause
-        </button>
-        {error && (
-          <span className="field-error" role="alert">
-            {error}
-          </span>
-        )}
-      </form>
-    );
+  return { state, busy, error, act };
+}
+
+/** Under the view list: pause for a while or until resumed (hidden while paused). */
+export function PauseControl() {
+  const api = useApi();
+  const { state, busy, error, act } = useMonitoringAction();
+  const [choice, setChoice] = useState<string>('1h');
+  if (!state || state.paused) return null;
+  return (
+    <form
+      className="pause-control"
+      aria-label="Pause monitoring"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void act(() =>
+          api.request('monitoring.pause', {
+            ...(choice ? { for: choice } : {}),
+            by: 'dashboard',
+          }),
+        );
+      }}
+    >
+      <label htmlFor="pause-for">Pause monitoring</label>
+      <select id="pause-for" value={choice} onChange={(e) => setChoice(e.target.value)}>
+        {CHOICES.map(([v, label]) => (
+          <option key={v} value={v}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <button type="submit" disabled={busy}>
+        Pause
+      </button>
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}
+
+/** At the top of every view while paused: since when, until when, by whom, and Resume. */
+export function PausedBanner() {
+  const api = useApi();
+  const { state, busy, error, act } = useMonitoringAction();
+  if (!state?.paused) return null;
   return (
     <div className="banner banner-paused" role="status" data-testid="paused-banner">
       <strong>Monitoring is paused</strong> {state.since && <>since {when(state.since)}</>}{' '}

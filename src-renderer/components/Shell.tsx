@@ -12,7 +12,7 @@ import { Reports } from '../views/Reports';
 import { Settings } from '../views/settings/Settings';
 import { StatusBadge } from '../views/StatusBadge';
 import { Usage } from '../views/Usage';
-import { PausedBanner } from './PausedBanner';
+import { PauseControl, PausedBanner } from './PausedBanner';
 
 const views: Record<RouteId, (p: { rest: string[] }) => ReactElement> = {
   overview: () => <Overview />,
@@ -96,6 +96,7 @@ export function Shell({ info }: { info: AgentInfo }) {
             ))}
           </ul>
           <p className="muted hint">Alt+1…8 switch views</p>
+          <PauseControl />
         </nav>
         <main id="view" className="view" data-view={route.id}>
           <h1 ref={heading} tabIndex={-1}>
