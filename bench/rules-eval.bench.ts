@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import { silentLogger } from '../src-main/core/log.js';
@@ -215,6 +215,7 @@ async function measureCcmon(specs: SeriesSpec[]) {
   const firing = manager
     .list()
     .groups.flatMap((g) => g.rules.filter((r) => r.state === 'firing').map((r) => r.name));
+  const stats = store.stats();
   rmSync(dir, { recursive: true, force: true });
   const warm = times.slice(5).sort((a, b) => a - b);
   const warmCpu = cpuTimes.slice(5).sort((a, b) => a - b);
@@ -232,6 +233,9 @@ async function measureCcmon(specs: SeriesSpec[]) {
     alloc: allocs.length ? percentile(allocs, 50) : NaN,
     errors,
     firing,
+    decodedBytes: stats.decodedCacheBytes,
+    decodedCap: store.options.decodedCacheBytes,
+    chunkBytes: stats.chunkBytes,
   };
 }
 
@@ -300,6 +304,10 @@ process.stdout.write(
     `| CPU per cycle p50 / p99 (user+sys: the machine is shared) | ${f(ccmon.cpuP50)} / ${f(ccmon.cpuP99)} ms | |`,
     `| share of a cycle inside the store's select (chunk decoding), median | ${Math.round(ccmon.selectShare * 100)} % | |`,
     `| heap allocated per cycle (median, GC before each cycle) | ${f(ccmon.alloc / 1024)} KiB | n/a |`,
+    `| decoded-chunk cache held (cap) / encoded chunks | ${f(ccmon.decodedBytes / 2 ** 20)} MiB (${f(ccmon.decodedCap / 2 ** 20)} MiB) / ${f(ccmon.chunkBytes / 2 ** 20)} MiB | |`,
+    `| load average (1 / 5 / 15 min) at the end | ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} | |`,
     `| loading 5.76 M samples into the store | ${Math.round(ccmon.loadMs)} ms | (included in both promtool runs) |`,
     `| rules with errors / firing | ${ccmon.errors.length} / ${ccmon.firing.join(', ') || 'none'} | |`,
     `| goal: < 20 ms per cycle (p99) | ${met ? 'met' : 'NOT met'} | |`,
