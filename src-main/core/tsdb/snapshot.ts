@@ -5,8 +5,8 @@
  * previous snapshot in place. A snapshot that cannot be read is moved aside with a warning and
  * the store starts empty: losing history is better than not starting.
  */
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import type { MemSeries } from './series.js';
@@ -154,6 +154,7 @@ export async function loadSnapshot(
   logger: Logger,
 ): Promise<SnapshotLoaded> {
   const started = performance.now();
+  await removeStaleTemps(file, logger);
   let buf: Buffer;
   try {
     buf = await readFile(file);
@@ -197,6 +198,19 @@ export async function loadSnapshot(
     writtenAt,
     durationMs: performance.now() - started,
   };
+}
+
+/**
+ * A kill -9 during a write leaves `<file>.tmp-<pid>` behind (never renamed, so never loaded); at
+ * load nothing of ours is writing, so each one is only wasted disk: remove it.
+ */
+async function removeStaleTemps(file: string, logger: Logger): Promise<void> {
+  const prefix = `${basename(file)}.tmp-`;
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(prefix))) {
+    await unlink(join(dirname(file), name)).catch(() => {});
+    logger.info(`removed ${name}, a tsdb snapshot left unfinished by a crash`);
+  }
 }
 
 function restoreSeries(store: SeriesStore, rec: SeriesRecord): boolean {

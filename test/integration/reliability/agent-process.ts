@@ -18,6 +18,8 @@ export interface AgentProcess {
   output(): string;
   /** POST alerts; false when the agent did not answer (it may have crashed meanwhile). */
   post(alerts: object[]): Promise<boolean>;
+  /** One AgentApi request over HTTP; throws on an error answer. */
+  request<T>(name: string, params?: object): Promise<T>;
   kill9(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -80,6 +82,16 @@ export async function startAgentProcess(
         if (done || /fetch failed|aborted|timeout/i.test((err as Error).message)) return false;
         throw err;
       }
+    },
+    async request<T>(name: string, params: object = {}) {
+      const res = await fetch(new URL(`/api/v1/${name}`, url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(params),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!res.ok) throw new Error(`${name}: HTTP ${res.status}: ${await res.text()}`);
+      return (await res.json()) as T;
     },
     async kill9() {
       if (!done) child.kill('SIGKILL');
