@@ -92,12 +92,16 @@ export class MemSeries {
     return this.lastV;
   }
 
-  /** Samples with mint ≤ t ≤ maxt, ascending, appended to `out`. */
+  /**
+   * Samples with mint ≤ t ≤ maxt, ascending, appended to `out`. For bulk reads (charts, reports
+   * over hours or days): sealed chunks come from the cache when there, but are not added to it,
+   * so one 7-day chart does not evict what the rule engine reads every cycle.
+   */
   collect(mint: number, maxt: number, out: Sample[]): void {
     const list = this.chunks;
     for (let i = 0; i < list.length; i++) {
       if (list.maxtAt(i) < mint || list.mintAt(i) > maxt) continue;
-      emit(this.sealedRows(i), mint, maxt, out);
+      emit(this.sealedRows(i, false), mint, maxt, out);
     }
     const head = this.head;
     if (head && head.count > 0 && head.maxt >= mint && head.mint <= maxt)
@@ -174,12 +178,21 @@ export class MemSeries {
     return n === 0 ? null : { labels: this.labels, ts: ts.subarray(0, n), vs: vs.subarray(0, n) };
   }
 
-  /** Sealed chunk i's decoded rows, from the cache when there (no view of its bytes made). */
-  private sealedRows(i: number): DecodedRows {
+  /**
+   * Sealed chunk i's decoded rows, from the cache when there (no view of its bytes made); on a
+   * miss decoded and, when `keep`, cached.
+   */
+  private sealedRows(i: number, keep = true): DecodedRows {
     const list = this.chunks;
     const hit = this.decoded.get(list.mintAt(i));
     if (hit && !hit.decoder) return this.hit(hit);
     const c = list.at(i);
+    if (!hit && !keep) {
+      const once = new DecodedRows(c.bytes, c.count, c.mint, this.decoded);
+      once.extend(c.bytes, c.count);
+      once.decoder = null;
+      return once;
+    }
     const rows = hit ?? this.miss(c.bytes, c.count, c.mint);
     rows.extend(c.bytes, c.count);
     rows.complete();

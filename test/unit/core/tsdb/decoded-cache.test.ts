@@ -146,7 +146,7 @@ describe('tsdb decoded-chunk cache', () => {
     const truth = newTruth(3);
     fill([db], truth, 0, 3 * SAMPLES_PER_CHUNK, 5);
     now = T0 + 3 * SAMPLES_PER_CHUNK * STEP;
-    db.select(all, T0, now);
+    db.selectColumns(all, T0, now);
     const before = db.stats().decodedCacheBytes;
     db.applyRetention(now);
     const after = db.stats().decodedCacheBytes;
@@ -170,5 +170,21 @@ describe('tsdb decoded-chunk cache', () => {
       ['c'],
       'the same array with another matcher is a new selection',
     );
+  });
+
+  it('keeps bulk reads (charts, reports) from pushing out what the rule engine reads', () => {
+    const db = createSeriesStore({ retention: 10 * 24 * 3600_000, now: () => T0 });
+    const truth = newTruth(3);
+    fill([db], truth, 0, 3 * SAMPLES_PER_CHUNK + 10, 9);
+    const end = T0 + (3 * SAMPLES_PER_CHUNK + 10) * STEP;
+    db.selectColumns(all, end - 5 * 60_000, end);
+    const hot = db.stats().decodedCacheBytes;
+    assert.ok(hot > 0);
+    db.select(all, T0, end);
+    assert.equal(db.stats().decodedCacheBytes, hot, 'a full-range select caches nothing new');
+    db.selectColumns(all, T0, T0 + 3600_000);
+    const afterBulk = hot;
+    assert.ok(db.stats().decodedCacheBytes > afterBulk, 'a selector window is cached');
+    checkWindow(db, truth, T0, end);
   });
 });
