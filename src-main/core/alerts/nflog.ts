@@ -56,6 +56,12 @@ export class NotificationLog {
     return missing.length;
   }
 
+  /** Move every timestamp by ms (a wall-clock jump), so repeat_interval counts elapsed time. */
+  shift(ms: number): void {
+    for (const e of Object.values(this.entries)) e.timestamp += ms;
+    this.save();
+  }
+
   gc(now: number): void {
     let changed = false;
     for (const [k, e] of Object.entries(this.entries))

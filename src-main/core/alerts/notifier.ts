@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import type { SecretStore } from '../secrets/store.js';
 import { fromPostable, InvalidAlertError, isResolved, mergeAlerts, type Alert } from './alert.js';
 import { systemClock, type Clock } from './clock.js';
+import { ClockJumpDetector } from './clock-jump.js';
 import type { AlertsConfig } from './config.js';
 import type { AlertsEvents } from './contract.js';
 import { Dispatcher, type GroupFlush } from './dispatch.js';
@@ -69,11 +70,13 @@ export class Notifier implements AlertSender {
   private readonly sinksByReceiver = new Map<string, Sink[]>();
   private cancelTick: (() => void) | null = null;
   private lastGc = 0;
+  private readonly jumps: ClockJumpDetector;
 
   constructor(private readonly opts: NotifierOptions) {
     const dir = join(opts.dataDir, 'alerts');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.clock = opts.clock ?? systemClock;
+    this.jumps = new ClockJumpDetector(this.clock);
     const cfg = opts.config;
     this.sinks = buildSinks(cfg, opts.secrets, opts.desktop ?? nodeDesktopNotifier);
     for (const s of this.sinks.values()) {
@@ -151,6 +154,7 @@ export class Notifier implements AlertSender {
 
   /** Take alerts in (Alertmanager's POST /api/v2/alerts); returns per-alert validation errors. */
   receive(alerts: PostableAlert[], source: string): { accepted: number; errors: string[] } {
+    this.checkClock();
     const now = this.clock.now();
     const errors: string[] = [];
     let accepted = 0;
@@ -185,6 +189,7 @@ export class Notifier implements AlertSender {
 
   /** Silences, inhibitions and resolutions of every known alert, recorded when they change. */
   refresh(): void {
+    this.checkClock();
     const now = this.clock.now();
     for (const a of this.alerts.values()) {
       const resolved = isResolved(a, now);
@@ -207,6 +212,30 @@ export class Notifier implements AlertSender {
     }
     if (now - this.lastGc >= GC_MS) this.gc(now);
     this.status.flushChanges();
+  }
+
+  /**
+   * After a wall-clock jump (or a suspend), move wall-time deadlines by the jump so they count
+   * elapsed time: a +2 h step must not resolve every alert whose endsAt it skipped (a false
+   * "resolved", then "firing" again at the next evaluation), bring repeat notifications early,
+   * or, stepped back, hold retries and resolutions for the jump's length.
+   */
+  private checkClock(): void {
+    const jump = this.jumps.check();
+    if (!jump) return;
+    const before = this.clock.now() - jump;
+    let moved = 0;
+    for (const a of this.alerts.values())
+      if (!isResolved(a, before) && Number.isFinite(a.endsAt)) {
+        a.endsAt += jump;
+        moved++;
+      }
+    this.nflog.shift(jump);
+    this.outbox.shift(jump);
+    this.opts.logger.warn(
+      `the wall clock moved ${jump > 0 ? 'forward' : 'back'} by ${Math.round(Math.abs(jump) / 1000)} s ` +
+        `(a clock change or a suspend): ${moved} active alert(s), repeat intervals and retries moved with it`,
+    );
   }
 
   private gc(now: number): void {
@@ -234,6 +263,7 @@ export class Notifier implements AlertSender {
 
   /** The notify pipeline for one group flush, per receiver integration. */
   private flush(f: GroupFlush): boolean {
+    this.checkClock();
     const now = this.clock.now();
     const receiver = f.route.options.receiver;
     const items: (OutboxItem & { logged: LoggedState })[] = [];

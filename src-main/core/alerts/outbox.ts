@@ -194,6 +194,16 @@ export class Outbox {
     return true;
   }
 
+  /** Move retry times and ages by ms (a wall-clock jump), so backoff and give-up count elapsed time. */
+  shift(ms: number): void {
+    for (const e of this.entries) {
+      e.nextAttemptAt += ms;
+      e.createdAt += ms;
+    }
+    this.save();
+    this.kick();
+  }
+
   /** Wait until nothing is due or in flight (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 5));
