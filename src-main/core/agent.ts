@@ -36,6 +36,7 @@ import { passphraseProvider } from './backup/passphrase.js';
 import { createConfigModule } from './config/module.js';
 import { checksSlotFacade, ModuleSlot, scrapeSlotFacade } from './config/slots.js';
 import { reloadEngine } from './config/reload.js';
+import { ScheduleRecorder } from './config/schedules.js';
 import { createMonitoringModule } from './monitoring/module.js';
 import type { ChecksModule } from './checks/module.js';
 import type { ScrapeModule } from './scrape/module.js';
@@ -187,11 +188,19 @@ export function createAgent(opts: AgentOptions): Agent {
     logger: logger.child('jobs'),
     emit: (event, payload) => bus.emit(event, payload as never),
   });
+  // Jobs are registered through a recorder and read copies of their sections, so a reload can
+  // move a schedule without rebuilding the module (config/schedules.ts).
+  const schedules = new ScheduleRecorder(jobs.scheduler);
+  const scheduled = {
+    backup: structuredClone(opts.config.backup),
+    maintenance: structuredClone(opts.config.maintenance),
+    reports: structuredClone(opts.config.reports),
+  };
   const backup = createBackupModule({
-    config: opts.config.backup,
+    config: scheduled.backup,
     dataDir: opts.dataDir,
     configFile: opts.configFile,
-    scheduler: jobs.scheduler,
+    scheduler: schedules.recording,
     registry: metricsRegistry,
     logger: logger.child('backup'),
     emit: (event, payload) => bus.emit(event, payload as never),
@@ -213,21 +222,21 @@ export function createAgent(opts: AgentOptions): Agent {
     return api;
   };
   const maintenance = createMaintenanceModule({
-    config: opts.config.maintenance,
+    config: scheduled.maintenance,
     dataDir: opts.dataDir,
     logger: logger.child('maintenance'),
     api: lateApi,
-    scheduler: jobs.scheduler,
+    scheduler: schedules.recording,
     backupNow: (set) => backup.backupNow(set),
     onRun: (run) => bus.emit('maintenance.run', run),
   });
   const reports = createReportsModule({
-    config: opts.config.reports,
+    config: scheduled.reports,
     dataDir: opts.dataDir,
     querier: tsdb.store,
     api: lateApi,
     maintenanceWindows: (w) => maintenance.windows(w.from, w.to),
-    scheduler: jobs.scheduler,
+    scheduler: schedules.recording,
     logger: logger.child('reports'),
     ...(opts.printPdf ? { printPdf: opts.printPdf } : {}),
     mailer: createReportMailer(opts.config.alerts, secrets),
@@ -253,6 +262,8 @@ export function createAgent(opts: AgentOptions): Agent {
         scrape: scrapeSlot,
         rules,
         rulesConfig,
+        schedules,
+        scheduled,
       });
       current = next;
       return result;

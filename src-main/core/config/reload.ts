@@ -2,9 +2,10 @@
  * Apply a new, already validated config to the running engine, like Prometheus's /-/reload: only the
  * sections that changed are rebuilt, the series store, history and HTTP server stay, and a reload
  * that fails leaves the old engine running. Rules reload in place (their alert state carries over:
- * Prometheus's Group.CopyState); checks and scrape targets are rebuilt in their slots. Sections that
- * are wired once at start (dashboard, exporter, store, alert routing, schedules, …) are written and
- * reported as taking effect at the next start.
+ * Prometheus's Group.CopyState); checks and scrape targets are rebuilt in their slots; a change of
+ * nothing but schedules re-registers those jobs (config/schedules.ts). Sections that are wired once
+ * at start (dashboard, exporter, store, alert routing, a new backup set, …) are written and reported
+ * as taking effect at the next start.
  */
 import type { ChecksModule } from '../checks/module.js';
 import type { RulesModule } from '../rules/module.js';
@@ -13,6 +14,13 @@ import { CONFIG_SECTIONS, type ConfigSection } from './contract.js';
 import type { AppliedConfig } from './module.js';
 import type { CcmonConfig } from './schema.js';
 import type { ModuleSlot } from './slots.js';
+import {
+  copySchedules,
+  SCHEDULED_SECTIONS,
+  scheduleChanges,
+  type ScheduleRecorder,
+  type ScheduledSection,
+} from './schedules.js';
 
 export interface ReloadTargets {
   checks: ModuleSlot<ChecksModule, CcmonConfig['checks']>;
@@ -20,9 +28,18 @@ export interface ReloadTargets {
   rules: RulesModule;
   /** The object the rule manager reads its settings from (updated in place, restored on failure). */
   rulesConfig: CcmonConfig['rules'];
+  /** Jobs registered by backup, maintenance and reports, for schedule-only changes. */
+  schedules: ScheduleRecorder;
+  /** The section objects those modules read (their schedules are updated in place). */
+  scheduled: Pick<CcmonConfig, ScheduledSection>;
 }
 
-const LIVE: ReadonlySet<ConfigSection> = new Set(['checks', 'scrape', 'rules']);
+const LIVE: ReadonlySet<ConfigSection> = new Set([
+  'checks',
+  'scrape',
+  'rules',
+  ...SCHEDULED_SECTIONS,
+]);
 
 /** Sections whose value differs between two configs. */
 export function changedSections(a: CcmonConfig, b: CcmonConfig): ConfigSection[] {
@@ -61,8 +78,26 @@ export async function reloadEngine(
       await t.scrape.rebuild(next.scrape);
       applied.push('scrape');
     }
+    for (const section of SCHEDULED_SECTIONS) {
+      if (!changed.includes(section)) continue;
+      const jobs = scheduleChanges(section, previous, next);
+      if (!jobs || ![...jobs.keys()].every((id) => t.schedules.has(id))) {
+        restartRequired.push(section);
+        continue;
+      }
+      for (const [id, cron] of jobs) t.schedules.reschedule(id, cron);
+      copySchedules(section, t.scheduled, next);
+      applied.push(section);
+    }
   } catch (err) {
     // Put back what this reload already changed, so the engine runs one config, not half of two.
+    for (const section of SCHEDULED_SECTIONS)
+      if (applied.includes(section)) {
+        for (const [id, cron] of scheduleChanges(section, next, previous) ?? [])
+          t.schedules.reschedule(id, cron);
+        copySchedules(section, t.scheduled, previous);
+      }
+    if (applied.includes('scrape')) await t.scrape.rebuild(previous.scrape).catch(() => undefined);
     if (applied.includes('checks')) await t.checks.rebuild(previous.checks).catch(() => undefined);
     if (applied.includes('rules')) {
       Object.assign(t.rulesConfig, rulesBefore);

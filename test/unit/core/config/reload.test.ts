@@ -1,0 +1,118 @@
+/**
+ * Reload on a real engine (createAgent, no HTTP): which sections apply at once and which wait for a
+ * restart, schedules moved without rebuilding their modules, and a failed reload putting back what
+ * it had already changed.
+ */
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { createAgent, type Agent } from '../../../../src-main/core/agent.js';
+import { changedSections } from '../../../../src-main/core/config/reload.js';
+import { parseConfigText } from '../../../../src-main/core/config/load.js';
+import { defaultConfig } from '../../../../src-main/core/config/schema.js';
+import { silentLogger } from '../../../../src-main/core/log.js';
+import { tempDir, type TempDir } from '../../../helpers/ports.js';
+
+const BASE = `exporter: { enabled: false }
+usage: { otlp: { enabled: false }, transcripts: { enabled: false } }
+scrape: { jobs: [] }
+rules: { defaults: false }
+checks: { probes: [{ name: Memory, type: memory, interval: 1h }] }
+maintenance: { schedule: "0 3 * * 0" }
+backup: { sets: [{ name: main, schedule: "0 2 * * *", sources: [] }] }
+`;
+
+describe('config reload on a running engine', () => {
+  let dir: TempDir;
+  let file: string;
+  let agent: Agent;
+  beforeEach(async () => {
+    dir = await tempDir('ccmon-reload-unit-');
+    file = join(dir.path, 'ccmon.yaml');
+    await writeFile(file, BASE);
+    agent = createAgent({
+      config: parseConfigText(BASE, file).config,
+      configFile: file,
+      dataDir: join(dir.path, 'data'),
+      shell: 'headless',
+      logger: silentLogger,
+    });
+    await agent.start();
+  });
+  afterEach(async () => {
+    await agent.stop();
+    await dir.cleanup();
+  });
+
+  const job = async (id: string) =>
+    (await agent.handlers['jobs.list']({})).find((j) => j.id === id);
+
+  it('moves schedules at once: the jobs run on the new cron, and the views show it', async () => {
+    const r = await agent.handlers['config.update']({
+      section: 'maintenance',
+      value: { schedule: '15 4 * * *' },
+    });
+    assert.deepEqual(r.applied, ['maintenance']);
+    assert.equal((await job('maintenance'))!.schedule, '15 4 * * *');
+    const b = await agent.handlers['config.update']({
+      section: 'backup',
+      value: {
+        sets: [{ name: 'main', schedule: null, sources: [] }],
+        restoreTestSchedule: '0 5 * * 6',
+      },
+    });
+    assert.deepEqual(b.applied, ['backup']);
+    assert.equal((await job('backup-main'))!.schedule, null);
+    assert.equal((await job('restore-test-main'))!.schedule, '0 5 * * 6');
+    assert.equal(agent.config.maintenance.schedule, '15 4 * * *');
+  });
+
+  it('a new backup set or a dashboard port waits for a restart, and says so', async () => {
+    const r = await agent.handlers['config.update']({
+      section: 'backup',
+      value: {
+        sets: [
+          { name: 'main', sources: [] },
+          { name: 'extra', sources: [] },
+        ],
+      },
+    });
+    assert.deepEqual(r.applied, []);
+    assert.deepEqual(r.restartRequired, ['backup']);
+    assert.match(r.message, /backup takes effect at the next start/);
+    assert.equal(await job('backup-extra'), undefined);
+    const d = await agent.handlers['config.update']({
+      section: 'dashboard',
+      value: { port: 7999 },
+    });
+    assert.deepEqual(d.restartRequired, ['dashboard']);
+  });
+
+  it('rebuilds checks: the new probe list is what checks.list and checks.run see', async () => {
+    await agent.handlers['config.update']({
+      section: 'checks',
+      value: { probes: [{ name: 'CPU', type: 'cpu', interval: '1h' }] },
+    });
+    const list = await agent.handlers['checks.list']({});
+    assert.deepEqual(
+      list.map((c) => c.name),
+      ['CPU'],
+    );
+    const [res] = await agent.handlers['checks.run']({ names: ['CPU'] });
+    assert.equal(res!.name, 'CPU');
+    await assert.rejects(
+      agent.handlers['checks.run']({ names: ['Memory'] }),
+      /unknown check 'Memory'/,
+    );
+  });
+
+  it('changedSections compares by value', () => {
+    const a = defaultConfig();
+    const b = structuredClone(a);
+    assert.deepEqual(changedSections(a, b), []);
+    b.rules.evaluationInterval = '10s';
+    b.dashboard.port = 1;
+    assert.deepEqual(changedSections(a, b), ['dashboard', 'rules']);
+  });
+});
