@@ -21,6 +21,11 @@ const STEP = 15_000;
 const DAY = 24 * 3600_000;
 const SAMPLES = DAY / STEP; // 5,760 per series
 const CYCLES = Number(process.env.RULES_BENCH_CYCLES ?? 200);
+/**
+ * Cycles left out of the percentiles: V8 optimises the evaluator over the first few dozen (an
+ * agent evaluates for days), and the first one fills the decoded-chunk cache.
+ */
+const WARMUP = Math.min(40, Math.floor(CYCLES / 4));
 
 interface SeriesSpec {
   labels: Record<string, string>;
@@ -217,8 +222,8 @@ async function measureCcmon(specs: SeriesSpec[]) {
     .groups.flatMap((g) => g.rules.filter((r) => r.state === 'firing').map((r) => r.name));
   const stats = store.stats();
   rmSync(dir, { recursive: true, force: true });
-  const warm = times.slice(5).sort((a, b) => a - b);
-  const warmCpu = cpuTimes.slice(5).sort((a, b) => a - b);
+  const warm = times.slice(WARMUP).sort((a, b) => a - b);
+  const warmCpu = cpuTimes.slice(WARMUP).sort((a, b) => a - b);
   allocs.sort((a, b) => a - b);
   return {
     loadMs,
@@ -295,7 +300,7 @@ const f = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 const met = ccmon.p99 < 20;
 process.stdout.write(
   [
-    `Default rules (${Object.keys(DEFAULT_RULE_FILES).length} files, 12 rules) over ${specs.length} series × ${SAMPLES} samples (24 h at 15 s); ${CYCLES} cycles.`,
+    `Default rules (${Object.keys(DEFAULT_RULE_FILES).length} files, 12 rules) over ${specs.length} series × ${SAMPLES} samples (24 h at 15 s); ${CYCLES} cycles, percentiles over the last ${CYCLES - WARMUP}.`,
     '',
     '| measure | ccmon | Prometheus 2.42 (promtool, anchor) |',
     '| --- | --- | --- |',
@@ -310,7 +315,7 @@ process.stdout.write(
       .join(' / ')} | |`,
     `| loading 5.76 M samples into the store | ${Math.round(ccmon.loadMs)} ms | (included in both promtool runs) |`,
     `| rules with errors / firing | ${ccmon.errors.length} / ${ccmon.firing.join(', ') || 'none'} | |`,
-    `| goal: < 20 ms per cycle (p99) | ${met ? 'met' : 'NOT met'} | |`,
+    `| goal: < 20 ms per cycle (p99) | wall ${met ? 'met' : 'NOT met'}; CPU ${ccmon.cpuP99 < 20 ? 'met' : 'NOT met'} (on a loaded machine wall time mostly measures waiting for a core) | |`,
     '',
   ].join('\n'),
 );
