@@ -13,8 +13,15 @@ export function registerBackups(program: Command): void {
       const problems: string[] = [];
       const list = service.list(problems);
       for (const p of problems) message(`warning: ${p}`);
+      const interrupted = service.interruptedRestore();
+      if (interrupted) message(`warning: ${interrupted.message}`);
       if (ctx.json) {
-        printJson({ directory: service.dir, backups: list, problems });
+        printJson({
+          directory: service.dir,
+          backups: list,
+          problems,
+          interruptedRestore: interrupted,
+        });
         return;
       }
       if (list.length === 0) {

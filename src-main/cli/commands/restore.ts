@@ -71,6 +71,7 @@ export function registerRestore(program: Command): void {
 }
 
 function printReport(r: RestoreReport): void {
+  if (r.interrupted) message(`note: ${r.interrupted.message}; this restore replaces it`);
   const list = (label: string, items: string[]) => {
     if (!items.length) return;
     message(`${label} (${items.length}):`);

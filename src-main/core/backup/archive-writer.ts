@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { acquireBlock, BLOCK_SIZE } from './blocks.js';
+import { crashPoint } from './crash-points.js';
 import { MANIFEST_ENTRY, MANIFEST_TEXT_ENTRY, type ManifestFile } from './manifest.js';
 import type { JsonBody, ManifestSpool } from './manifest-spool.js';
 import type { PlannedEntry } from './sources.js';
@@ -168,6 +169,7 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
       record.sha256 = hash.digest('hex');
       state.spool.add(record);
       state.filesDone++;
+      crashPoint('backup-archiving');
     } finally {
       closeSync(fd);
     }

@@ -60,6 +60,39 @@ export interface RestoreStep {
   message: string;
 }
 
+/** How far a restore got (its journal, journal.ts). */
+export type RestorePhase =
+  | 'checking'
+  | 'safety-backup'
+  | 'stopping'
+  | 'extracting'
+  | 'committing'
+  | 'database'
+  | 'starting'
+  | 'verifying'
+  | 'rolling-back'
+  | 'rollback-committing';
+
+/** A restore whose process died before it ended, found at the next start. */
+export interface InterruptedRestore {
+  id: string;
+  archive: string;
+  /** `in place`, or the folder it restored into. */
+  target: string;
+  phase: RestorePhase;
+  startedAt: string;
+  /** When it last recorded progress. */
+  interruptedAfter: string;
+  safetyBackup: string | null;
+  /** The stop hook had run: the service may still be down. */
+  serviceStopped: boolean;
+  /** Files may already have been replaced (the interruption came at or after the commit). */
+  targetChanged: boolean;
+  tempFilesRemoved: number;
+  /** What happened and the commands that finish or roll back. */
+  message: string;
+}
+
 export interface RestoreReport {
   ok: boolean;
   id: string;
@@ -73,6 +106,8 @@ export interface RestoreReport {
   rolledBack: boolean;
   message: string;
   durationSeconds: number;
+  /** An earlier restore that had been interrupted; this one replaced its outcome. */
+  interrupted?: InterruptedRestore | null;
 }
 
 export interface RetentionDecision {
@@ -107,6 +142,8 @@ export interface BackupList {
   backups: BackupSummary[];
   /** Manifests that could not be read (named with their file). */
   problems: string[];
+  /** A restore killed before it ended (until the next restore completes). */
+  interruptedRestore?: InterruptedRestore | null;
 }
 
 const ref = z.string().min(1, 'a backup id or archive file');

@@ -32,6 +32,8 @@ import {
   type BackupManifest,
   type ManifestFile,
 } from './manifest.js';
+import { crashPoint } from './crash-points.js';
+import { RESTORE_TEMP_INFIX } from './journal.js';
 import { checkHeader, checkManifest, UnsafeArchiveError } from './safety.js';
 
 export interface ExtractOptions {
@@ -48,6 +50,12 @@ export interface ExtractOptions {
   onProgress?: (p: ProgressUpdate) => void;
   /** Restore owners (uid/gid); default: when running as root, like GNU tar. */
   restoreOwnership?: boolean;
+  /** Suffix of the temporary files (the restore journals it first, so a later start finds them). */
+  tempSuffix?: string;
+  /** Called once the whole archive checked out, before the first file is replaced. */
+  onCommit?: () => void;
+  /** Names this extraction's crash points (`<label>-extracting`, `<label>-committing`). */
+  crashLabel?: string;
 }
 
 export interface ExtractResult {
@@ -74,7 +82,8 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     if (dest) checkDestination(f.path, dest, roots, checkedDirs);
   }
   const owners = opts.restoreOwnership ?? process.getuid?.() === 0;
-  const suffix = randomBytes(4).toString('hex');
+  const suffix = opts.tempSuffix ?? randomBytes(4).toString('hex');
+  const label = opts.crashLabel ?? 'extract';
   const createdDirs: string[] = [];
   const replacements: [string, string][] = [];
   const symlinks: [ManifestFile, string][] = [];
@@ -126,7 +135,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
               // Every file goes under a temporary name first: nothing takes a final name before
               // the whole archive has checked out.
               mkdirs(dirname(dest));
-              const tmp = `${dest}.ccmon-restore-${suffix}`;
+              const tmp = `${dest}${RESTORE_TEMP_INFIX}${suffix}`;
               fd = openSync(tmp, 'wx', 0o600);
               replacements.push([tmp, dest]);
             }
@@ -162,6 +171,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
             if (fd !== null) closeSync(fd);
           }
           result.files++;
+          crashPoint(`${label}-extracting`);
           if (result.files % 100 === 0)
             opts.onProgress?.({
               phase: 'restoring',
@@ -194,10 +204,13 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     }
     throw restoreError(err as NodeJS.ErrnoException);
   }
-  // Commit: nothing below can be refused any more; only I/O errors remain.
+  // Commit: nothing below can be refused any more; only I/O errors remain. Each rename replaces
+  // one whole file, so a crash here leaves every file either old or new, never half-written.
+  opts.onCommit?.();
   for (const [tmp, dest] of replacements) {
     if (exists(dest) && lstatSync(dest).isDirectory()) rmSync(dest, { recursive: true });
     renameSync(tmp, dest);
+    crashPoint(`${label}-committing`);
   }
   for (const [entry, dest] of symlinks) {
     rmSync(dest, { force: true, recursive: exists(dest) && lstatSync(dest).isDirectory() });

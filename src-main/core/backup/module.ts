@@ -150,6 +150,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
             directory: service.dir,
             backups,
             problems,
+            interruptedRestore: service.interruptedRestore(),
             sets: opts.config.sets.map((s) => {
               const job = jobs.get(backupJobId(s.name));
               return {
@@ -186,7 +187,11 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
         }),
       'backup.prunePreview': () => wrap(() => service.prune(true)),
     },
-    async start() {},
+    async start() {
+      // A restore killed last time: say so once at start (backup.list keeps reporting it).
+      const interrupted = service.interruptedRestore();
+      if (interrupted) opts.logger.warn(interrupted.message);
+    },
     async stop() {},
   };
 }

@@ -5,6 +5,7 @@
  * and verify (service active + health check). When verification fails, roll back to the safety
  * backup the same way. `to` restores into another folder: no hooks, no safety backup.
  */
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
@@ -26,6 +27,8 @@ import {
   type HookResult,
 } from './hooks.js';
 import { DUMP_PREFIX, FS_PREFIX, type BackupManifest, type BackupSidecar } from './manifest.js';
+import { crashPoint } from './crash-points.js';
+import { claimJournal, RestoreJournal } from './journal.js';
 import { checkManifest } from './safety.js';
 import { BackupStore, restoreWorkDir } from './store.js';
 
@@ -114,8 +117,57 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
 
   const roots = inPlace ? rootsOf(manifest, destinationOf) : [opts.to!];
   if (dumpDir) roots.push(dumpDir);
-  if (!inPlace) {
-    const r = await extractArchive({
+  report.interrupted = claimJournal(opts.backupDir);
+  const journal = new RestoreJournal(opts.backupDir);
+  const tempSuffix = randomBytes(4).toString('hex');
+  journal.begin({
+    id: manifest.id,
+    archive: opts.archivePath,
+    target: opts.to,
+    phase: inPlace ? 'safety-backup' : 'extracting',
+    safetyBackup: null,
+    serviceStopped: false,
+    tempSuffix,
+    roots,
+  });
+  try {
+    return await restoreJournaled(opts, {
+      manifest,
+      setConfig,
+      dumpDir,
+      destinationOf,
+      diff,
+      roots,
+      report,
+      tempSuffix,
+      journal,
+      done,
+    });
+  } finally {
+    // Ended knowingly (success, rollback or a reported error): nothing for a later start to recover.
+    journal.finish();
+  }
+}
+
+interface RestoreRun {
+  manifest: Manifest;
+  setConfig: BackupSetConfig | null;
+  dumpDir: string | null;
+  destinationOf: (path: string) => string | null;
+  diff: RestoreReport['diff'];
+  roots: string[];
+  report: RestoreReport;
+  tempSuffix: string;
+  journal: RestoreJournal;
+  done: (ok: boolean, message: string) => RestoreReport;
+}
+
+/** The writing part of a restore, each phase recorded in the journal before it starts. */
+async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<RestoreReport> {
+  const { manifest, setConfig, destinationOf, diff, roots, report, journal, done } = r;
+  const dbRestore = setConfig?.database?.restoreCommand ?? null;
+  if (opts.to !== null) {
+    const x = await extractArchive({
       archivePath: opts.archivePath,
       manifest,
       destinationOf,
@@ -123,10 +175,13 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
       passphrase: opts.passphrase,
       signal: opts.signal,
       onProgress: opts.onProgress,
+      tempSuffix: r.tempSuffix,
+      onCommit: () => journal.update({ phase: 'committing' }),
+      crashLabel: 'restore',
     });
     return done(
       true,
-      `restored ${r.files} files (${r.dirs} folders, ${r.symlinks} symlinks) into ${opts.to}`,
+      `restored ${x.files} files (${x.dirs} folders, ${x.symlinks} symlinks) into ${opts.to}`,
     );
   }
 
@@ -139,9 +194,17 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
   };
   const safety = await safetyBackup(opts, manifest, setConfig);
   report.safetyBackup = safety.id;
+  // Recorded before the hook runs: killed during it, the service may be down either way.
+  journal.update({
+    safetyBackup: safety.id,
+    phase: 'stopping',
+    serviceStopped: !!hooks.stopCommand,
+  });
+  crashPoint('restore-stopping');
   const stop = await step('stop', hooks.stopCommand);
   if (stop.status === 'failed')
     return done(false, `stopping the service failed (${stop.message}); nothing was restored`);
+  journal.update({ phase: 'extracting' });
   try {
     await extractArchive({
       archivePath: opts.archivePath,
@@ -152,6 +215,9 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
       passphrase: opts.passphrase,
       signal: opts.signal,
       onProgress: opts.onProgress,
+      tempSuffix: r.tempSuffix,
+      onCommit: () => journal.update({ phase: 'committing' }),
+      crashLabel: 'restore',
     });
   } catch (err) {
     await step('start', hooks.startCommand);
@@ -161,6 +227,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
     (f) => f.path.startsWith(DUMP_PREFIX) && f.source === 'database',
   );
   let verified = true;
+  journal.update({ phase: dbRestore && dumpFile ? 'database' : 'starting' });
   if (dbRestore && dumpFile)
     verified =
       (await step('database', dbRestore, destinationOf(dumpFile.path)!)).status !== 'failed';
@@ -171,11 +238,14 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
       status: 'skipped',
       message: `the archive holds a database dump (${dumpFile.path}) but backup.sets[].database.restoreCommand is not set; restore it with --to DIR and your database's tool`,
     });
-  verified = (await startAndVerify(step, opts, hooks, report)) && verified;
+  journal.update({ phase: 'starting' });
+  verified = (await startAndVerify(step, opts, hooks, report, journal)) && verified;
   if (verified) return done(true, `restored ${manifest.id} in place; safety backup ${safety.id}`);
 
   // Verification failed: put the safety backup back, the same careful way.
   report.rolledBack = true;
+  journal.update({ phase: 'rolling-back' });
+  crashPoint('restore-rolling-back');
   await step('stop', hooks.stopCommand);
   const back = await new BackupStore(opts.backupDir).resolve(safety.id);
   const safetyManifest = await loadRestoreManifest(back.archivePath, back.sidecar, opts.passphrase);
@@ -188,8 +258,11 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
     roots: rootsOf(safetyManifest, backTo),
     remove: backDiff.removed,
     passphrase: opts.passphrase,
+    tempSuffix: r.tempSuffix,
+    onCommit: () => journal.update({ phase: 'rollback-committing' }),
+    crashLabel: 'rollback',
   });
-  const again = await startAndVerify(step, opts, hooks, report);
+  const again = await startAndVerify(step, opts, hooks, report, null);
   return done(
     false,
     `verification failed after restoring ${manifest.id}; rolled back to the safety backup ${safety.id}${again ? '' : ' (the service still fails verification)'}`,
@@ -201,8 +274,11 @@ async function startAndVerify(
   opts: RestoreOptions,
   hooks: BackupConfig['restore'],
   report: RestoreReport,
+  journal: RestoreJournal | null,
 ): Promise<boolean> {
   const start = await step('start', hooks.startCommand);
+  journal?.update({ phase: 'verifying' });
+  crashPoint('restore-verifying');
   if (hooks.settleSeconds > 0 && start.status !== 'skipped')
     await new Promise((r) => setTimeout(r, hooks.settleSeconds * 1000));
   const active = await step('active', hooks.activeCommand);

@@ -7,7 +7,13 @@ import { lstatSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
-import type { BackupSummary, PruneReport, RestoreReport, VerifyResult } from './contract.js';
+import type {
+  BackupSummary,
+  InterruptedRestore,
+  PruneReport,
+  RestoreReport,
+  VerifyResult,
+} from './contract.js';
 import type { BackupKind } from './create.js';
 import { runBackup } from './worker.js';
 import type { PassphraseProvider } from './crypto.js';
@@ -19,6 +25,7 @@ import type { BackupMetricsState } from './metrics.js';
 import type { BackupSidecar, ManifestFile } from './manifest.js';
 import type { RemoteStore } from './remote.js';
 import { destinationMapper, loadRestoreManifest, restoreBackup } from './restore.js';
+import { interruptedRestore } from './journal.js';
 import { applyRetention } from './retention.js';
 import { BackupStore, restoreWorkDir, type BackupRecord } from './store.js';
 import { verifyArchive } from './verify.js';
@@ -157,6 +164,11 @@ export class BackupService {
       run: this.opts.run,
       onProgress: p.onProgress,
     });
+  }
+
+  /** A restore killed before it ended (journal.ts); its temporary files are removed on first look. */
+  interruptedRestore(): InterruptedRestore | null {
+    return interruptedRestore(this.dir);
   }
 
   prune(dryRun: boolean): PruneReport {

@@ -1,0 +1,193 @@
+/**
+ * The restore journal: one small file in the backup folder that says which restore is running and
+ * how far it got (phase, safety backup, whether the service was stopped, the suffix of its
+ * temporary files). It is rewritten atomically at every phase and removed when the restore ends,
+ * so a journal whose process is gone means a restore was killed (kill -9, power loss).
+ *
+ * What happens then is what restic and a careful admin expect: nothing is changed behind the
+ * admin's back. The next start (CLI or agent) removes the dead restore's temporary files (they
+ * never replaced anything), and reports the interruption with the safety backup's id and the two
+ * commands that end it: finish the restore, or roll back to the safety backup. The report stays
+ * until the next restore completes. No automatic rollback: the kill may have been the admin's own,
+ * and rewriting live configuration at an unrelated start would be a surprise of its own.
+ */
+import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InterruptedRestore, RestorePhase } from './contract.js';
+import { BackupBusyError } from './store.js';
+
+export type { InterruptedRestore, RestorePhase };
+
+export const JOURNAL_FILE = '.ccmon-restore.journal.json';
+/** Temporary files of an extraction: `<dest>.ccmon-restore-<suffix>` (extract.ts). */
+export const RESTORE_TEMP_INFIX = '.ccmon-restore-';
+
+export interface RestoreJournalEntry {
+  pid: number;
+  id: string;
+  archive: string;
+  /** null: in place. */
+  target: string | null;
+  phase: RestorePhase;
+  safetyBackup: string | null;
+  serviceStopped: boolean;
+  tempSuffix: string;
+  /** Folders the extraction writes into (where its temporary files may be). */
+  roots: string[];
+  startedAt: string;
+  updatedAt: string;
+  /** Set once a later start removed the temporary files. */
+  tempsRemoved?: number;
+}
+
+/** Phases after which the target may differ from its state before the restore. */
+const CHANGED: RestorePhase[] = [
+  'committing',
+  'database',
+  'starting',
+  'verifying',
+  'rolling-back',
+  'rollback-committing',
+];
+
+export class RestoreJournal {
+  readonly path: string;
+  private entry: RestoreJournalEntry | null = null;
+
+  constructor(readonly dir: string) {
+    this.path = join(dir, JOURNAL_FILE);
+  }
+
+  read(): RestoreJournalEntry | null {
+    try {
+      return JSON.parse(readFileSync(this.path, 'utf8')) as RestoreJournalEntry;
+    } catch {
+      return null; // none, or torn by a crash mid-write (the rename makes that unlikely)
+    }
+  }
+
+  begin(e: Omit<RestoreJournalEntry, 'pid' | 'startedAt' | 'updatedAt'>): void {
+    const now = new Date().toISOString();
+    this.entry = { ...e, pid: process.pid, startedAt: now, updatedAt: now };
+    this.write();
+  }
+
+  update(patch: Partial<RestoreJournalEntry>): void {
+    if (!this.entry) return;
+    Object.assign(this.entry, patch, { updatedAt: new Date().toISOString() });
+    this.write();
+  }
+
+  /** The restore ended (well or not, but knowingly): nothing to recover. */
+  finish(): void {
+    this.entry = null;
+    rmSync(this.path, { force: true });
+  }
+
+  private write(): void {
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.entry, null, 1), { mode: 0o600 });
+    renameSync(tmp, this.path);
+  }
+}
+
+/**
+ * Before a restore writes anything: refuse when another live restore holds the journal, and
+ * return the interrupted one it replaces (its temporary files removed), if any.
+ */
+export function claimJournal(dir: string): InterruptedRestore | null {
+  const e = new RestoreJournal(dir).read();
+  if (e && e.pid !== process.pid && alive(e.pid))
+    throw new BackupBusyError(
+      `another restore (of ${e.id}, pid ${e.pid}) is running from ${dir}; wait for it to end`,
+    );
+  return interruptedRestore(dir);
+}
+
+/**
+ * The restore a killed process left unfinished, if any (a running one is not interrupted). The
+ * first call removes its temporary files; every call reports it, until the next restore ends.
+ */
+export function interruptedRestore(dir: string): InterruptedRestore | null {
+  const journal = new RestoreJournal(dir);
+  const e = journal.read();
+  if (!e || alive(e.pid)) return null;
+  if (e.tempsRemoved === undefined) {
+    e.tempsRemoved = e.roots.reduce((n, r) => n + removeTemps(r, e.tempSuffix), 0);
+    writeFileSync(journal.path, JSON.stringify(e, null, 1), { mode: 0o600 });
+  }
+  const changed = CHANGED.includes(e.phase);
+  return {
+    id: e.id,
+    archive: e.archive,
+    target: e.target ?? 'in place',
+    phase: e.phase,
+    startedAt: e.startedAt,
+    interruptedAfter: e.updatedAt,
+    safetyBackup: e.safetyBackup,
+    serviceStopped: e.serviceStopped,
+    targetChanged: changed,
+    tempFilesRemoved: e.tempsRemoved,
+    message: describe(e, changed),
+  };
+}
+
+function describe(e: RestoreJournalEntry, changed: boolean): string {
+  const head = `the restore of ${e.id} ${e.target ? `into ${e.target} ` : ''}started ${e.startedAt} was interrupted (${e.phase})`;
+  const temps = e.tempsRemoved ? `; its ${e.tempsRemoved} temporary files were removed` : '';
+  const finish = `ccmon restore ${e.id}${e.target ? ` --to ${e.target}` : ''} --yes`;
+  const down = e.serviceStopped
+    ? '; the restore had stopped the service, which may still be down'
+    : '';
+  if (e.target) return `${head}${temps}. Re-run it: ${finish}`;
+  const kept = e.safetyBackup ? ` (the safety backup ${e.safetyBackup} holds that state too)` : '';
+  if (!changed)
+    return `${head}: nothing in place was changed${kept}${temps}${down}. Restore again with: ${finish}`;
+  const back = e.safetyBackup ? `ccmon restore ${e.safetyBackup} --yes` : null;
+  if (e.phase === 'rolling-back' || e.phase === 'rollback-committing')
+    return `${head}: ${e.id} failed verification and the rollback was cut short${temps}${down}. Roll back with: ${back}`;
+  return (
+    `${head}: files in place may be partly restored and were not verified${temps}${down}. ` +
+    `Finish with: ${finish}${back ? `, or roll back to the state before it with: ${back}` : ''}`
+  );
+}
+
+/** Remove `*.ccmon-restore-<suffix>` files under `root` (no symlink is followed). */
+function removeTemps(root: string, suffix: string): number {
+  const tail = RESTORE_TEMP_INFIX + suffix;
+  let removed = 0;
+  const walk = (dir: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const p = join(dir, name);
+      if (name.endsWith(tail)) {
+        rmSync(p, { force: true });
+        removed++;
+      } else if (isDir(p)) walk(p);
+    }
+  };
+  walk(root);
+  return removed;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
