@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { main } from './index.js';
+import { isAgentCommand, keepYoungGenerationSmall } from '../core/system/v8-tuning.js';
+
+// Before the engine loads: its module loading is what grows V8's young generation (v8-tuning.ts).
+if (isAgentCommand(process.argv)) keepYoungGenerationSmall();
+const { main } = await import('./index.js');
 
 main(process.argv).then((code) => {
   process.exitCode = code;

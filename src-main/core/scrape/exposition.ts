@@ -89,7 +89,7 @@ export function parseExposition(text: string, format: ExpositionFormat = 'text')
     const sample = parseSampleLine(line, lineNo, om);
     const name = sample.labels.__name__!;
     if (om && name.endsWith('_created') && isCreatedOf(name, out.types)) continue;
-    const key = seriesKey(sample.labels);
+    const key = dedupeKey(sample.labels);
     if (seen.has(key)) {
       out.warnings.push(
         `line ${lineNo}: duplicate series ${describe(sample.labels)} (kept the first sample)`,
@@ -128,17 +128,45 @@ function parseComment(line: string, lineNo: number, om: boolean, out: ParsedExpo
   }
 }
 
-function parseSampleLine(line: string, lineNo: number, om: boolean): ParsedSample {
-  let pos = 0;
-  const labels: Record<string, string> = {};
-  let name = '';
-  const nameMatch = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line);
-  if (nameMatch) {
-    name = nameMatch[0];
-    pos = name.length;
-  } else if (line[0] !== '{') {
-    throw new ExpositionError(lineNo, `expected a metric name, got '${line.slice(0, 20)}'`);
+const CHAR_a = 97;
+const CHAR_z = 122;
+const CHAR_A = 65;
+const CHAR_Z = 90;
+const CHAR_0 = 48;
+const CHAR_9 = 57;
+const CHAR_UNDERSCORE = 95;
+const CHAR_COLON = 58;
+const CHAR_QUOTE = 34;
+const CHAR_BACKSLASH = 92;
+
+/** [a-zA-Z_] (label names), plus ':' for metric names. */
+function isNameStart(c: number, metric: boolean): boolean {
+  return (
+    (c >= CHAR_a && c <= CHAR_z) ||
+    (c >= CHAR_A && c <= CHAR_Z) ||
+    c === CHAR_UNDERSCORE ||
+    (metric && c === CHAR_COLON)
+  );
+}
+
+/** End of the name starting at `start` (= start when there is none), scanned without a regex. */
+function nameEnd(line: string, start: number, metric: boolean): number {
+  if (start >= line.length || !isNameStart(line.charCodeAt(start), metric)) return start;
+  let pos = start + 1;
+  for (; pos < line.length; pos++) {
+    const c = line.charCodeAt(pos);
+    if (!isNameStart(c, metric) && !(c >= CHAR_0 && c <= CHAR_9)) break;
   }
+  return pos;
+}
+
+function parseSampleLine(line: string, lineNo: number, om: boolean): ParsedSample {
+  // __name__ first, so labels written in sorted order give their dedupe key without sorting.
+  const labels: Record<string, string> = { __name__: '' };
+  let pos = nameEnd(line, 0, true);
+  let name = line.slice(0, pos);
+  if (!name && line[0] !== '{')
+    throw new ExpositionError(lineNo, `expected a metric name, got '${line.slice(0, 20)}'`);
   if (line[pos] === '{') {
     pos = parseLabels(line, pos + 1, lineNo, labels, (quotedName) => {
       if (name) throw new ExpositionError(lineNo, 'metric name given twice');
@@ -191,8 +219,8 @@ function parseLabels(
     if (line[pos] === '}') return pos + 1;
     let key: string;
     if (line[pos] === '"') {
-      const [s, next] = readQuoted(line, pos, lineNo);
-      pos = next;
+      const s = readQuoted(line, pos, lineNo);
+      pos = quotedEnd;
       skipSpace();
       if (line[pos] !== '=') {
         onName(s);
@@ -201,10 +229,10 @@ function parseLabels(
       }
       key = s;
     } else {
-      const m = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(line.slice(pos));
-      if (!m) throw new ExpositionError(lineNo, `invalid label name at column ${pos + 1}`);
-      key = m[0];
-      pos += key.length;
+      const end = nameEnd(line, pos, false);
+      if (end === pos) throw new ExpositionError(lineNo, `invalid label name at column ${pos + 1}`);
+      key = line.slice(pos, end);
+      pos = end;
       skipSpace();
     }
     if (line[pos] !== '=') throw new ExpositionError(lineNo, `expected '=' after label ${key}`);
@@ -212,8 +240,8 @@ function parseLabels(
     skipSpace();
     if (line[pos] !== '"')
       throw new ExpositionError(lineNo, `label ${key}: value must be in double quotes`);
-    const [value, next] = readQuoted(line, pos, lineNo);
-    pos = next;
+    const value = readQuoted(line, pos, lineNo);
+    pos = quotedEnd;
     if (key === '__name__' || Object.prototype.hasOwnProperty.call(labels, key))
       throw new ExpositionError(lineNo, `label ${key} given twice`);
     if (key.length === 0) throw new ExpositionError(lineNo, 'empty label name');
@@ -225,17 +253,25 @@ function parseLabels(
   }
 }
 
-function readQuoted(line: string, start: number, lineNo: number): [string, number] {
+/** Where the quoted string readQuoted last read ends (after its closing quote). */
+let quotedEnd = 0;
+
+/** The quoted string starting at `start` (a `"`), unescaped; sets quotedEnd. */
+function readQuoted(line: string, start: number, lineNo: number): string {
   let pos = start + 1;
-  let raw = '';
-  while (pos < line.length && line[pos] !== '"') {
-    if (line[pos] === '\\') {
-      raw += line.slice(pos, pos + 2);
+  let escaped = false;
+  while (pos < line.length) {
+    const c = line.charCodeAt(pos);
+    if (c === CHAR_QUOTE) break;
+    if (c === CHAR_BACKSLASH) {
+      escaped = true;
       pos += 2;
-    } else raw += line[pos++];
+    } else pos++;
   }
-  if (line[pos] !== '"') throw new ExpositionError(lineNo, 'unterminated quoted string');
-  return [unescape(raw, lineNo, true), pos + 1];
+  if (pos >= line.length) throw new ExpositionError(lineNo, 'unterminated quoted string');
+  quotedEnd = pos + 1;
+  const raw = line.slice(start + 1, pos);
+  return escaped ? unescape(raw, lineNo, true) : raw;
 }
 
 /** Label values escape \\, \" and \n; HELP text only \\ and \n. Anything else is kept as written. */
@@ -252,12 +288,12 @@ function unescape(s: string, lineNo: number, quote: boolean): string {
 
 /** Go's ParseFloat spellings Prometheus accepts: NaN, ±Inf, Infinity, decimals, exponents, hex. */
 function parseValue(s: string): number | null {
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?0[xX][0-9a-fA-F]+$/.test(s)) return Number(s);
   const lower = s.toLowerCase();
   if (lower === 'nan') return NaN;
   if (/^[+]?inf(inity)?$/.test(lower)) return Infinity;
   if (/^-inf(inity)?$/.test(lower)) return -Infinity;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?0[xX][0-9a-fA-F]+$/.test(s)) return null;
-  return Number(s);
+  return null;
 }
 
 function isCreatedOf(name: string, types: Map<string, string>): boolean {
@@ -266,6 +302,22 @@ function isCreatedOf(name: string, types: Map<string, string>): boolean {
   return t === 'counter' || t === 'histogram' || t === 'summary' || t === 'gaugehistogram';
 }
 
+/**
+ * seriesKey without sorting when the labels came in sorted order (prom-client and Go's client
+ * write them so, apart from `le` and `quantile`), which is most lines of a scrape.
+ */
+function dedupeKey(labels: Record<string, string>): string {
+  let key = '';
+  let prev = '';
+  for (const k in labels) {
+    if (k < prev) return seriesKey(labels);
+    key += prev === '' ? `${k}\u0000${labels[k]}` : `\u0001${k}\u0000${labels[k]}`;
+    prev = k;
+  }
+  return key;
+}
+
+/** A label set's identity: its pairs in name order (the same series however it was written). */
 export function seriesKey(labels: Record<string, string>): string {
   return Object.keys(labels)
     .sort()

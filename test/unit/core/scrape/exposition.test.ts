@@ -105,6 +105,34 @@ describe('text format 0.0.4', () => {
     assert.match(p.warnings[0]!, /line 2: duplicate series x\{a="1"\}/);
   });
 
+  it('knows a duplicate however its labels are ordered, spaced or escaped', () => {
+    const p = byName(
+      [
+        'x{a="1",b="2"} 1',
+        'x{b="2",a="1"} 2',
+        'x{ a="1", b="2", } 3',
+        'x{Z="1",a="1"} 4',
+        'x{a="1",Z="1"} 5',
+        'x{a="q\\"",b="2"} 6',
+        'x{b="2",a="q\\""} 7',
+        'x{a="1",b="3"} 8',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      p.get('x').map((s) => s.value),
+      [1, 4, 6, 8],
+    );
+    assert.deepEqual(
+      p.warnings.map((w) => /^line (\d+)/.exec(w)![1]),
+      ['2', '3', '5', '7'],
+    );
+    assert.equal(p.get('x')[2]!.labels.a, 'q"');
+    assert.deepEqual(
+      p.samples.map((s) => s.series),
+      ['x{a="1",b="2"}', 'x{Z="1",a="1"}', 'x{a="q\\"",b="2"}', 'x{a="1",b="3"}'],
+    );
+  });
+
   it('reads UTF-8 quoted metric names (Prometheus 3)', () => {
     const p = byName('{"my.dotted.metric", code="200"} 4');
     assert.deepEqual(p.samples[0]!.labels, { __name__: 'my.dotted.metric', code: '200' });

@@ -1,0 +1,29 @@
+/**
+ * V8 tuning for ccmon's long-running agent process.
+ *
+ * V8 doubles the young generation (its two semi-spaces) each time the bytes surviving scavenges
+ * add up to its capacity, up to 16 MB per semi-space (32 MB resident on 64-bit), and only shrinks
+ * it after a memory-reducing full GC. Loading the agent's ~400 modules grows it to the maximum
+ * within the first second, and any steady trickle of allocation grows it back after a shrink, so
+ * an idle agent carried 32 MB of mostly empty new space: a third of its RSS (measured with
+ * v8.getHeapSpaceStatistics; issue 3's budget is 90 MB). An idle round of checks and scrapes
+ * allocates a few hundred kB, which the initial 1 MB semi-spaces hold; keeping them at that size
+ * costs more, smaller scavenges during bursts (start-up, a report) and saves ~20 MB for the
+ * process's whole life. Short CLI commands (a 1 GB log scan, a backup) keep V8's defaults: there
+ * a large young generation is worth its memory.
+ */
+import v8 from 'node:v8';
+
+/**
+ * Stop the young generation from growing past its initial size. Call before loading the engine:
+ * the flag is read whenever V8 considers growing new space, so it applies from then on (a setting
+ * like --max-semi-space-size is read only when the heap is created, too late for a running process).
+ */
+export function keepYoungGenerationSmall(): void {
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+/** Whether the command line runs the long-lived agent (`ccmon [options] agent …`). */
+export function isAgentCommand(argv: readonly string[]): boolean {
+  return argv.slice(2).includes('agent');
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { isAgentCommand } from '../../../../src-main/core/system/v8-tuning.js';
+
+const tuning = new URL('../../../../src-main/core/system/v8-tuning.ts', import.meta.url).href;
+
+/** New-space size in MB of a fresh Node process after a start-up-like allocation burst. */
+function newSpaceAfterBurst(tuned: boolean): number {
+  const script = `
+    import v8 from 'node:v8';
+    import { keepYoungGenerationSmall } from ${JSON.stringify(tuning)};
+    if (${tuned}) keepYoungGenerationSmall();
+    const keep = [];
+    for (let i = 0; i < 150; i++) {
+      keep.push(Array.from({ length: 20000 }, (_, j) => ({ j, s: 'x' + j })));
+      if (keep.length > 4) keep.shift();
+    }
+    const ns = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+    process.stdout.write(String(ns.space_size / 1048576));
+  `;
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', script],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return Number(out);
+}
+
+describe('V8 tuning for the long-running agent', () => {
+  it('keeps the young generation at its initial size through an allocation burst', () => {
+    const untuned = newSpaceAfterBurst(false);
+    const tuned = newSpaceAfterBurst(true);
+    // V8's default grows it to 2 × 16 MB; tuned, it keeps the size it had then (tsx's own loading
+    // has grown it to 2 × 2 MB at most by the time the test's code runs; the agent tunes earlier).
+    assert.ok(untuned >= 16, `untuned new space ${untuned} MB: V8 no longer grows it? revisit`);
+    assert.ok(tuned <= 4, `tuned new space ${tuned} MB`);
+  });
+
+  it('applies to `ccmon agent` only, wherever the global options put it', () => {
+    assert.equal(isAgentCommand(['node', 'ccmon', 'agent']), true);
+    assert.equal(isAgentCommand(['node', 'ccmon', '--config', 'x.yaml', '--json', 'agent']), true);
+    assert.equal(isAgentCommand(['node', 'ccmon', 'logs', 'errors']), false);
+    assert.equal(isAgentCommand(['node', 'ccmon', 'check', '--json']), false);
+  });
+});
