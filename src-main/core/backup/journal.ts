@@ -11,7 +11,15 @@
  * until the next restore completes. No automatic rollback: the kill may have been the admin's own,
  * and rewriting live configuration at an unrelated start would be a surprise of its own.
  */
-import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { InterruptedRestore, RestorePhase } from './contract.js';
 import { BackupBusyError } from './store.js';
@@ -68,6 +76,7 @@ export class RestoreJournal {
 
   begin(e: Omit<RestoreJournalEntry, 'pid' | 'startedAt' | 'updatedAt'>): void {
     const now = new Date().toISOString();
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.entry = { ...e, pid: process.pid, startedAt: now, updatedAt: now };
     this.write();
   }
