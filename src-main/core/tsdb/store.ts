@@ -10,6 +10,7 @@ import { DecodedChunkCache, DEFAULT_DECODED_CACHE_BYTES } from './decoded-cache.
 import { DownsampledSeries } from './downsample.js';
 import { compileMatcher, matchAll, type CompiledMatcher } from './matchers.js';
 import { MemSeries } from './series.js';
+import { SelectionMemo } from './selections.js';
 import {
   SeriesLimitError,
   type LabelMatcher,
@@ -80,16 +81,7 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
   };
   const decodedCache =
     options.decodedCacheBytes > 0 ? new DecodedChunkCache(options.decodedCacheBytes) : null;
-  /** Bumped whenever a series is created or forgotten: memoised selections older are stale. */
-  let generation = 0;
-  /**
-   * Selections by matcher array identity (a rule's selector passes the same array every cycle),
-   * with a copy of the matchers to notice a caller that reused and changed its array.
-   */
-  const selections = new WeakMap<
-    readonly LabelMatcher[],
-    { generation: number; copy: LabelMatcher[]; series: MemSeries[] }
-  >();
+  const selections = new SelectionMemo<MemSeries>();
   const logger = opts.logger ?? silentLogger;
   const byKey = new Map<string, MemSeries>();
   /** label name → value → series having it. */
@@ -142,7 +134,7 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
       decodedCache,
     );
     byKey.set(key, s);
-    generation++;
+    selections.invalidate();
     index(s, true);
     return s;
   }
@@ -199,11 +191,7 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
 
   /** `matching`, memoised until the set of series changes (read-only result). */
   function selection(matchers: LabelMatcher[]): readonly MemSeries[] {
-    const hit = selections.get(matchers);
-    if (hit && hit.generation === generation && sameMatchers(hit.copy, matchers)) return hit.series;
-    const series = matching(matchers);
-    selections.set(matchers, { generation, copy: matchers.map((m) => ({ ...m })), series });
-    return series;
+    return selections.get(matchers, matching);
   }
 
   return {
@@ -293,7 +281,7 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
           byObject = new WeakMap(); // it may map label objects to the series being forgotten
           byKey.delete(s.key);
           index(s, false);
-          generation++;
+          selections.invalidate();
           counters.seriesRemoved++;
         }
       }
@@ -319,14 +307,4 @@ function seriesKey(labels: Labels): string {
   let key = '';
   for (const name in labels) key += `${name}\u0000${labels[name]}\u0001`;
   return key;
-}
-
-function sameMatchers(a: readonly LabelMatcher[], b: readonly LabelMatcher[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.name !== y.name || x.op !== y.op || x.value !== y.value) return false;
-  }
-  return true;
 }
