@@ -128,12 +128,15 @@ describe('tsdb module', () => {
       assert.equal(second.store.select([], 0, NOW)[0]!.samples.length, 100);
       const snap = await second.snapshot();
       assert.equal(snap.ok, true);
+      // A rule-engine read keeps the restored chunk decoded: counted in the memory figures.
+      assert.equal(second.store.selectColumns([], 0, NOW)[0]!.ts.length, 100);
       const text = await registry.metrics();
       assert.match(text, /^ccmon_tsdb_series 1$/m);
       assert.match(text, /^ccmon_tsdb_samples 100$/m);
       assert.match(text, /^ccmon_tsdb_samples_appended_total 0$/m);
       assert.match(text, /^ccmon_tsdb_snapshot_size_bytes \d+$/m);
       assert.match(text, /^ccmon_tsdb_snapshot_failures_total 0$/m);
+      assert.match(text, /^ccmon_tsdb_decoded_cache_bytes [1-9]\d*$/m);
       await second.stop();
     } finally {
       await dir.cleanup();
@@ -195,6 +198,34 @@ describe('tsdb module', () => {
       const stats = (await request(m, 'series.stats', {})) as { lastSnapshot: { ok: boolean } };
       assert.equal(stats.lastSnapshot.ok, false);
       await m.stop();
+    } finally {
+      await dir.cleanup();
+    }
+  });
+
+  it('sizes the decoded-chunk cache from tsdb.decodedCacheSize (MiB; 0 turns it off)', async () => {
+    const dir = await tempDir();
+    try {
+      const off = createTsdbModule({
+        config: tsdbSchema.parse({ decodedCacheSize: 0, snapshot: { enabled: false } }),
+        dataDir: dir.path,
+        registry: new Registry(),
+        logger: silentLogger,
+      });
+      assert.equal(off.store.options.decodedCacheBytes, 0);
+      off.store.append({ __name__: 'up' }, NOW, 1);
+      assert.equal(off.store.select([], 0, NOW)[0]!.samples.length, 1);
+      assert.equal(off.store.stats().decodedCacheBytes, 0, 'nothing is kept when off');
+      const half = tsdbSchema.parse({ decodedCacheSize: 0.5 });
+      const on = createTsdbModule({
+        config: half,
+        dataDir: dir.path,
+        registry: new Registry(),
+        logger: silentLogger,
+      });
+      assert.equal(on.store.options.decodedCacheBytes, 512 * 1024);
+      assert.equal(tsdbSchema.safeParse({ decodedCacheSize: -1 }).success, false);
+      assert.equal(tsdbSchema.safeParse({ decodedCacheSize: '16MB' }).success, false);
     } finally {
       await dir.cleanup();
     }
