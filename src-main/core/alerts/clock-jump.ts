@@ -15,7 +15,7 @@ export class ClockJumpDetector {
   private wall: number;
   private mono: number | null;
 
-  constructor(private readonly clock: Clock) {
+  constructor(private readonly clock: Pick<Clock, 'now' | 'monotonic'>) {
     this.wall = clock.now();
     this.mono = clock.monotonic?.() ?? null;
   }

@@ -77,7 +77,8 @@ export async function snapshotRedis(
       if (!/in progress/i.test((err as Error).message))
         throw new Error(`redis BGSAVE failed: ${(err as Error).message}`, { cause: err });
     }
-    const deadline = Date.now() + redis.timeoutSeconds * 1000;
+    // A monotonic deadline: a wall-clock step neither cuts the wait short nor stretches it.
+    const deadline = performance.now() + redis.timeoutSeconds * 1000;
     for (;;) {
       if (signal?.aborted) throw new Error('redis snapshot cancelled');
       const info = await client.info('persistence');
@@ -88,7 +89,7 @@ export async function snapshotRedis(
           throw new Error('redis BGSAVE failed (rdb_last_bgsave_status:err; see the Redis log)');
         break;
       }
-      if (Date.now() > deadline)
+      if (performance.now() > deadline)
         throw new Error(`redis snapshot: BGSAVE did not finish within ${redis.timeoutSeconds} s`);
       await new Promise((r) => setTimeout(r, 100));
     }

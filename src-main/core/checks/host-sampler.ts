@@ -73,13 +73,13 @@ export class HostSampler {
    */
   cpuLoadPercent(windowMs = 500): Promise<number> {
     return this.cached('cpu', async () => {
-      const now = Date.now();
+      const now = performance.now();
       let prev = this.cpuMark;
       if (!prev || now - prev.at > 120_000) {
         prev = { at: now, ...totals() };
         await new Promise((r) => setTimeout(r, windowMs));
       }
-      const cur = { at: Date.now(), ...totals() };
+      const cur = { at: performance.now(), ...totals() };
       this.cpuMark = cur;
       const total = cur.total - prev.total;
       return total > 0
@@ -174,9 +174,10 @@ export class HostSampler {
 
   private cached<T>(key: string, read: () => Promise<T>, maxAgeMs = this.maxAgeMs): Promise<T> {
     const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < maxAgeMs) return hit.value as Promise<T>;
+    // Cache ages on the monotonic clock: stepped back, the wall clock would keep stale values.
+    if (hit && performance.now() - hit.at < maxAgeMs) return hit.value as Promise<T>;
     const value = read();
-    this.cache.set(key, { at: Date.now(), value });
+    this.cache.set(key, { at: performance.now(), value });
     value.catch(() => this.cache.delete(key));
     return value;
   }

@@ -102,14 +102,15 @@ export class CheckScheduler {
     if (!this.started) return;
     s.timer = setTimeout(() => {
       s.timer = null;
-      const began = Date.now();
+      // Elapsed time from the monotonic clock: a wall-clock step must not skip or repeat a run.
+      const began = performance.now();
       void (s.running ?? this.run(s)).finally(() => {
         // Next run one interval after this one began (Prometheus-style fixed cadence), never in the past.
         // After the quick first run, each check moves once to its own phase within the interval
         // (Prometheus spreads targets by a hash offset), so a large set never runs in one burst.
         const phase = s.phased ? 0 : phaseOf(s.check.name, s.check.interval);
         s.phased = true;
-        this.schedule(s, Math.max(0, s.check.interval + phase - (Date.now() - began)));
+        this.schedule(s, Math.max(0, s.check.interval + phase - (performance.now() - began)));
       });
     }, delayMs);
     s.timer.unref();

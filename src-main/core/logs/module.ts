@@ -74,9 +74,10 @@ export function createLogsModule(opts: LogsModuleOptions): LogsModule {
   const cache = new Map<string, { at: number; value: Promise<unknown> }>();
   const cached = <T>(key: string, compute: () => Promise<T>): Promise<T> => {
     const hit = cache.get(key);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value as Promise<T>;
+    // Monotonic ages: a wall clock stepped back would keep stale answers.
+    if (hit && performance.now() - hit.at < CACHE_MS) return hit.value as Promise<T>;
     const value = compute();
-    cache.set(key, { at: Date.now(), value });
+    cache.set(key, { at: performance.now(), value });
     value.catch(() => cache.delete(key));
     if (cache.size > 100) cache.delete(cache.keys().next().value!);
     return value;
@@ -95,6 +96,7 @@ export function createLogsModule(opts: LogsModuleOptions): LogsModule {
 
   const scanOnce = async (): Promise<LogScanSummary> => {
     const started = Date.now();
+    const t0 = performance.now();
     const summary: LogScanSummary = {
       at: new Date(started).toISOString(),
       durationMs: 0,
@@ -146,7 +148,7 @@ export function createLogsModule(opts: LogsModuleOptions): LogsModule {
     summary.files = round.files;
     summary.bytesRead = round.bytesRead;
     summary.problems = round.problems;
-    summary.durationMs = Date.now() - started;
+    summary.durationMs = Math.round(performance.now() - t0);
     lastScan = summary;
     if (summary.lines > 0) cache.clear(); // new lines: cached answers are stale
     opts.emit(summary);

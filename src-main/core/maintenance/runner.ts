@@ -132,7 +132,8 @@ export class MaintenanceRunner {
     now: () => number,
     signal: AbortSignal,
   ): Promise<TaskResult> {
-    const t0 = Date.now();
+    // Durations from the monotonic clock: never negative across a wall-clock step.
+    const t0 = performance.now();
     try {
       const out = await task.run({ dryRun, now: now(), logger: this.opts.logger, signal });
       return {
@@ -142,7 +143,7 @@ export class MaintenanceRunner {
         summary: out.summary,
         actions: out.actions,
         warnings: out.warnings,
-        durationMs: Date.now() - t0,
+        durationMs: Math.round(performance.now() - t0),
       };
     } catch (err) {
       return {
@@ -152,7 +153,7 @@ export class MaintenanceRunner {
         summary: (err as Error).message,
         actions: [],
         warnings: [],
-        durationMs: Date.now() - t0,
+        durationMs: Math.round(performance.now() - t0),
       };
     }
   }

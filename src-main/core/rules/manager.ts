@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { AlertSender, PostableAlert } from '../alerts/postable.js';
+import { ClockJumpDetector } from '../alerts/clock-jump.js';
 import type { SeriesAppender, SeriesQuerier } from '../tsdb/types.js';
 import { AlertingRule, type Alert } from './alerting-rule.js';
 import { AlertStateFile, type PersistedAlert } from './alert-state.js';
@@ -48,10 +49,40 @@ export class RuleManager {
   private readonly state: AlertStateFile;
   private restoredOnce = false;
   private readonly now: () => number;
+  /** Only on the real clock: an injected `now` is a test's simulated time, not a jump. */
+  private readonly jumps: ClockJumpDetector | null;
 
   constructor(private readonly opts: RuleManagerOptions) {
     this.state = new AlertStateFile(join(opts.dataDir, 'rules', 'alert-state.json'));
     this.now = opts.now ?? Date.now;
+    this.jumps = opts.now
+      ? null
+      : new ClockJumpDetector({ now: () => this.now(), monotonic: () => performance.now() });
+  }
+
+  /**
+   * A wall-clock step (or a suspend) between evaluations moves the alerts' wall-time marks by
+   * the step, so `for` counts time that passed (a +2 h step must not fire a pending alert) and
+   * re-sends keep their cadence (a −10 min step must not pause them until the notifier's endsAt
+   * runs out). Firing alerts keep their start: it is what receivers were told.
+   */
+  private followClockJump(): void {
+    const jump = this.jumps?.check() ?? 0;
+    if (!jump) return;
+    const move = (t: number) => (t > 0 ? t + jump : t);
+    for (const g of this.groups)
+      for (const r of g.rules)
+        if (r instanceof AlertingRule)
+          for (const a of r.active.values()) {
+            if (a.state === 'pending') a.activeAt += jump;
+            a.lastSentAt = move(a.lastSentAt);
+            a.validUntil = move(a.validUntil);
+            a.keepFiringSince = move(a.keepFiringSince);
+            a.resolvedAt = move(a.resolvedAt);
+          }
+    this.opts.logger.warn(
+      `the wall clock moved by ${Math.round(jump / 1000)} s (a clock change or a suspend): alert timers moved with it`,
+    );
   }
 
   /** Load (or reload) every rule file; on any error the running rules stay as they were. */
@@ -135,6 +166,7 @@ export class RuleManager {
   private startTimers(): void {
     for (const g of this.groups) {
       const tick = () => {
+        this.followClockJump();
         this.evaluateGroup(g, this.now());
         if (this.running && this.timers.has(g))
           this.timers.set(g, setTimeout(tick, g.intervalMs).unref());

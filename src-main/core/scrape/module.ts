@@ -115,6 +115,9 @@ export function createScrapeModule(opts: ScrapeModuleOptions): ScrapeModule {
       () => {
         timers.delete(timer);
         const now = Date.now();
+        // The wall clock stepped back (an NTP correction): re-anchor the grid on now rather than
+        // wait out the step with no scrape (the timer itself ran on elapsed time).
+        if (tick - now > interval) tick = now;
         // Ticks missed (the laptop slept, the loop was blocked, a scrape ran long) are skipped, not
         // caught up, as Go's ticker drops them in Prometheus's scrape loop.
         while (now - tick >= interval) tick += interval;
