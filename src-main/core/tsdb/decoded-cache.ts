@@ -24,8 +24,6 @@ export class DecodedRows {
   vs: Float64Array;
   /** 1 where the row is a staleness marker; null while none was seen. */
   stale: Uint8Array | null = null;
-  /** The cache's clock when this entry was last read (its LRU order). */
-  usedAt = 0;
   /** Where decoding stopped (null once the chunk is sealed and fully decoded). */
   decoder: ChunkDecoder | null;
 
@@ -116,14 +114,13 @@ export class DecodedRows {
 }
 
 /**
- * A byte-capped LRU over every series' decoded chunks. Recency is a stamp per entry rather than
- * a re-ordered list, so a hit costs no allocation; eviction sorts by stamp and frees down to
- * 90 % of the cap at once, which keeps its cost rare even when queries thrash the cache.
+ * A byte-capped LRU over every series' decoded chunks: a Map in recency order (a hit moves its
+ * entry to the end), so a hit, an insertion and each eviction cost O(1). When the working set is
+ * larger than the cap the cache thrashes at about the cost of having none.
  */
 export class DecodedChunkCache {
   private readonly sizes = new Map<DecodedRows, number>();
   private total = 0;
-  private clock = 0;
   hits = 0;
   misses = 0;
 
@@ -140,13 +137,16 @@ export class DecodedChunkCache {
 
   /** Mark `e` most recently used and account for a size change since it was last seen. */
   touch(e: DecodedRows): void {
-    e.usedAt = ++this.clock;
     const old = this.sizes.get(e);
     const size = e.byteSize;
-    if (old === size) return;
+    if (old !== undefined) this.sizes.delete(e);
     this.sizes.set(e, size);
+    if (old === size) return;
     this.total += size - (old ?? 0);
-    if (this.total > this.capBytes) this.evict();
+    while (this.total > this.capBytes) {
+      const [oldest] = this.sizes.keys();
+      this.remove(oldest!);
+    }
   }
 
   /** Forget an entry (its chunk was dropped by retention, or it was evicted). */
@@ -156,14 +156,5 @@ export class DecodedChunkCache {
     this.sizes.delete(e);
     this.total -= size;
     e.owner.delete(e.mint);
-  }
-
-  private evict(): void {
-    const byAge = [...this.sizes.keys()].sort((a, b) => a.usedAt - b.usedAt);
-    const target = this.capBytes * 0.9;
-    for (const e of byAge) {
-      if (this.total <= target) break;
-      this.remove(e);
-    }
   }
 }
