@@ -123,7 +123,7 @@ describe('POST /api/v2/alerts (ccmon as an Alertmanager)', () => {
     assert.equal(await list('X'), undefined);
   });
 
-  it('answers 400 for a body that is not JSON or not an array, 415 for another type', async () => {
+  it('answers 400 for a body that is not JSON or not an array, 415 for another type, 413 past 8 MiB', async () => {
     const notJson = await agent.api('/api/v2/alerts', { method: 'POST', body: '[{' });
     assert.equal(notJson.status, 400);
     assert.match((await notJson.json()) as string, /^body: not valid JSON/);
@@ -134,6 +134,12 @@ describe('POST /api/v2/alerts (ccmon as an Alertmanager)', () => {
       headers: { 'Content-Type': 'text/plain' },
     });
     assert.equal(text.status, 415);
+    const huge = await agent.api('/api/v2/alerts', {
+      method: 'POST',
+      body: `[${'{"labels":{"a":"1"}},'.repeat(450_000)}{"labels":{"a":"1"}}]`,
+    });
+    assert.equal(huge.status, 413, 'a body past 8 MiB is refused, not buffered');
+    assert.equal((await post([{ labels: { alertname: 'AfterHuge' } }])).status, 200);
   });
 
   it('serves Prometheus 2.x api_version v1 with the v1 answer format', async () => {
