@@ -10,7 +10,7 @@
  */
 import { ChunkDecoder } from './chunk.js';
 
-/** Default cap: ~1,000 series' newest 2 h chunk (480 samples × 16 B), with room to spare. */
+/** Default cap: the newest 2 h chunk (480 samples × 16 B + overhead, ~8 KiB) of ~2,000 series. */
 export const DEFAULT_DECODED_CACHE_BYTES = 16 * 1024 * 1024;
 
 /** Rough fixed cost of one entry (object, three typed-array headers, decoder) in bytes. */
