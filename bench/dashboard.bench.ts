@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import type { Page } from 'playwright-core';
@@ -105,11 +105,20 @@ interface FrameStats {
   max: number;
   longTasks: number;
   longestTask: number;
+  /** The scripts inside long animation frames, longest first (what ran long). */
+  culprits: string[];
 }
+// Long animation frames (Chromium 123+) say which script ran long: invoker and function, so a
+// long task can be traced to its cause (chart maths, JSON, React, uPlot) rather than guessed.
 const FRAME_PROBE = `
-  window.__frames = []; window.__long = [];
+  window.__frames = []; window.__long = []; window.__loaf = [];
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); })
     .observe({ type: 'longtask', buffered: false });
+  try {
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.duration > 50)
+      for (const s of e.scripts) window.__loaf.push({ d: s.duration, what: (s.invoker || '') + ' ' + (s.sourceFunctionName || '') + ' ' + (s.sourceURL || '').split('/').pop() + ':' + (s.sourceCharPosition ?? '') });
+    }).observe({ type: 'long-animation-frame', buffered: false });
+  } catch {}
   let last = performance.now();
   const tick = (now) => { window.__frames.push(now - last); last = now; window.__raf = requestAnimationFrame(tick); };
   window.__raf = requestAnimationFrame(tick);
@@ -126,9 +135,9 @@ async function waitEval(page: Page, expr: string, timeoutMs = 30_000): Promise<v
 async function measureFrames(page: Page, ms: number): Promise<FrameStats> {
   await page.evaluate(FRAME_PROBE);
   await page.waitForTimeout(ms);
-  const { frames, long } = (await page.evaluate(
-    '(() => { cancelAnimationFrame(window.__raf); return { frames: window.__frames.slice(1), long: window.__long }; })()',
-  )) as { frames: number[]; long: number[] };
+  const { frames, long, loaf } = (await page.evaluate(
+    '(() => { cancelAnimationFrame(window.__raf); return { frames: window.__frames.slice(1), long: window.__long, loaf: window.__loaf }; })()',
+  )) as { frames: number[]; long: number[]; loaf: Array<{ d: number; what: string }> };
   const sorted = [...frames].sort((a, b) => a - b);
   const q = (p: number) =>
     sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
@@ -140,6 +149,11 @@ async function measureFrames(page: Page, ms: number): Promise<FrameStats> {
     max: sorted.at(-1) ?? NaN,
     longTasks: long.filter((d) => d > 50).length,
     longestTask: long.length ? Math.max(...long) : 0,
+    culprits: loaf
+      .filter((l) => l.d > 5)
+      .sort((a, b) => b.d - a.d)
+      .slice(0, 5)
+      .map((l) => `${Math.round(l.d)} ms ${l.what.trim()}`),
   };
 }
 
@@ -290,6 +304,11 @@ const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
 console.log(
   `Dashboard: eight charts, 24 h at 15 s (${xs.length} points per series, ${gens.length} stored series, ${samples} samples), median of ${RUNS} runs, ${MEASURE_MS / 1000} s of frames each, Chromium ${browser.version?.() ?? ''}`.trim(),
 );
+console.log(
+  `Load average during the run: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (1/5/15 min).`,
+);
 console.log('');
 console.log('| measure | ccmon dashboard | bare uPlot page (anchor) | goal | met |');
 console.log('| --- | --- | --- | --- | --- |');
@@ -307,4 +326,10 @@ console.log(
 );
 console.log(
   `| long tasks > 50 ms (worst run) | ${longCount} (longest ${fmt(longest)}) | ${Math.max(...results.map((r) => r.anchorFrames.longTasks))} (longest ${fmt(Math.max(...results.map((r) => r.anchorFrames.longestTask)))}) | 0 | ${yes(longCount === 0)} |`,
+);
+const culprits = results.flatMap((r) => r.frames.culprits);
+const anchorCulprits = results.flatMap((r) => r.anchorFrames.culprits);
+console.log('');
+console.log(
+  `Scripts inside frames > 50 ms (long-animation-frame attribution): ccmon ${culprits.length ? culprits.join('; ') : 'none'}; anchor ${anchorCulprits.length ? anchorCulprits.join('; ') : 'none'}.`,
 );

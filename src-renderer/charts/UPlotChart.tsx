@@ -6,6 +6,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import uPlot, { type AlignedData, type Options } from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { queueChartUpdate } from './frameQueue';
 
 export interface ChartSeries {
   label: string;
@@ -118,9 +119,8 @@ export function UPlotChart({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape, height]);
 
-  useEffect(() => {
-    plot.current?.setData(data);
-  }, [data]);
+  // One chart per frame (charts/frameQueue.ts): eight charts refreshing together stay smooth.
+  useEffect(() => queueChartUpdate(host, () => plot.current?.setData(data)), [data]);
 
   return <div ref={host} className="uplot-host" role="img" aria-label={label} />;
 }

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { LogEntry } from '../../src-main/core/logs/contract';
 import { useRequest } from '../api/context';
+import { DataTable } from '../components/DataTable';
 import { Empty, ErrorState, Loading, Unavailable } from '../components/states';
 import { localTime } from '../format';
 import { RangePicker } from './RangePicker';
@@ -100,33 +101,22 @@ export function Logs() {
 
 function LogTable({ entries }: { entries: LogEntry[] }) {
   return (
-    <table data-testid="log-entries">
-      <thead>
-        <tr>
-          <th scope="col">Time</th>
-          <th scope="col">Service</th>
-          <th scope="col">Level</th>
-          <th scope="col" className="num">
-            Latency
-          </th>
-          <th scope="col">User</th>
-          <th scope="col">Message</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((e, i) => (
-          <tr key={`${e.timestamp}-${i}`}>
-            <td>{localTime(e.timestamp)}</td>
-            <td>{e.service}</td>
-            <td>{e.level ?? '–'}</td>
-            <td className="num">
-              {e.latencySeconds === null ? '–' : `${e.latencySeconds.toFixed(2)} s`}
-            </td>
-            <td>{e.userId ?? '–'}</td>
-            <td>{e.message}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      testId="log-entries"
+      rows={entries}
+      rowKey={(e, i) => `${e.timestamp}-${i}`}
+      columns={[
+        { header: 'Time', cell: (e) => localTime(e.timestamp) },
+        { header: 'Service', cell: (e) => e.service },
+        { header: 'Level', cell: (e) => e.level ?? '–' },
+        {
+          header: 'Latency',
+          numeric: true,
+          cell: (e) => (e.latencySeconds === null ? '–' : `${e.latencySeconds.toFixed(2)} s`),
+        },
+        { header: 'User', cell: (e) => e.userId ?? '–' },
+        { header: 'Message', cell: (e) => e.message },
+      ]}
+    />
   );
 }

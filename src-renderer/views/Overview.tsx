@@ -2,6 +2,7 @@
 import { useCallback, useState } from 'react';
 import type { CheckResult, CheckSummary } from '../../src-main/core/checks/contract';
 import { useApi, useEventListener, useRequest } from '../api/context';
+import { DataTable } from '../components/DataTable';
 import { Empty, ErrorState, Loading, Unavailable } from '../components/states';
 import { ago, ms } from '../format';
 import { DIMENSIONS, dimensionOfCheck, dimensionStates } from './dimensions';
@@ -88,57 +89,51 @@ function ChecksTable({
   if (listed.state === 'error')
     return <ErrorState what="the checks" error={listed.error} retry={listed.reload} />;
   if (checks === null) return <Loading what="checks" />;
-  if (checks.length === 0)
-    return (
-      <Empty title="No checks configured.">
-        Add checks under <code>checks:</code> in ccmon.yaml (the seed's defaults apply when the
-        section is missing).
-      </Empty>
-    );
+  const statusOf = (c: CheckSummary) => (c.enabled ? (c.last?.status ?? 'unknown') : 'paused');
   return (
-    <table data-testid="checks">
-      <thead>
-        <tr>
-          <th scope="col">Check</th>
-          <th scope="col">Dimension</th>
-          <th scope="col">Status</th>
-          <th scope="col" className="num">
-            Latency
-          </th>
-          <th scope="col">Last run</th>
-          <th scope="col">Last error</th>
-        </tr>
-      </thead>
-      <tbody>
-        {checks.map((c) => {
-          const status = c.enabled ? (c.last?.status ?? 'unknown') : 'paused';
-          return (
-            <tr key={c.name} data-check={c.name} data-status={status}>
-              <th scope="row">
-                {c.name} <span className="muted">({c.type})</span>
-              </th>
-              <td>{dimensionOfCheck(c)}</td>
-              <td>
-                <span className={`badge badge-${status}`}>{status}</span>
-              </td>
-              <td className="num">{c.last ? ms(c.last.latencyMs) : '–'}</td>
-              <td>{c.enabled ? ago(c.last?.at) : 'disabled'}</td>
-              <td>
-                {c.last && c.last.status !== 'healthy' ? (
-                  <>
-                    {c.last.message}
-                    {c.last.consecutiveFailures > 1 && (
-                      <span className="muted"> ({c.last.consecutiveFailures} in a row)</span>
-                    )}
-                  </>
-                ) : (
-                  <span className="muted">none</span>
+    <DataTable
+      testId="checks"
+      rows={checks}
+      rowKey={(c) => c.name}
+      rowProps={(c) => ({ 'data-check': c.name, 'data-status': statusOf(c) })}
+      empty={
+        <Empty title="No checks configured.">
+          Add checks under <code>checks:</code> in ccmon.yaml or in Settings (the seed&apos;s
+          defaults apply when the section is missing).
+        </Empty>
+      }
+      columns={[
+        {
+          header: 'Check',
+          rowHeader: true,
+          cell: (c) => (
+            <>
+              {c.name} <span className="muted">({c.type})</span>
+            </>
+          ),
+        },
+        { header: 'Dimension', cell: (c) => dimensionOfCheck(c) },
+        {
+          header: 'Status',
+          cell: (c) => <span className={`badge badge-${statusOf(c)}`}>{statusOf(c)}</span>,
+        },
+        { header: 'Latency', numeric: true, cell: (c) => (c.last ? ms(c.last.latencyMs) : '–') },
+        { header: 'Last run', cell: (c) => (c.enabled ? ago(c.last?.at) : 'disabled') },
+        {
+          header: 'Last error',
+          cell: (c) =>
+            c.last && c.last.status !== 'healthy' ? (
+              <>
+                {c.last.message}
+                {c.last.consecutiveFailures > 1 && (
+                  <span className="muted"> ({c.last.consecutiveFailures} in a row)</span>
                 )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+              </>
+            ) : (
+              <span className="muted">none</span>
+            ),
+        },
+      ]}
+    />
   );
 }
