@@ -5,7 +5,8 @@
  * many small files that is far cheaper than a thread-pool round trip per call, and compression
  * runs on the thread pool meanwhile.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { acquireBlock, BLOCK_SIZE } from './blocks.js';
@@ -64,6 +65,13 @@ class BlockWriter {
   }
 }
 
+type OneShot = (alg: string, data: Buffer, enc: 'hex') => string;
+const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
+/** sha256 of one buffer: crypto.hash (Node ≥ 20.12) when there, a Hash object otherwise. */
+const sha256Hex = (b: Buffer): string =>
+  oneShot ? oneShot('sha256', b, 'hex') : createHash('sha256').update(b).digest('hex');
+const EMPTY_SHA256 = sha256Hex(Buffer.alloc(0));
+
 export interface ArchiveWriterState {
   /** Every archived entry's manifest record goes here, not into memory. */
   spool: ManifestSpool;
@@ -88,6 +96,7 @@ export interface ArchiveWriterOptions {
 export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator<Buffer> {
   const { state } = opts;
   const out = new BlockWriter();
+  const scratch = Buffer.alloc(512); // every plain header is encoded here, then copied by put()
   let lastProgress = 0;
   for (const e of opts.entries) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('backup cancelled');
@@ -112,13 +121,10 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
       if (e.link !== undefined) record.link = e.link;
       state.spool.add(record);
       out.put(
-        encodeHeader({
-          ...meta,
-          path: e.archivePath,
-          type: e.type,
-          size: 0,
-          linkname: e.link ?? '',
-        }),
+        encodeHeader(
+          { ...meta, path: e.archivePath, type: e.type, size: 0, linkname: e.link ?? '' },
+          scratch,
+        ),
       );
       yield* out.take();
       continue;
@@ -137,16 +143,20 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
       const size = st.size;
       record.size = size;
       record.mtime = st.mtime.toISOString();
-      const hash = createHash('sha256');
+      let hash: Hash | null = null;
+      let digest = size === 0 ? EMPTY_SHA256 : null;
       out.put(
-        encodeHeader({
-          ...meta,
-          mtimeSeconds: Math.floor(st.mtimeMs / 1000),
-          path: e.archivePath,
-          type: 'file',
-          size,
-          linkname: '',
-        }),
+        encodeHeader(
+          {
+            ...meta,
+            mtimeSeconds: Math.floor(st.mtimeMs / 1000),
+            path: e.archivePath,
+            type: 'file',
+            size,
+            linkname: '',
+          },
+          scratch,
+        ),
       );
       let left = size;
       while (left > 0) {
@@ -159,14 +169,17 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
           chunk = Buffer.alloc(left);
           out.put(chunk);
         }
-        hash.update(chunk);
+        // Hashed before the block can go downstream (and be recycled). A file read whole in one go
+        // (most small files) is hashed one-shot: no Hash object whose memory waits for the GC.
+        if (hash === null && chunk.length === size) digest = sha256Hex(chunk);
+        else (hash ??= createHash('sha256')).update(chunk);
         left -= chunk.length;
         state.bytesDone += chunk.length;
         yield* out.take();
       }
       out.put(padding(size));
       yield* out.take();
-      record.sha256 = hash.digest('hex');
+      record.sha256 = hash ? hash.digest('hex') : digest;
       state.spool.add(record);
       state.filesDone++;
       crashPoint('backup-archiving');

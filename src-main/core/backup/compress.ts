@@ -43,7 +43,7 @@ export class ParallelGzip extends Transform {
 
   constructor(
     private readonly level: number,
-    private readonly inFlight = 4,
+    private readonly inFlight = 3,
   ) {
     super();
   }
@@ -80,6 +80,7 @@ export class ParallelGzip extends Transform {
     const p = gzipAsync(data, {
       level: this.level,
       memLevel: 8,
+      chunkSize: 128 * 1024,
       strategy: constants.Z_DEFAULT_STRATEGY,
     }).finally(() => releaseBlock(data));
     p.catch(() => {}); // surfaced by drain, in order

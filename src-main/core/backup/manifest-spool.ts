@@ -43,15 +43,18 @@ export class ManifestSpool {
     this.used = 0;
   }
 
-  /** The spooled records, read back in chunks (position-based reads: reusable any number of times). */
-  *records(chunkSize = BUFFER): Generator<Buffer> {
-    let pos = 0;
-    while (pos < this.size) {
-      const chunk = Buffer.allocUnsafe(Math.min(chunkSize, this.size - pos));
-      const n = readSync(this.fd, chunk, 0, chunk.length, pos);
+  /**
+   * The spooled records, read back in chunks (position-based reads: reusable any number of
+   * times). Every chunk is a view of one buffer, valid until the next: callers copy or write it.
+   */
+  *records(): Generator<Buffer> {
+    this.finish();
+    const chunk = this.buf;
+    for (let pos = 0; pos < this.size;) {
+      const n = readSync(this.fd, chunk, 0, Math.min(chunk.length, this.size - pos), pos);
       if (n === 0) throw new Error(`${this.path}: the manifest spool is shorter than written`);
       pos += n;
-      yield n === chunk.length ? chunk : chunk.subarray(0, n);
+      yield chunk.subarray(0, n);
     }
   }
 

@@ -36,8 +36,12 @@ const TYPE_FLAGS: Record<string, TarEntryType> = {
 };
 const FLAG_OF: Record<string, string> = { file: '0', hardlink: '1', symlink: '2', dir: '5' };
 
-/** Header block(s) for one entry: a PAX record first when a field does not fit ustar. */
-export function encodeHeader(h: Omit<TarHeader, 'flag'>): Buffer {
+/**
+ * Header block(s) for one entry: a PAX record first when a field does not fit ustar. With
+ * `scratch` (512 bytes), a plain ustar header is written into it and it is returned: no allocation
+ * per entry, for a caller that copies the header before the next call (the archive writer).
+ */
+export function encodeHeader(h: Omit<TarHeader, 'flag'>, scratch?: Buffer): Buffer {
   const pax: string[] = [];
   let name = h.path;
   let prefix = '';
@@ -52,7 +56,13 @@ export function encodeHeader(h: Omit<TarHeader, 'flag'>): Buffer {
   if (Buffer.byteLength(h.linkname) > 100 || !isAscii(h.linkname))
     pax.push(paxRecord('linkpath', h.linkname));
   if (h.size > 0o77777777777) pax.push(paxRecord('size', String(h.size)));
-  const header = ustarBlock(name, prefix, h, FLAG_OF[h.type] ?? '0');
+  const header = ustarBlock(
+    name,
+    prefix,
+    h,
+    FLAG_OF[h.type] ?? '0',
+    pax.length === 0 ? scratch : undefined,
+  );
   if (pax.length === 0) return header;
   const body = Buffer.from(pax.join(''));
   const paxHeader = ustarBlock(
@@ -64,20 +74,22 @@ export function encodeHeader(h: Omit<TarHeader, 'flag'>): Buffer {
   return Buffer.concat([paxHeader, body, padding(body.length), header]);
 }
 
-/** Zero bytes that round `size` up to the next 512-byte block. */
+/** Zero bytes that round `size` up to the next 512-byte block (a shared buffer: read only). */
 export function padding(size: number): Buffer {
   const rest = size % BLOCK;
-  return rest === 0 ? EMPTY : Buffer.alloc(BLOCK - rest);
+  return rest === 0 ? EMPTY : ZEROS.subarray(0, BLOCK - rest);
 }
 const EMPTY = Buffer.alloc(0);
+const ZEROS = Buffer.alloc(BLOCK);
 
 function ustarBlock(
   name: string,
   prefix: string,
   h: Omit<TarHeader, 'flag'>,
   flag: string,
+  into?: Buffer,
 ): Buffer {
-  const b = Buffer.alloc(BLOCK);
+  const b = into ? into.fill(0) : Buffer.alloc(BLOCK);
   b.write(name, 0, 100, 'utf8');
   octal(b, 100, 8, h.mode & 0o7777);
   octal(b, 108, 8, Math.min(h.uid, 0o7777777));
