@@ -32,8 +32,8 @@ export class DecodedRows {
     capacity: number,
     /** The chunk's first timestamp: the key in its series' map. */
     readonly mint: number,
-    /** The owning map, so eviction can remove the entry from its series. */
-    readonly owner: Map<number, DecodedRows>,
+    /** The owning series' map, so eviction can remove the entry; null when not cached. */
+    readonly owner: Map<number, DecodedRows> | null,
   ) {
     this.ts = new Float64Array(capacity);
     this.vs = new Float64Array(capacity);
@@ -155,6 +155,6 @@ export class DecodedChunkCache {
     if (size === undefined) return;
     this.sizes.delete(e);
     this.total -= size;
-    e.owner.delete(e.mint);
+    e.owner?.delete(e.mint);
   }
 }

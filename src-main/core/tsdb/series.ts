@@ -27,8 +27,9 @@ export class MemSeries {
    *  whole XOR chunk turned out to hold integers only. */
   private preferIntegers = true;
   private readonly row = [0];
-  /** Decoded chunks of this series held by the store's cache, by chunk mint. */
-  private readonly decoded = new Map<number, DecodedRows>();
+  /** Decoded chunks of this series held by the store's cache, by chunk mint (made on first
+   *  use: most series of a store are never read by a rule). */
+  private decodedMap: Map<number, DecodedRows> | null = null;
 
   constructor(
     readonly labels: Labels,
@@ -71,7 +72,7 @@ export class MemSeries {
     this.chunks.push(head.seal());
     this.head = null;
     // The head's decoded rows are the sealed chunk's (same mint, same samples): keep them.
-    const rows = this.decoded.get(head.mint);
+    const rows = this.decodedMap?.get(head.mint);
     if (rows) {
       rows.extend(head.view(), head.count);
       rows.complete();
@@ -184,11 +185,11 @@ export class MemSeries {
    */
   private sealedRows(i: number, keep = true): DecodedRows {
     const list = this.chunks;
-    const hit = this.decoded.get(list.mintAt(i));
+    const hit = this.decodedMap?.get(list.mintAt(i));
     if (hit && !hit.decoder) return this.hit(hit);
     const c = list.at(i);
     if (!hit && !keep) {
-      const once = new DecodedRows(c.bytes, c.count, c.mint, this.decoded);
+      const once = new DecodedRows(c.bytes, c.count, c.mint, null);
       once.extend(c.bytes, c.count);
       once.decoder = null;
       return once;
@@ -202,7 +203,7 @@ export class MemSeries {
 
   /** The head's decoded rows, extended by the samples appended since the last query. */
   private headRows(head: ChunkAppender): DecodedRows {
-    const hit = this.decoded.get(head.mint);
+    const hit = this.decodedMap?.get(head.mint);
     if (hit && hit.n === head.count) return this.hit(hit);
     const bytes = head.view();
     const rows = hit ?? this.miss(bytes, head.count, head.mint);
@@ -220,11 +221,11 @@ export class MemSeries {
   }
 
   private miss(bytes: Uint8Array, count: number, mint: number): DecodedRows {
-    const rows = new DecodedRows(bytes, count, mint, this.decoded);
-    if (this.cache) {
-      this.cache.misses++;
-      this.decoded.set(mint, rows);
-    }
+    if (!this.cache) return new DecodedRows(bytes, count, mint, null);
+    this.cache.misses++;
+    const map = (this.decodedMap ??= new Map());
+    const rows = new DecodedRows(bytes, count, mint, map);
+    map.set(mint, rows);
     return rows;
   }
 
@@ -260,9 +261,9 @@ export class MemSeries {
     if (dropped > 0) {
       // Chunks are dropped oldest first: decoded rows older than what is left are orphans.
       const oldest = this.mint;
-      for (const rows of [...this.decoded.values()]) {
+      for (const rows of [...(this.decodedMap?.values() ?? [])]) {
         if (rows.mint < oldest) {
-          this.decoded.delete(rows.mint);
+          this.decodedMap!.delete(rows.mint);
           this.cache?.remove(rows);
         }
       }
