@@ -153,7 +153,7 @@ async function measureCcmon(specs: SeriesSpec[]) {
   }
   const loadMs = performance.now() - loadStart;
   const dir = mkdtempSync(join(tmpdir(), 'ccmon-rules-bench-'));
-  // Time spent inside the store's select (decoding chunks), to tell engine from storage cost.
+  // Time spent inside the store's selects, to tell engine from storage cost.
   let selectMs = 0;
   const querier: SeriesQuerier = {
     select: (m, mint, maxt) => {
@@ -307,7 +307,7 @@ process.stdout.write(
     `| per cycle p50 | ${f(ccmon.p50)} ms | ${anchor ? `${f(anchor.perCycle)} ms ${anchor.note}` : `not measured: ${anchorError}`} |`,
     `| per cycle p99 | ${f(ccmon.p99)} ms | n/a (only a mean is derivable) |`,
     `| CPU per cycle p50 / p99 (user+sys: the machine is shared) | ${f(ccmon.cpuP50)} / ${f(ccmon.cpuP99)} ms | |`,
-    `| share of a cycle inside the store's select (chunk decoding), median | ${Math.round(ccmon.selectShare * 100)} % | |`,
+    `| share of a cycle inside the store's selects (matching, decoding or reading cached chunks), median | ${Math.round(ccmon.selectShare * 100)} % | |`,
     `| heap allocated per cycle (median, GC before each cycle) | ${f(ccmon.alloc / 1024)} KiB | n/a |`,
     `| decoded-chunk cache held (cap) / encoded chunks | ${f(ccmon.decodedBytes / 2 ** 20)} MiB (${f(ccmon.decodedCap / 2 ** 20)} MiB) / ${f(ccmon.chunkBytes / 2 ** 20)} MiB | |`,
     `| load average (1 / 5 / 15 min) at the end | ${loadavg()
