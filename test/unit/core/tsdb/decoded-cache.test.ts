@@ -187,4 +187,46 @@ describe('tsdb decoded-chunk cache', () => {
     assert.ok(db.stats().decodedCacheBytes > afterBulk, 'a selector window is cached');
     checkWindow(db, truth, T0, end);
   });
+
+  it('agrees with an uncached store through random appends, queries and retention', () => {
+    // Property test: any interleaving, any cap (thrashing included), the same answers.
+    for (const seed of [11, 12, 13, 14]) {
+      const rand = rng(seed);
+      let now = T0;
+      const cap = [0, 8 * 1024, 64 * 1024, 1 << 24][seed % 4]!;
+      const opts = { retention: 3 * 3600_000, downsample: [], now: () => now };
+      const cached = createSeriesStore({ ...opts, decodedCacheBytes: cap });
+      const plain = createSeriesStore({ ...opts, decodedCacheBytes: 0 });
+      let k = 0;
+      for (let step = 0; step < 60; step++) {
+        const op = rand();
+        if (op < 0.5) {
+          const n = 1 + Math.floor(rand() * 200);
+          fill([cached, plain], newTruth(4), k, k + n, seed * 100 + step);
+          k += n;
+          now = T0 + k * STEP;
+        } else if (op < 0.9) {
+          const maxt = T0 + Math.floor(rand() * (k + 10)) * STEP;
+          const mint = maxt - Math.floor(rand() * 4 * 3600_000);
+          const a = cached.select(all, mint, maxt);
+          assert.deepEqual(a, plain.select(all, mint, maxt), `select seed ${seed} step ${step}`);
+          const ca = cached.selectColumns(all, mint, maxt);
+          const pa = plain.selectColumns(all, mint, maxt);
+          assert.deepEqual(
+            ca.map((c) => [c.labels, [...c.ts], [...c.vs]]),
+            pa.map((c) => [c.labels, [...c.ts], [...c.vs]]),
+            `selectColumns seed ${seed} step ${step}`,
+          );
+          assert.deepEqual(
+            cached.selectLatest(all, mint, maxt),
+            plain.selectLatest(all, mint, maxt),
+          );
+        } else {
+          cached.applyRetention(now);
+          plain.applyRetention(now);
+        }
+        assert.ok(cached.stats().decodedCacheBytes <= cap, 'within the cap at every step');
+      }
+    }
+  });
 });
