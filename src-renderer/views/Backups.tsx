@@ -3,6 +3,7 @@ import { useCallback, useState } from 'react';
 import type { BackupSummary } from '../../src-main/core/backup/contract';
 import type { JobProgress } from '../../src-main/core/jobs/contract';
 import { useApi, useEventListener, useRequest } from '../api/context';
+import { DataTable } from '../components/DataTable';
 import { Empty, ErrorState, Loading, Unavailable } from '../components/states';
 import { ago, bytes, duration, localTime } from '../format';
 import { RestorePanel } from './RestorePanel';
@@ -135,74 +136,75 @@ export function Backups() {
       </section>
       <section aria-labelledby="backups-title">
         <h2 id="backups-title">Archives</h2>
-        {backups.length === 0 ? (
-          <Empty title="No backups yet.">
-            Run one now, or set a schedule under <code>backup.sets</code> in ccmon.yaml.
-          </Empty>
-        ) : (
-          <table data-testid="backups">
-            <thead>
-              <tr>
-                <th scope="col">Backup</th>
-                <th scope="col">Taken</th>
-                <th scope="col" className="num">
-                  Files
-                </th>
-                <th scope="col" className="num">
-                  Size
-                </th>
-                <th scope="col">Check</th>
-                <th scope="col">
-                  <span className="skip">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {backups.map((b) => (
-                <tr
-                  key={b.id}
-                  data-backup={b.id}
-                  className={selected === b.id ? 'selected' : undefined}
-                >
-                  <th scope="row">
-                    <code>{b.id}</code>
-                    <div className="muted">
-                      {b.set} · {b.kind}
-                      {b.encrypted && ' · encrypted'}
+        <DataTable
+          testId="backups"
+          rows={backups}
+          rowKey={(b) => b.id}
+          rowProps={(b) => ({
+            'data-backup': b.id,
+            ...(selected === b.id ? { className: 'selected' } : {}),
+          })}
+          empty={
+            <Empty title="No backups yet.">
+              Run one now, or set a schedule under <code>backup.sets</code> in ccmon.yaml (or in
+              Settings › Schedules).
+            </Empty>
+          }
+          columns={[
+            {
+              header: 'Backup',
+              rowHeader: true,
+              cell: (b) => (
+                <>
+                  <code>{b.id}</code>
+                  <div className="muted">
+                    {b.set} · {b.kind}
+                    {b.encrypted && ' · encrypted'}
+                  </div>
+                  {b.warnings.map((w) => (
+                    <div key={w} className="field-error">
+                      {w}
                     </div>
-                    {b.warnings.map((w) => (
-                      <div key={w} className="field-error">
-                        {w}
-                      </div>
-                    ))}
-                  </th>
-                  <td title={localTime(b.createdAt)}>{ago(b.createdAt)}</td>
-                  <td className="num">{b.files}</td>
-                  <td className="num">{bytes(b.sizeBytes)}</td>
-                  <td>
-                    {verified[b.id] && (
-                      <span className={verified[b.id]!.ok ? '' : 'field-error'}>
-                        {verified[b.id]!.text}
-                      </span>
-                    )}
-                  </td>
-                  <td className="row">
-                    <button
-                      type="button"
-                      onClick={() => void verify(b)}
-                      disabled={verifying === b.id}
-                    >
-                      {verifying === b.id ? 'Verifying…' : 'Verify'}
-                    </button>
-                    <button type="button" onClick={() => setSelected(b.id)}>
-                      Restore…
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+                  ))}
+                </>
+              ),
+            },
+            {
+              header: 'Taken',
+              cell: (b) => ago(b.createdAt),
+              cellProps: (b) => ({ title: localTime(b.createdAt) }),
+            },
+            { header: 'Files', numeric: true, cell: (b) => b.files },
+            { header: 'Size', numeric: true, cell: (b) => bytes(b.sizeBytes) },
+            {
+              header: 'Check',
+              cell: (b) =>
+                verified[b.id] && (
+                  <span className={verified[b.id]!.ok ? '' : 'field-error'}>
+                    {verified[b.id]!.text}
+                  </span>
+                ),
+            },
+            {
+              header: <span className="skip">Actions</span>,
+              cellProps: () => ({ className: 'row' }),
+              cell: (b) => (
+                <>
+                  <button
+                    type="button"
+                    onClick={() => void verify(b)}
+                    disabled={verifying === b.id}
+                  >
+                    {verifying === b.id ? 'Verifying…' : 'Verify'}
+                  </button>
+                  <button type="button" onClick={() => setSelected(b.id)}>
+                    Restore…
+                  </button>
+                </>
+              ),
+            },
+          ]}
+        />
       </section>
       {selected && (
         <RestorePanel

@@ -1,7 +1,8 @@
 /** Usage and cost: tokens and USD by user, model or day; budgets with burn rate; security events. */
 import { useState } from 'react';
-import type { UsageGroupBy } from '../../src-main/core/usage/contract';
+import type { BudgetStatus, UsageGroupBy } from '../../src-main/core/usage/contract';
 import { useRequest } from '../api/context';
+import { DataTable, type Column } from '../components/DataTable';
 import { Empty, ErrorState, Loading, Unavailable } from '../components/states';
 import { int, localTime, usd } from '../format';
 import { RangePicker } from './RangePicker';
@@ -27,55 +28,20 @@ export function Usage() {
         {budgets.state === 'error' && (
           <ErrorState what="budgets" error={budgets.error} retry={budgets.reload} />
         )}
-        {budgets.state === 'ready' &&
-          (budgets.value.length === 0 ? (
-            <Empty title="No budgets configured.">
-              Add <code>usage.budgets</code> to ccmon.yaml to track spend against a limit per day or
-              month.
-            </Empty>
-          ) : (
-            <table data-testid="budgets">
-              <thead>
-                <tr>
-                  <th scope="col">Budget</th>
-                  <th scope="col">Used</th>
-                  <th scope="col" className="num">
-                    Projected
-                  </th>
-                  <th scope="col">State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {budgets.value.map((b) => {
-                  const fmt = (v: number) => (b.unit === 'usd' ? usd(v) : `${int(v)} tokens`);
-                  return (
-                    <tr key={b.name}>
-                      <th scope="row">
-                        {b.name} <span className="muted">({b.period})</span>
-                      </th>
-                      <td>
-                        <progress
-                          className="progress"
-                          max={1}
-                          value={Math.min(1, b.usedRatio)}
-                          aria-label={`${b.name} used`}
-                        />
-                        {fmt(b.used)} of {fmt(b.limit)} ({Math.round(b.usedRatio * 100)} %)
-                      </td>
-                      <td className="num">{fmt(b.projected)}</td>
-                      <td>
-                        <span
-                          className={`badge badge-${b.state === 'ok' ? 'healthy' : b.state === 'warning' ? 'degraded' : 'unhealthy'}`}
-                        >
-                          {b.state}
-                        </span>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          ))}
+        {budgets.state === 'ready' && (
+          <DataTable
+            testId="budgets"
+            rows={budgets.value}
+            rowKey={(b) => b.name}
+            empty={
+              <Empty title="No budgets configured.">
+                Add <code>usage.budgets</code> to ccmon.yaml to track spend against a limit per day
+                or month.
+              </Empty>
+            }
+            columns={BUDGET_COLUMNS}
+          />
+        )}
       </section>
       <section aria-labelledby="usage-title">
         <h2 id="usage-title">Tokens and cost</h2>
@@ -84,45 +50,31 @@ export function Usage() {
         {summary.state === 'error' && (
           <ErrorState what="usage" error={summary.error} retry={summary.reload} />
         )}
-        {summary.state === 'ready' &&
-          (summary.value.rows.length === 0 ? (
-            <Empty title="No usage recorded in this period.">
-              Usage arrives from Claude Code's telemetry (set{' '}
-              <code>CLAUDE_CODE_ENABLE_TELEMETRY=1</code> and point its OTLP exporter at the agent),
-              LiteLLM or local transcripts.
-            </Empty>
-          ) : (
-            <table data-testid="usage">
-              <thead>
-                <tr>
-                  <th scope="col">{by}</th>
-                  <th scope="col" className="num">
-                    Tokens
-                  </th>
-                  <th scope="col" className="num">
-                    Requests
-                  </th>
-                  <th scope="col" className="num">
-                    Errors
-                  </th>
-                  <th scope="col" className="num">
-                    Cost
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...summary.value.rows, { ...summary.value.total, key: 'Total' }].map((r) => (
-                  <tr key={r.key}>
-                    <th scope="row">{r.key}</th>
-                    <td className="num">{int(r.tokens)}</td>
-                    <td className="num">{int(r.requests)}</td>
-                    <td className="num">{int(r.errors)}</td>
-                    <td className="num">{usd(r.costUsd)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ))}
+        {summary.state === 'ready' && (
+          <DataTable
+            testId="usage"
+            rows={
+              summary.value.rows.length
+                ? [...summary.value.rows, { ...summary.value.total, key: 'Total' }]
+                : []
+            }
+            rowKey={(r) => r.key}
+            empty={
+              <Empty title="No usage recorded in this period.">
+                Usage arrives from Claude Code&apos;s telemetry (set{' '}
+                <code>CLAUDE_CODE_ENABLE_TELEMETRY=1</code> and point its OTLP exporter at the
+                agent), LiteLLM or local transcripts.
+              </Empty>
+            }
+            columns={[
+              { header: by, rowHeader: true, cell: (r) => r.key },
+              { header: 'Tokens', numeric: true, cell: (r) => int(r.tokens) },
+              { header: 'Requests', numeric: true, cell: (r) => int(r.requests) },
+              { header: 'Errors', numeric: true, cell: (r) => int(r.errors) },
+              { header: 'Cost', numeric: true, cell: (r) => usd(r.costUsd) },
+            ]}
+          />
+        )}
         {summary.state === 'ready' && (
           <p className="muted">
             {localTime(summary.value.since)} – {localTime(summary.value.until)} · source{' '}
@@ -132,22 +84,20 @@ export function Usage() {
       </section>
       <section aria-labelledby="security-title">
         <h2 id="security-title">Security events</h2>
-        {security.state === 'ready' && security.value.length === 0 && (
-          <Empty title="No security events. Target: zero." />
-        )}
-        {security.state === 'ready' && security.value.length > 0 && (
-          <table>
-            <tbody>
-              {security.value.map((e, i) => (
-                <tr key={`${e.time}-${i}`}>
-                  <td>{localTime(e.time)}</td>
-                  <td>{e.user}</td>
-                  <td>{e.kind}</td>
-                  <td>{e.detail}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        {security.state === 'ready' && (
+          <DataTable
+            testId="security-events"
+            label="Security events"
+            rows={security.value}
+            rowKey={(e, i) => `${e.time}-${i}`}
+            empty={<Empty title="No security events. Target: zero." />}
+            columns={[
+              { header: 'Time', cell: (e) => localTime(e.time) },
+              { header: 'User', cell: (e) => e.user },
+              { header: 'Kind', cell: (e) => e.kind },
+              { header: 'Detail', cell: (e) => e.detail },
+            ]}
+          />
         )}
         {security.state === 'error' && (
           <ErrorState what="security events" error={security.error} retry={security.reload} />
@@ -156,3 +106,40 @@ export function Usage() {
     </div>
   );
 }
+
+const budgetValue = (b: BudgetStatus, v: number) =>
+  b.unit === 'usd' ? usd(v) : `${int(v)} tokens`;
+const BUDGET_BADGE: Record<string, string> = { ok: 'healthy', warning: 'degraded' };
+
+const BUDGET_COLUMNS: Column<BudgetStatus>[] = [
+  {
+    header: 'Budget',
+    rowHeader: true,
+    cell: (b) => (
+      <>
+        {b.name} <span className="muted">({b.period})</span>
+      </>
+    ),
+  },
+  {
+    header: 'Used',
+    cell: (b) => (
+      <>
+        <progress
+          className="progress"
+          max={1}
+          value={Math.min(1, b.usedRatio)}
+          aria-label={`${b.name} used`}
+        />
+        {budgetValue(b, b.used)} of {budgetValue(b, b.limit)} ({Math.round(b.usedRatio * 100)} %)
+      </>
+    ),
+  },
+  { header: 'Projected', numeric: true, cell: (b) => budgetValue(b, b.projected) },
+  {
+    header: 'State',
+    cell: (b) => (
+      <span className={`badge badge-${BUDGET_BADGE[b.state] ?? 'unhealthy'}`}>{b.state}</span>
+    ),
+  },
+];
