@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../core/log.js';
 import type { EngineModule } from '../core/module.js';
+import { renderTextFormat } from '../core/metrics/render.js';
 
 export interface ExporterOptions {
   registry: Registry;
@@ -37,12 +38,13 @@ export function createExporterModule(opts: ExporterOptions): ExporterModule {
       return;
     }
     if (path === '/metrics') {
-      opts.registry
-        .metrics()
-        .then((body) => {
+      renderTextFormat(opts.registry)
+        .then((text) => {
+          // One UTF-8 encoding, reused for the length and the write.
+          const body = Buffer.from(text);
           res.writeHead(200, {
             'Content-Type': opts.registry.contentType,
-            'Content-Length': Buffer.byteLength(body),
+            'Content-Length': body.length,
           });
           res.end(req.method === 'HEAD' ? undefined : body);
         })

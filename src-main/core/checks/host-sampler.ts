@@ -3,9 +3,13 @@
  * short while so the disk check, the memory check and a /metrics scrape share one read. Nothing
  * runs on a timer: an idle agent that nobody scrapes reads only what its checks ask for. Linux reads
  * /proc and statfs (no child processes); other platforms load systeminformation on demand; CPU load
- * comes from the OS tick counters on every platform.
+ * comes from the OS tick counters on every platform. /proc files are read synchronously: procfs
+ * answers from kernel memory in microseconds and never waits on a disk, while an async read waits
+ * for a libuv pool thread, which on a loaded machine took longer than the read (and delayed the
+ * /metrics scrape that asked). statfs stays async: a hung network mount must not block the agent.
  */
-import { readFile, statfs } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import {
   parseDiskStats,
@@ -60,7 +64,7 @@ export class HostSampler {
   /** Memory from /proc/meminfo (MemAvailable) or the OS equivalent. */
   memory(): Promise<MemoryUsage> {
     return this.cached('memory', async () => {
-      if (linux) return parseMeminfo(await readFile('/proc/meminfo', 'utf8'));
+      if (linux) return parseMeminfo(readFileSync('/proc/meminfo', 'utf8'));
       const m = await (await systemInformation()).mem();
       return { totalBytes: m.total, availableBytes: m.available };
     });
@@ -142,7 +146,7 @@ export class HostSampler {
 
   network(): Promise<NetDevCounters[]> {
     return this.cached('network', async () => {
-      if (linux) return parseNetDev(await readFile('/proc/net/dev', 'utf8'));
+      if (linux) return parseNetDev(readFileSync('/proc/net/dev', 'utf8'));
       const stats = await (await systemInformation()).networkStats('*');
       return stats.map((s) => ({
         device: s.iface,
@@ -154,7 +158,7 @@ export class HostSampler {
 
   diskIo(): Promise<DiskIoCounters[]> {
     return this.cached('diskio', async () => {
-      if (linux) return parseDiskStats(await readFile('/proc/diskstats', 'utf8'));
+      if (linux) return parseDiskStats(readFileSync('/proc/diskstats', 'utf8'));
       const io = await (await systemInformation()).fsStats();
       return io ? [{ device: 'all', readBytes: io.rx, writtenBytes: io.wx }] : [];
     });
@@ -164,7 +168,7 @@ export class HostSampler {
     return this.cached(
       'mounts',
       async () => {
-        if (linux) return parseMounts(await readFile('/proc/mounts', 'utf8'));
+        if (linux) return parseMounts(readFileSync('/proc/mounts', 'utf8'));
         const fs = await (await systemInformation()).fsSize();
         return fs.map((f) => ({ device: f.fs, mountpoint: f.mount, fstype: f.type }));
       },

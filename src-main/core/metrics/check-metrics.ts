@@ -1,30 +1,34 @@
 /** ccmon_check_up / ccmon_check_duration_seconds, computed at scrape time from the latest results. */
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { CheckResult } from '../checks/types.js';
+import { LabelSets, registerComputedMetric, type ComputedValue } from './computed.js';
 
 export function registerCheckMetrics(
   registry: Registry,
   latest: () => Map<string, CheckResult>,
 ): void {
-  new Gauge({
+  const labels = new LabelSets<string>();
+  /** One pass over the latest results per metric; label sets of removed checks are let go. */
+  const values = (value: (r: CheckResult) => number): ComputedValue[] => {
+    const results = latest();
+    const out: ComputedValue[] = [];
+    for (const r of results.values())
+      out.push({ labels: labels.get(r.name, () => ({ check: r.name })), value: value(r) });
+    if (labels.size > results.size) labels.retain(new Set(results.keys()));
+    return out;
+  };
+  registerComputedMetric({
     name: 'ccmon_check_up',
     help: 'Whether the check passed on its last run (1) or failed (0); degraded counts as passed',
-    labelNames: ['check'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const r of latest().values())
-        this.set({ check: r.name }, r.consecutiveFailures > 0 ? 0 : 1);
-    },
+    type: 'gauge',
+    registry,
+    compute: () => values((r) => (r.consecutiveFailures > 0 ? 0 : 1)),
   });
-  new Gauge({
+  registerComputedMetric({
     name: 'ccmon_check_duration_seconds',
     help: 'How long the check took on its last run',
-    labelNames: ['check'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const r of latest().values()) this.set({ check: r.name }, r.latencyMs / 1000);
-    },
+    type: 'gauge',
+    registry,
+    compute: () => values((r) => r.latencyMs / 1000),
   });
 }

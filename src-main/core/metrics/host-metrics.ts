@@ -1,107 +1,119 @@
 /**
  * Host metrics under node_exporter's names and labels, for the subset ccmon exposes, so dashboards
  * and the seed's rules written for node_exporter work unchanged. Read at scrape time through the
- * shared HostSampler (cached a few seconds; nothing polls while nobody scrapes).
+ * shared HostSampler (cached a few seconds; nothing polls while nobody scrapes); each series keeps
+ * one labels object (computed.ts), so an unchanged one costs the exporter nothing to re-render.
  */
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { HostSampler } from '../checks/host-sampler.js';
+import { LabelSets, registerComputedMetric, type ComputedValue } from './computed.js';
+
+type Row<T> = { key: string; labels: () => Record<string, string>; of: T };
+
+/** Values of one metric from rows of a source, with stable label objects per row key. */
+function valuesOf<T>(
+  sets: LabelSets<string>,
+  rows: Row<T>[],
+  value: (row: T) => number,
+): ComputedValue[] {
+  const keys = new Set<string>();
+  const out = rows.map((r) => {
+    keys.add(r.key);
+    return { labels: sets.get(r.key, r.labels), value: value(r.of) };
+  });
+  sets.retain(keys);
+  return out;
+}
 
 export function registerHostMetrics(registry: Registry, host: HostSampler): void {
-  const registers = [registry];
-  new Counter({
-    name: 'node_cpu_seconds_total',
-    help: 'Seconds the CPUs spent in each mode.',
-    labelNames: ['cpu', 'mode'],
-    registers,
-    collect() {
-      this.reset();
-      for (const c of host.cpuTimes())
-        for (const [mode, s] of Object.entries(c.modes)) this.inc({ cpu: c.cpu, mode }, s);
-    },
+  const metric = (
+    name: string,
+    help: string,
+    type: 'gauge' | 'counter',
+    compute: () => ComputedValue[] | Promise<ComputedValue[]>,
+  ) => registerComputedMetric({ name, help, type, registry, compute });
+
+  const cpuSets = new LabelSets<string>();
+  metric('node_cpu_seconds_total', 'Seconds the CPUs spent in each mode.', 'counter', () => {
+    const rows: Row<number>[] = [];
+    for (const c of host.cpuTimes())
+      for (const [mode, s] of Object.entries(c.modes))
+        rows.push({ key: `${c.cpu}/${mode}`, labels: () => ({ cpu: c.cpu, mode }), of: s });
+    return valuesOf(cpuSets, rows, (s) => s);
   });
-  const memTotal = new Gauge({
-    name: 'node_memory_MemTotal_bytes',
-    help: 'Memory information field MemTotal_bytes.',
-    registers,
-  });
-  new Gauge({
-    name: 'node_memory_MemAvailable_bytes',
-    help: 'Memory information field MemAvailable_bytes.',
-    registers,
-    async collect() {
-      const m = await host.memory();
-      memTotal.set(m.totalBytes);
-      this.set(m.availableBytes);
-    },
-  });
-  const fsLabels = ['device', 'fstype', 'mountpoint'] as const;
-  const fsAvail = new Gauge({
-    name: 'node_filesystem_avail_bytes',
-    help: 'Filesystem space available to non-root users in bytes.',
-    labelNames: fsLabels,
-    registers,
-  });
-  const fsFree = new Gauge({
-    name: 'node_filesystem_free_bytes',
-    help: 'Filesystem free space in bytes.',
-    labelNames: fsLabels,
-    registers,
-  });
-  new Gauge({
-    name: 'node_filesystem_size_bytes',
-    help: 'Filesystem size in bytes.',
-    labelNames: fsLabels,
-    registers,
-    async collect() {
-      this.reset();
-      fsAvail.reset();
-      fsFree.reset();
-      for (const f of await host.filesystems()) {
-        const labels = { device: f.device, fstype: f.fstype, mountpoint: f.mountpoint };
-        this.set(labels, f.sizeBytes);
-        fsAvail.set(labels, f.availBytes);
-        fsFree.set(labels, f.freeBytes);
-      }
-    },
-  });
-  const tx = new Counter({
-    name: 'node_network_transmit_bytes_total',
-    help: 'Network device statistic transmit_bytes.',
-    labelNames: ['device'],
-    registers,
-  });
-  new Counter({
-    name: 'node_network_receive_bytes_total',
-    help: 'Network device statistic receive_bytes.',
-    labelNames: ['device'],
-    registers,
-    async collect() {
-      this.reset();
-      tx.reset();
-      for (const d of await host.network()) {
-        this.inc({ device: d.device }, d.receiveBytes);
-        tx.inc({ device: d.device }, d.transmitBytes);
-      }
-    },
-  });
-  const written = new Counter({
-    name: 'node_disk_written_bytes_total',
-    help: 'The total number of bytes written successfully.',
-    labelNames: ['device'],
-    registers,
-  });
-  new Counter({
-    name: 'node_disk_read_bytes_total',
-    help: 'The total number of bytes read successfully.',
-    labelNames: ['device'],
-    registers,
-    async collect() {
-      this.reset();
-      written.reset();
-      for (const d of await host.diskIo()) {
-        this.inc({ device: d.device }, d.readBytes);
-        written.inc({ device: d.device }, d.writtenBytes);
-      }
-    },
-  });
+
+  const none = Object.freeze({});
+  metric(
+    'node_memory_MemTotal_bytes',
+    'Memory information field MemTotal_bytes.',
+    'gauge',
+    async () => [{ labels: none, value: (await host.memory()).totalBytes }],
+  );
+  metric(
+    'node_memory_MemAvailable_bytes',
+    'Memory information field MemAvailable_bytes.',
+    'gauge',
+    async () => [{ labels: none, value: (await host.memory()).availableBytes }],
+  );
+
+  const fsSets = new LabelSets<string>();
+  const filesystems = async () =>
+    (await host.filesystems()).map((f) => ({
+      key: `${f.device}\u0000${f.fstype}\u0000${f.mountpoint}`,
+      labels: () => ({ device: f.device, fstype: f.fstype, mountpoint: f.mountpoint }),
+      of: f,
+    }));
+  // The three share label sets; each passes every mount, so none drops another's.
+  metric(
+    'node_filesystem_avail_bytes',
+    'Filesystem space available to non-root users in bytes.',
+    'gauge',
+    async () => valuesOf(fsSets, await filesystems(), (f) => f.availBytes),
+  );
+  metric('node_filesystem_free_bytes', 'Filesystem free space in bytes.', 'gauge', async () =>
+    valuesOf(fsSets, await filesystems(), (f) => f.freeBytes),
+  );
+  metric('node_filesystem_size_bytes', 'Filesystem size in bytes.', 'gauge', async () =>
+    valuesOf(fsSets, await filesystems(), (f) => f.sizeBytes),
+  );
+
+  const netSets = new LabelSets<string>();
+  const network = async () =>
+    (await host.network()).map((d) => ({
+      key: d.device,
+      labels: () => ({ device: d.device }),
+      of: d,
+    }));
+  metric(
+    'node_network_transmit_bytes_total',
+    'Network device statistic transmit_bytes.',
+    'counter',
+    async () => valuesOf(netSets, await network(), (d) => d.transmitBytes),
+  );
+  metric(
+    'node_network_receive_bytes_total',
+    'Network device statistic receive_bytes.',
+    'counter',
+    async () => valuesOf(netSets, await network(), (d) => d.receiveBytes),
+  );
+
+  const diskSets = new LabelSets<string>();
+  const disks = async () =>
+    (await host.diskIo()).map((d) => ({
+      key: d.device,
+      labels: () => ({ device: d.device }),
+      of: d,
+    }));
+  metric(
+    'node_disk_written_bytes_total',
+    'The total number of bytes written successfully.',
+    'counter',
+    async () => valuesOf(diskSets, await disks(), (d) => d.writtenBytes),
+  );
+  metric(
+    'node_disk_read_bytes_total',
+    'The total number of bytes read successfully.',
+    'counter',
+    async () => valuesOf(diskSets, await disks(), (d) => d.readBytes),
+  );
 }

@@ -3,7 +3,7 @@
  * prom-client's collectDefaultMetrics because its event-loop-lag monitor alone costs ~0.3 % of a
  * core at idle (issue 3's budget is 0.5 %); these are read only when scraped.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 let maxFdsValue: number | undefined;
@@ -78,11 +78,19 @@ export function registerProcessMetrics(registry: Registry): void {
       name: 'process_open_fds',
       help: 'Number of open file descriptors.',
       registers,
-      async collect() {
-        this.set((await readdir('/proc/self/fd')).length);
+      // Synchronous on purpose: /proc/self/fd is listed from memory in microseconds, while an
+      // async readdir waits for a libuv pool thread, a wait that grows with the machine's load
+      // and showed up in every scrape's latency.
+      collect() {
+        this.set(readdirSync('/proc/self/fd').length);
         // The limit is fixed for the life of the process: read it once.
         if (maxFdsValue === undefined) {
-          const limits = await readFile('/proc/self/limits', 'utf8').catch(() => '');
+          let limits = '';
+          try {
+            limits = readFileSync('/proc/self/limits', 'utf8');
+          } catch {
+            // No limits file (a restricted /proc): the gauge stays absent.
+          }
           maxFdsValue = Number(/Max open files\s+(\d+)/.exec(limits)?.[1] ?? NaN);
           if (Number.isFinite(maxFdsValue)) maxFds.set(maxFdsValue);
         }
