@@ -109,6 +109,42 @@ describe('POST /api/v2/alerts (ccmon as an Alertmanager)', () => {
     assert.equal((await list('Flap'))?.state, 'resolved');
   });
 
+  it("applies silences and inhibition to posted alerts as to ccmon's own", async () => {
+    await agent.agent.api.request('silences.create', {
+      matchers: ['alertname="Quiet"'],
+      duration: '1h',
+      createdBy: 'test',
+    });
+    const res = await post([
+      { labels: { alertname: 'Quiet' } },
+      { labels: { alertname: 'Pair', severity: 'critical' } },
+      { labels: { alertname: 'Pair', severity: 'warning' } },
+    ]);
+    assert.equal(res.status, 200);
+    assert.equal((await list('Quiet'))?.state, 'silenced');
+    const pair = (await agent.agent.api.request('alerts.list', {})).filter(
+      (a) => a.labels['alertname'] === 'Pair',
+    );
+    // The default inhibit rule: critical inhibits warning with the same alertname.
+    assert.deepEqual(pair.map((a) => `${a.labels['severity']}:${a.state}`).sort(), [
+      'critical:firing',
+      'warning:inhibited',
+    ]);
+    await waitFor('the critical Pair at the webhook', async () =>
+      hook.received.find((r) => (r.body as Notification).groupLabels['alertname'] === 'Pair'),
+    );
+    const named = (n: string) =>
+      hook.received.filter((r) => (r.body as Notification).groupLabels['alertname'] === n);
+    assert.equal(named('Quiet').length, 0, 'a silenced alert is not notified');
+    assert.deepEqual(
+      named('Pair').flatMap((r) =>
+        (r.body as Notification).alerts.map((a) => a.labels['severity']),
+      ),
+      ['critical'],
+      'the inhibited warning is not notified',
+    );
+  });
+
   it('answers 400 naming the alert and field, after taking the valid ones of the batch', async () => {
     const res = await post([
       { labels: { alertname: 'Partial' } },
