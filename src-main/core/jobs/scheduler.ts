@@ -241,6 +241,7 @@ export class JobScheduler {
   private schedule(def: JobDefinition): void {
     if (def.schedule === null) return;
     const cron = new Cron(def.schedule, { timezone: def.timezone, catch: true }, () => {
+      if (this.slotAlreadyRan(def.id, cron)) return;
       void this.trigger(def.id, 'schedule').catch((err: Error) => this.logger.error(err.message));
     });
     this.crons.set(def.id, cron);
@@ -249,6 +250,21 @@ export class JobScheduler {
   private unschedule(jobId: string): void {
     this.crons.get(jobId)?.stop();
     this.crons.delete(jobId);
+  }
+
+  /**
+   * The wall clock stepped back past a slot that already ran: croner drops a last run that lies in
+   * the future and plans from "now", which offers that slot again. Each slot runs once.
+   */
+  private slotAlreadyRan(jobId: string, cron: Cron): boolean {
+    const slot = cron.previousRuns(1, new Date(Date.now() + 1))[0];
+    const last =
+      this.running.get(jobId)?.run ?? this.history.last(jobId, (r) => r.trigger === 'schedule');
+    if (!slot || !last || Date.parse(last.startedAt) < slot.getTime()) return false;
+    this.logger.warn(
+      `job ${jobId}: the ${slot.toISOString()} slot already ran at ${last.startedAt} (the clock was set back); not running it again`,
+    );
+    return true;
   }
 
   /** The newest slot before now is later than the last run we know of (never true on first use). */
