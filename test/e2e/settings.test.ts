@@ -135,6 +135,24 @@ checks:
     await page.locator('input[data-path="alerts.receivers.0.name"]').waitFor();
   });
 
+  it('a config file broken by hand shows a designed error with the line, not a blank view', async () => {
+    const good = await readFile(file, 'utf8');
+    await writeFile(file, `${good}\nchecks: [\n`);
+    try {
+      await page.goto(`${agent.dashboard.url}#/settings`);
+      await page.reload();
+      const alert = page.locator('.state-error');
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /Could not load the configuration/);
+      assert.match(await alert.innerText(), /line \d+|ccmon\.yaml/);
+      await page.getByRole('button', { name: 'Try again' }).waitFor();
+    } finally {
+      await writeFile(file, good);
+    }
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByTestId('check-row-0').waitFor();
+  });
+
   it('pauses from the dashboard: banner and paused status; Resume brings monitoring back', async () => {
     await page.goto(`${agent.dashboard.url}#/overview`);
     await page.locator('#pause-for').selectOption('');
