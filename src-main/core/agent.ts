@@ -132,6 +132,7 @@ export function createAgent(opts: AgentOptions): Agent {
   const scrape = scrapeSlotFacade(() => scrapeSlot);
   const monitoring = createMonitoringModule({
     dataDir: opts.dataDir,
+    registry: metricsRegistry,
     logger: logger.child('monitoring'),
     onChange: (state) => {
       bus.emit('monitoring', state);

@@ -8,6 +8,7 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Gauge, type Registry } from 'prom-client';
 import type { RequestHandlers } from '../api.js';
 import { parseDuration } from '../duration.js';
 import type { Logger } from '../log.js';
@@ -25,6 +26,8 @@ export interface MonitoringModuleOptions {
   /** Bound on warmUp, so a hung target cannot keep rules off. */
   warmUpTimeoutMs?: number;
   now?: () => number;
+  /** Where ccmon_monitoring_paused is exported (so a Prometheus that scrapes ccmon can inhibit). */
+  registry?: Registry;
 }
 
 export interface MonitoringModule extends EngineModule {
@@ -52,6 +55,16 @@ export function createMonitoringModule(opts: MonitoringModuleOptions): Monitorin
   let timer: NodeJS.Timeout | null = null;
   // Pause and resume run one at a time: a resume racing a pause must not leave loops half started.
   let queue: Promise<unknown> = Promise.resolve();
+  if (opts.registry)
+    new Gauge({
+      name: 'ccmon_monitoring_paused',
+      help: 'Whether ccmon monitoring is paused (1): no checks, scrapes or rule evaluations run.',
+      registers: [opts.registry],
+      // Computed at scrape time from the current state (STYLE: no pushed point-in-time values).
+      collect() {
+        this.set(state.paused ? 1 : 0);
+      },
+    });
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = queue.then(fn);
     queue = run.catch(() => undefined);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { Registry } from 'prom-client';
 import { createMonitoringModule } from '../../../../src-main/core/monitoring/module.js';
 import type { MonitoringState } from '../../../../src-main/core/monitoring/contract.js';
 import type { EngineModule } from '../../../../src-main/core/module.js';
@@ -151,6 +152,21 @@ describe('monitoring module', () => {
     assert.equal(e.rules.running, true);
     assert.equal(e.changes.at(-1)!.paused, false);
     await e.stop();
+  });
+
+  it('exports ccmon_monitoring_paused, computed at scrape time', async () => {
+    const registry = new Registry();
+    const mon = createMonitoringModule({ dataDir: dir.path, logger: silentLogger, registry });
+    await mon.start();
+    const value = async () =>
+      (await registry.getSingleMetric('ccmon_monitoring_paused')!.get()).values[0]!.value;
+    assert.equal(await value(), 0);
+    await mon.handlers['monitoring.pause']({});
+    assert.equal(await value(), 1);
+    assert.match(await registry.metrics(), /^ccmon_monitoring_paused 1$/m);
+    await mon.handlers['monitoring.resume']({});
+    assert.equal(await value(), 0);
+    await mon.stop();
   });
 
   it('refuses a bad duration with what it expects; a damaged saved file is ignored', async () => {
