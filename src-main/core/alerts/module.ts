@@ -285,7 +285,7 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     },
     async stop() {
       remote.stop();
-      notifier.stop();
+      await notifier.stopGracefully();
     },
   };
 }

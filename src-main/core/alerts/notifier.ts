@@ -146,6 +146,19 @@ export class Notifier implements AlertSender {
     this.history.flush();
   }
 
+  /**
+   * stop(), then wait (at most `ms`) for deliveries in flight to finish and be recorded, so a
+   * graceful shutdown does not make the next start send them again.
+   */
+  async stopGracefully(ms = 5000): Promise<void> {
+    this.stop();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.outbox.idle(),
+      new Promise((r) => (timer = setTimeout(r, ms))),
+    ]).finally(() => clearTimeout(timer));
+  }
+
   /** AlertSender: what the rule manager calls after each evaluation. */
   send(alerts: PostableAlert[]): void {
     const { errors } = this.receive(alerts, 'ccmon');
