@@ -9,14 +9,15 @@
  * Data lives on a tmpfs (/dev/shm) like the issue's measurements, and is deleted after.
  * BENCH_BACKUP_MB scales the data (default 600).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gnuTime, type GnuTimed } from './lib/gnu-time.js';
 
 const TOTAL_MB = Number(process.env.BENCH_BACKUP_MB ?? 600);
+const cpus = availableParallelism();
 const SMALL_FILES = Math.round((20_000 * TOTAL_MB) / 600);
 const root = new URL('..', import.meta.url).pathname;
 const serviceJs = join(root, 'dist/main/core/backup/service.js');
@@ -77,35 +78,11 @@ async function generate(dir: string): Promise<number> {
   return bytes + Math.round(TOTAL_MB / 6) * 1048576;
 }
 
-function timed(
-  cmd: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ seconds: number; rssMb: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'RSSKB=%M', cmd, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const rss = /RSSKB=(\d+)/.exec(stderr);
-      if (!rss || code !== 0)
-        return reject(
-          new Error(`${cmd} ${args.join(' ')} failed (${code}): ${stderr.slice(-800)}`),
-        );
-      resolve({ seconds, rssMb: Number(rss[1]) / 1024, stdout });
-    });
-  });
-}
+const timed = (cmd: string, args: string[], env: Record<string, string> = {}) =>
+  gnuTime(cmd, args, { env });
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0]!;
   const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   const dir = await mkdtemp(join(base, 'ccmon-bench-backup-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
@@ -134,20 +111,14 @@ async function main(): Promise<void> {
     };
     const env = { CCMON_DATA_DIR: join(dir, 'state') };
     const rows: string[][] = [];
-    const row = (
-      what: string,
-      c: { seconds: number; rssMb: number },
-      a: { seconds: number; rssMb: number },
-      anchor: string,
-      goal: number,
-    ) => {
+    const row = (what: string, c: GnuTimed, a: GnuTimed, anchor: string, goal: number) => {
       const ratio = c.seconds / a.seconds;
       rows.push([
         what,
-        `${c.seconds.toFixed(2)} s`,
+        `${c.seconds.toFixed(2)} s (CPU ${c.cpuSeconds.toFixed(2)} s)`,
         `${c.rssMb.toFixed(0)} MB`,
         anchor,
-        `${a.seconds.toFixed(2)} s`,
+        `${a.seconds.toFixed(2)} s (CPU ${a.cpuSeconds.toFixed(2)} s)`,
         `${a.rssMb.toFixed(0)} MB`,
         `${ratio.toFixed(2)}×`,
         `≤ ${goal}× and < 100 MB`,
@@ -213,7 +184,8 @@ async function main(): Promise<void> {
 
     const sizes = `archives: ccmon gzip ${(JSON.parse(gz.stdout).sizeBytes / 1048576).toFixed(0)} MB, zstd ${(JSON.parse(zst.stdout).sizeBytes / 1048576).toFixed(0)} MB`;
     process.stdout.write(
-      `Backup of ${(bytes / 1048576).toFixed(0)} MB (${SMALL_FILES} small logs, 4 large logs, 1 incompressible blob) on ${base}; ${sizes}; ccmon = ${ccmon.length === 1 ? 'built CLI' : 'CLI from source (tsx)'}.\n\n` +
+      `Load average (1 min) ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end, on ${cpus} CPUs.\n` +
+        `Backup of ${(bytes / 1048576).toFixed(0)} MB (${SMALL_FILES} small logs, 4 large logs, 1 incompressible blob) on ${base}; ${sizes}; ccmon = ${ccmon.length === 1 ? 'built CLI' : 'CLI from source (tsx)'}.\n\n` +
         '| operation | ccmon | ccmon peak RSS | anchor | anchor time | anchor peak RSS | ratio | goal | met |\n' +
         '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n' +
         rows.map((r) => `| ${r.join(' | ')} |`).join('\n') +

@@ -5,11 +5,11 @@
  * RSS (GNU time's %M for every tool). The logs are generated into a temp folder and deleted after.
  * BENCH_LOGS_MB overrides the size (default 1024).
  */
-import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gnuTime } from './lib/gnu-time.js';
 
 const TOTAL_MB = Number(process.env.BENCH_LOGS_MB ?? 1024);
 const FILES = ['app.log.3', 'app.log.2', 'app.log.1', 'app.log']; // oldest first, as logrotate leaves them
@@ -56,30 +56,8 @@ async function generate(dir: string, now: number): Promise<number> {
   return bytes;
 }
 
-/** Runs `cmd` under GNU time; returns wall seconds, peak RSS and stdout. */
-function timed(
-  cmd: string,
-  args: string[],
-): Promise<{ seconds: number; rssMb: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'RSSKB=%M', cmd, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const rss = /RSSKB=(\d+)/.exec(stderr);
-      if (!rss || (code !== 0 && code !== 1))
-        return reject(new Error(`${cmd} failed (${code}): ${stderr.slice(-500)}`));
-      resolve({ seconds, rssMb: Number(rss[1]) / 1024, stdout });
-    });
-  });
-}
+/** GNU time, where grep -c's exit 1 (nothing matched) is a result, not a failure. */
+const timed = (cmd: string, args: string[]) => gnuTime(cmd, args, { okCodes: [0, 1] });
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'ccmon-bench-logs-'));

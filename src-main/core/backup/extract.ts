@@ -22,7 +22,7 @@ import {
   chmodSync,
   writeSync,
 } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { readArchive } from './archive-reader.js';
 import type { PassphraseProvider } from './crypto.js';
@@ -34,7 +34,7 @@ import {
 } from './manifest.js';
 import { crashPoint } from './crash-points.js';
 import { RESTORE_TEMP_INFIX } from './journal.js';
-import { checkHeader, checkManifest, UnsafeArchiveError } from './safety.js';
+import { checkDestination, checkHeader, checkManifest, UnsafeArchiveError } from './safety.js';
 
 export interface ExtractOptions {
   archivePath: string;
@@ -235,39 +235,6 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     totalBytes,
   });
   return result;
-}
-
-/** The destination lies in a root, and no existing folder between the root and it is a symlink. */
-function checkDestination(
-  entry: string,
-  dest: string,
-  roots: string[],
-  checked: Set<string>,
-): void {
-  const abs = resolve(dest);
-  const root = roots.find((r) => {
-    const rel = relative(r, abs);
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  });
-  if (!root)
-    throw new UnsafeArchiveError(entry, `would be written to ${abs}, outside ${roots.join(', ')}`);
-  const parts = relative(root, dirname(abs)).split(sep).filter(Boolean);
-  let dir = root;
-  for (const part of ['', ...parts]) {
-    dir = part ? `${dir}${sep}${part}` : dir;
-    if (checked.has(dir)) continue;
-    try {
-      if (lstatSync(dir).isSymbolicLink())
-        throw new UnsafeArchiveError(
-          entry,
-          `would be written through the symlink ${dir} on this machine`,
-        );
-    } catch (err) {
-      if (err instanceof UnsafeArchiveError) throw err;
-      // does not exist yet: created as a real folder
-    }
-    checked.add(dir);
-  }
 }
 
 function exists(p: string): boolean {

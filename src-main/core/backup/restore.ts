@@ -12,8 +12,6 @@ import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { readEmbeddedManifest } from './archive-reader.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { RestoreReport } from './contract.js';
-import type { BackupResult } from './create.js';
-import { runBackup } from './worker.js';
 import type { PassphraseProvider } from './crypto.js';
 import { diffRestore } from './diff.js';
 
@@ -29,6 +27,7 @@ import {
 import { DUMP_PREFIX, FS_PREFIX, type BackupManifest, type BackupSidecar } from './manifest.js';
 import { crashPoint } from './crash-points.js';
 import { claimJournal, RestoreJournal } from './journal.js';
+import { rootsOf, safetyBackup, startAndVerify } from './restore-steps.js';
 import { checkManifest } from './safety.js';
 import { BackupStore, restoreWorkDir } from './store.js';
 
@@ -48,7 +47,7 @@ export interface RestoreOptions {
   signal?: AbortSignal;
 }
 
-type Manifest = Pick<BackupManifest, 'id' | 'set' | 'files' | 'sources' | 'encrypted'>;
+export type Manifest = Pick<BackupManifest, 'id' | 'set' | 'files' | 'sources' | 'encrypted'>;
 
 export async function loadRestoreManifest(
   archivePath: string,
@@ -267,68 +266,4 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
     false,
     `verification failed after restoring ${manifest.id}; rolled back to the safety backup ${safety.id}${again ? '' : ' (the service still fails verification)'}`,
   );
-}
-
-async function startAndVerify(
-  step: (name: HookResult['name'], cmd: string[] | null) => Promise<HookResult>,
-  opts: RestoreOptions,
-  hooks: BackupConfig['restore'],
-  report: RestoreReport,
-  journal: RestoreJournal | null,
-): Promise<boolean> {
-  const start = await step('start', hooks.startCommand);
-  journal?.update({ phase: 'verifying' });
-  crashPoint('restore-verifying');
-  if (hooks.settleSeconds > 0 && start.status !== 'skipped')
-    await new Promise((r) => setTimeout(r, hooks.settleSeconds * 1000));
-  const active = await step('active', hooks.activeCommand);
-  let healthy = true;
-  if (opts.healthCheck) {
-    const h = await opts
-      .healthCheck()
-      .catch((err: Error) => ({ healthy: false, summary: err.message }));
-    healthy = h.healthy;
-    report.steps.push({
-      name: 'health',
-      command: 'health check',
-      status: h.healthy ? 'ok' : 'failed',
-      message: h.summary,
-    });
-  }
-  return start.status !== 'failed' && active.status !== 'failed' && healthy;
-}
-
-function rootsOf(
-  m: Pick<BackupManifest, 'sources'>,
-  destinationOf: (p: string) => string | null,
-): string[] {
-  return m.sources
-    .filter((s) => s.kind === 'directory' || s.kind === 'ccmon')
-    .map((s) => destinationOf(s.archivePath))
-    .filter((d): d is string => d !== null);
-}
-
-async function safetyBackup(
-  opts: RestoreOptions,
-  m: Manifest,
-  setConfig: BackupSetConfig | null,
-): Promise<BackupResult> {
-  const sources = m.sources
-    .filter((s) => (s.kind === 'directory' || s.kind === 'ccmon') && s.status === 'ok')
-    .map((s) => ({ path: s.origin, include: s.include ?? [], exclude: s.exclude ?? [] }));
-  return runBackup({
-    set: {
-      name: m.set,
-      schedule: null,
-      sources,
-      database: setConfig?.database?.restoreCommand ? setConfig.database : null,
-      redis: null,
-      ccmonState: false,
-    },
-    config: opts.config,
-    backupDir: opts.backupDir,
-    kind: 'safety',
-    passphrase: opts.passphrase,
-    signal: opts.signal,
-  });
 }

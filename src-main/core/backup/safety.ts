@@ -8,7 +8,8 @@
  * - no entry lives below a symlink of the same archive (writing through a link);
  * - only regular files, directories and symlinks: device files, FIFOs and unknown types refused.
  */
-import { posix } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import {
   DUMP_PREFIX,
   FS_PREFIX,
@@ -111,4 +112,37 @@ export function checkHeader(
       h.path,
       `links to '${h.linkname}' but the manifest says '${expected.link}'`,
     );
+}
+
+/** The destination lies in a root, and no existing folder between the root and it is a symlink. */
+export function checkDestination(
+  entry: string,
+  dest: string,
+  roots: string[],
+  checked: Set<string>,
+): void {
+  const abs = resolve(dest);
+  const root = roots.find((r) => {
+    const rel = relative(r, abs);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  });
+  if (!root)
+    throw new UnsafeArchiveError(entry, `would be written to ${abs}, outside ${roots.join(', ')}`);
+  const parts = relative(root, dirname(abs)).split(sep).filter(Boolean);
+  let dir = root;
+  for (const part of ['', ...parts]) {
+    dir = part ? `${dir}${sep}${part}` : dir;
+    if (checked.has(dir)) continue;
+    try {
+      if (lstatSync(dir).isSymbolicLink())
+        throw new UnsafeArchiveError(
+          entry,
+          `would be written through the symlink ${dir} on this machine`,
+        );
+    } catch (err) {
+      if (err instanceof UnsafeArchiveError) throw err;
+      // does not exist yet: created as a real folder
+    }
+    checked.add(dir);
+  }
 }

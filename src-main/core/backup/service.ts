@@ -3,7 +3,6 @@
  * configured), list, verify, restore, prune and the restore test, with the exporter's state kept
  * current. It holds no timers: the job scheduler decides when things run.
  */
-import { lstatSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
@@ -17,17 +16,16 @@ import type {
 import type { BackupKind } from './create.js';
 import { runBackup } from './worker.js';
 import type { PassphraseProvider } from './crypto.js';
-import { sha256File } from './diff.js';
-import { extractArchive } from './extract.js';
 import type { CommandRunner, HealthCheck } from './hooks.js';
 import { httpHealthCheck } from './hooks.js';
 import type { BackupMetricsState } from './metrics.js';
-import type { BackupSidecar, ManifestFile } from './manifest.js';
+import type { BackupSidecar } from './manifest.js';
 import type { RemoteStore } from './remote.js';
-import { destinationMapper, loadRestoreManifest, restoreBackup } from './restore.js';
+import { restoreBackup } from './restore.js';
+import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
 import { applyRetention } from './retention.js';
-import { BackupStore, restoreWorkDir, type BackupRecord } from './store.js';
+import { BackupStore, type BackupRecord } from './store.js';
 import { verifyArchive } from './verify.js';
 
 export interface BackupServiceOptions {
@@ -200,52 +198,7 @@ export class BackupService {
     onProgress?: (p: ProgressUpdate) => void,
   ): Promise<VerifyResult> {
     const set = this.setConfig(setName).name;
-    const t0 = performance.now();
-    const newest = this.store
-      .list()
-      .find((b) => b.sidecar.set === set && b.sidecar.kind !== 'safety');
-    const result: VerifyResult = {
-      ok: false,
-      archive: newest?.archivePath ?? '',
-      id: newest?.id ?? null,
-      set,
-      files: 0,
-      bytes: 0,
-      problems: [],
-      durationSeconds: 0,
-      checkedAt: new Date().toISOString(),
-    };
-    if (!newest) result.problems.push(`no backup of set '${set}' to test`);
-    else {
-      const tmp = restoreWorkDir(this.dir, 'test');
-      try {
-        const full = this.store.resolve(newest.id);
-        const manifest = await loadRestoreManifest(
-          newest.archivePath,
-          full.sidecar,
-          this.passphrase,
-        );
-        const destinationOf = destinationMapper(tmp, null);
-        const r = await extractArchive({
-          archivePath: newest.archivePath,
-          manifest,
-          destinationOf,
-          roots: [tmp],
-          passphrase: this.passphrase,
-          onProgress,
-          restoreOwnership: false,
-        });
-        result.files = r.files;
-        result.bytes = r.bytes;
-        result.problems.push(...compareTree(manifest.files, destinationOf));
-      } catch (err) {
-        result.problems.push((err as Error).message);
-      } finally {
-        rmSync(tmp, { recursive: true, force: true });
-      }
-    }
-    result.ok = result.problems.length === 0;
-    result.durationSeconds = Math.round(performance.now() - t0) / 1000;
+    const result = await runRestoreTest(this.store, set, this.passphrase, onProgress);
     this.metrics.restoreTests.set(set, { timestampSeconds: Date.now() / 1000, ok: result.ok });
     return result;
   }
@@ -287,31 +240,4 @@ export function summaryOf(r: BackupRecord): BackupSummary {
       bytes,
     })),
   };
-}
-
-function compareTree(files: ManifestFile[], destinationOf: (p: string) => string | null): string[] {
-  const problems: string[] = [];
-  for (const f of files) {
-    const dest = destinationOf(f.path);
-    if (!dest) continue;
-    try {
-      const st = lstatSync(dest);
-      if (f.type === 'file') {
-        if (!st.isFile() || st.size !== f.size)
-          problems.push(`${f.path}: restored with ${st.size} bytes, expected ${f.size}`);
-        else if ((st.mode & 0o7777) !== f.mode)
-          problems.push(
-            `${f.path}: restored with mode ${(st.mode & 0o7777).toString(8)}, expected ${f.mode.toString(8)}`,
-          );
-        else if (sha256File(dest) !== f.sha256)
-          problems.push(`${f.path}: restored content does not match the manifest`);
-      } else if (f.type === 'symlink' && (!st.isSymbolicLink() || readlinkSync(dest) !== f.link))
-        problems.push(`${f.path}: symlink not restored as '${f.link}'`);
-      else if (f.type === 'dir' && !st.isDirectory())
-        problems.push(`${f.path}: not restored as a folder`);
-    } catch {
-      problems.push(`${f.path}: missing after the test restore`);
-    }
-  }
-  return problems;
 }

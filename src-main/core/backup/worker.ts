@@ -69,7 +69,13 @@ export async function runBackup(opts: CreateBackupOptions): Promise<BackupResult
 }
 
 function startWorker(data: BackupWorkerData): Worker {
-  const options = { workerData: data, resourceLimits: BACKUP_WORKER_LIMITS };
+  const options = {
+    workerData: data,
+    resourceLimits: BACKUP_WORKER_LIMITS,
+    // A worker inherits the process's flags; `--input-type` (a parent run with `node -e`) is
+    // refused for a file entry.
+    execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+  };
   if (!import.meta.url.endsWith('.ts'))
     return new Worker(new URL('./backup-worker.js', import.meta.url), options);
   // From source (tests, `npm run dev` under tsx): a worker does not inherit tsx's loader hooks.
