@@ -83,6 +83,48 @@ describe('config edit: a section changed, the rest of the file as the user wrote
   });
 });
 
+describe('config edit: any value round-trips (seeded random documents)', () => {
+  // A small deterministic PRNG (mulberry32), so a failure names a seed that reproduces it.
+  const rng = (seed: number) => () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const value = (r: () => number, depth: number): unknown => {
+    const k = Math.floor(r() * (depth > 2 ? 4 : 7));
+    if (k === 0) return Math.floor(r() * 1000) - 500;
+    if (k === 1) return ['10s', 'a b', '', '# not a comment', 'x: y', "it's"][Math.floor(r() * 6)];
+    if (k === 2) return r() < 0.5;
+    if (k === 3) return null;
+    if (k === 4) return Array.from({ length: Math.floor(r() * 4) }, () => value(r, depth + 1));
+    const o: Record<string, unknown> = {};
+    for (let i = Math.floor(r() * 4); i > 0; i--)
+      o[['a', 'b', 'url', 'probes'][i % 4]!] = value(r, depth + 1);
+    return o;
+  };
+
+  it('the section reads back as written and the other sections are untouched', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = rng(seed);
+      let text = USER_FILE;
+      // Several edits in a row, each on top of the previous result (as successive saves are).
+      for (let step = 0; step < 3; step++) {
+        const section = ['checks', 'dashboard', 'rules'][Math.floor(r() * 3)]!;
+        const v = value(r, 0);
+        const before = parseForEdit(text, 'x.yaml').toJS() as Record<string, unknown>;
+        text = edit(text, section, v);
+        const after = parseForEdit(text, 'x.yaml').toJS() as Record<string, unknown>;
+        const expected = { ...before };
+        if (v === null) delete expected[section];
+        else expected[section] = v;
+        assert.deepEqual(after, expected, `seed ${seed} step ${step} (${section})`);
+      }
+    }
+  });
+});
+
 describe('config edit: atomic write', () => {
   let dir: TempDir;
   before(async () => {
