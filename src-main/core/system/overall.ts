@@ -22,6 +22,9 @@ export function isStale(
 ): boolean {
   const at = Date.parse(result.at);
   if (resumedAt !== null && at < resumedAt) return true;
+  // From the future: the wall clock was set back since (NTP). Its age cannot be told, so it does
+  // not count as fresh; the next run (the cadence is monotonic) brings a fresh one.
+  if (at - now > 1000) return true;
   return now - at > 2 * check.interval + check.timeout + 1000;
 }
 

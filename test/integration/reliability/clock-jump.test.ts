@@ -17,7 +17,9 @@ import { checksSectionSchema } from '../../../src-main/core/checks/config.js';
 import { HostSampler } from '../../../src-main/core/checks/host-sampler.js';
 import { PROBES } from '../../../src-main/core/checks/probes.js';
 import { CheckScheduler } from '../../../src-main/core/checks/scheduler.js';
+import type { CheckResult } from '../../../src-main/core/checks/types.js';
 import { silentLogger } from '../../../src-main/core/log.js';
+import { computeOverall } from '../../../src-main/core/system/overall.js';
 import { rulesConfigSchema } from '../../../src-main/core/rules/config.js';
 import { RuleManager } from '../../../src-main/core/rules/manager.js';
 import { scrapeSectionSchema } from '../../../src-main/core/scrape/config.js';
@@ -178,5 +180,26 @@ describe('wall-clock jumps while running', () => {
     } finally {
       await dir.cleanup();
     }
+  });
+
+  it('results stamped before a −10 min step count as unknown, not green, until fresh ones come', () => {
+    const at = Date.now();
+    const healthy: CheckResult = {
+      name: 'api',
+      type: 'http',
+      status: 'healthy',
+      message: 'ok',
+      details: 'ok',
+      latencyMs: 1,
+      at: new Date(at).toISOString(),
+      consecutiveFailures: 0,
+      intervalMs: 10_000,
+      values: {},
+    };
+    const refs = [{ name: 'api', enabled: true, interval: 10_000, timeout: 5000 }];
+    const latest = new Map([['api', healthy]]);
+    assert.equal(computeOverall(refs, latest, at + 1000).overall, 'healthy');
+    assert.equal(computeOverall(refs, latest, at - 10 * MIN).overall, 'unknown');
+    assert.equal(computeOverall(refs, latest, at + 2 * HOUR).overall, 'unknown', '+2 h: stale');
   });
 });
