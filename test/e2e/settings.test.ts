@@ -97,10 +97,13 @@ checks:
     const before = await readFile(file, 'utf8');
 
     await interval.fill('soon');
-    await page.getByRole('button', { name: 'Save and apply' }).click();
+    // Leaving the field checks it at once, before any save.
+    await interval.press('Tab');
     await page
       .locator('input[data-path="checks.probes.0.interval"][aria-invalid="true"]')
       .waitFor();
+    await page.getByRole('button', { name: 'Save and apply' }).click();
+    await page.getByTestId('save-result').waitFor();
     const err = page.locator('#f-checks-probes-0-interval-err');
     assert.match(await err.innerText(), /'soon' is not a duration/);
     assert.match(await page.getByTestId('save-result').innerText(), /Not saved: 1 problem/);

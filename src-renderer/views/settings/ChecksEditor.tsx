@@ -42,7 +42,7 @@ export function ChecksEditor({
   };
   const shown = new Set<string>();
   return (
-    <form onSubmit={submit} aria-labelledby="settings-checks" noValidate>
+    <form onSubmit={submit} onBlur={editor.check} aria-labelledby="settings-checks" noValidate>
       <h2 id="settings-checks">Checks</h2>
       <p className="muted">
         Targets probed on their interval. A check turns red after <em>failure threshold</em>{' '}

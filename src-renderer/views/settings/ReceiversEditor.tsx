@@ -60,7 +60,7 @@ export function ReceiversEditor({
   };
   const shown = new Set<string>();
   return (
-    <form onSubmit={submit} aria-labelledby="settings-receivers" noValidate>
+    <form onSubmit={submit} onBlur={editor.check} aria-labelledby="settings-receivers" noValidate>
       <h2 id="settings-receivers">Notification channels</h2>
       <p className="muted">
         Alertmanager receivers. Put passwords and webhook tokens in the secret store (

@@ -35,7 +35,12 @@ function BackupSchedules({ document, effective, onSaved }: Props) {
   );
   const shown = new Set<string>();
   return (
-    <form onSubmit={useSubmit(editor.save)} aria-labelledby="settings-backup-schedule" noValidate>
+    <form
+      onSubmit={useSubmit(editor.save)}
+      onBlur={editor.check}
+      aria-labelledby="settings-backup-schedule"
+      noValidate
+    >
       <h3 id="settings-backup-schedule">Backups</h3>
       {editor.draft.length === 0 && (
         <Empty title="No backup sets">Add one in the config file (backup.sets).</Empty>
@@ -79,6 +84,7 @@ function MaintenanceSchedule({ document, effective, onSaved }: Props) {
   return (
     <form
       onSubmit={useSubmit(editor.save)}
+      onBlur={editor.check}
       aria-labelledby="settings-maintenance-schedule"
       noValidate
     >
@@ -112,7 +118,12 @@ function ReportSchedules({ document, effective, onSaved }: Props) {
     editor.setDraft((d) => d.map((x, j) => (j === i ? { ...x, [key]: v } : x)));
   const shown = new Set<string>();
   return (
-    <form onSubmit={useSubmit(editor.save)} aria-labelledby="settings-report-schedule" noValidate>
+    <form
+      onSubmit={useSubmit(editor.save)}
+      onBlur={editor.check}
+      aria-labelledby="settings-report-schedule"
+      noValidate
+    >
       <h3 id="settings-report-schedule">Reports</h3>
       {editor.draft.length === 0 && (
         <Empty title="No scheduled reports">

@@ -46,7 +46,7 @@ export function ScrapeEditor({
   };
   const shown = new Set<string>();
   return (
-    <form onSubmit={submit} aria-labelledby="settings-scrape" noValidate>
+    <form onSubmit={submit} onBlur={editor.check} aria-labelledby="settings-scrape" noValidate>
       <h2 id="settings-scrape">Scrape targets</h2>
       <p className="muted">Prometheus endpoints ccmon scrapes itself, as host:port.</p>
       {draft.length === 0 && (

@@ -100,6 +100,8 @@ export interface SectionEditor<T> {
   dirty: boolean;
   result: { ok: true; text: string } | { ok: false; text: string } | null;
   save(): Promise<void>;
+  /** Validate the draft without saving (on leaving a field), so a problem shows at once. */
+  check(): void;
   reset(): void;
 }
 
@@ -146,13 +148,26 @@ export function useSectionEditor<T>(
       setSaving(false);
     }
   };
+  const check = () => {
+    if (!dirty) return;
+    let value: unknown;
+    try {
+      value = toValue(draft);
+    } catch {
+      return; // the editor's own check (e.g. JSON) reports it on save
+    }
+    api.request('config.validate', { section, value }).then(
+      (r) => setIssues(issuesByPath(r.issues)),
+      () => undefined, // an unreachable agent is reported by save
+    );
+  };
   const reset = () => {
     setDraftState(initial);
     setDirty(false);
     setIssues(new Map());
     setResult(null);
   };
-  return { draft, setDraft, issues, saving, dirty, result, save, reset };
+  return { draft, setDraft, issues, saving, dirty, result, save, check, reset };
 }
 
 /** The save bar under each section form. */
