@@ -167,7 +167,9 @@ export class Outbox {
         createdAt: now,
         nextAttemptAt: now,
         lastError: null,
-        idempotencyKey: `${createHash('sha256').update(item.key).digest('hex').slice(0, 16)}-${seq}`,
+        // The creation time keeps keys unique even when sequences restart (an outbox file set
+        // aside as corrupt, a group quiet past the retention).
+        idempotencyKey: `${createHash('sha256').update(item.key).digest('hex').slice(0, 16)}-${seq}-${now.toString(36)}`,
         sequence: seq,
         ...(item.logged ? { logged: item.logged } : {}),
       });

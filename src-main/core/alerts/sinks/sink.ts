@@ -22,7 +22,7 @@ export interface Sink {
  * sends the same notification again, with the same key, so the receiver can drop the duplicate.
  */
 export interface DeliveryMeta {
-  /** `<hash of group key and integration>-<sequence>`: stable for every attempt of one notification. */
+  /** `<hash of group key and integration>-<sequence>-<creation ms, base 36>`: the same on every attempt. */
   idempotencyKey: string;
   /** Per group and integration, +1 for every new notification (gaps mean superseded ones). */
   sequence: number;
