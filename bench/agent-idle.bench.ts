@@ -8,6 +8,7 @@ import { startSimulation } from '../src-main/simulator/index.js';
 import {
   cpuSeconds,
   freePort,
+  loadAverage,
   rssBytes,
   startAgentProcess,
   startProcess,
@@ -63,13 +64,14 @@ while (Date.now() < end) {
   await new Promise((r) => setTimeout(r, 1000));
 }
 const cpu = procs.map((p, i) => ((cpuSeconds(p.pid) - before[i]!) / SECONDS) * 100);
+const load = loadAverage();
 await agent.stop();
 await stopProcess(nodeExporter);
 await stopProcess(bare);
 await sim.stop();
 
 const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
-console.log(`### Agent idle cost over ${SECONDS} s\n`);
+console.log(`### Agent idle cost over ${SECONDS} s (load average ${load})\n`);
 console.log('| process | CPU (% of one core) | peak RSS (MB) | goal | met |');
 console.log('| --- | --- | --- | --- | --- |');
 procs.forEach((p, i) => {

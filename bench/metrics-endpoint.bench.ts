@@ -9,6 +9,7 @@ import http from 'node:http';
 import { startSimulation } from '../src-main/simulator/index.js';
 import {
   freePort,
+  loadAverage,
   percentile,
   startAgentProcess,
   startProcess,
@@ -109,13 +110,14 @@ const ccmonUrl = `http://127.0.0.1:${ccmonPort}/metrics`;
 const neUrl = `http://127.0.0.1:${nePort}/metrics`;
 const seq = { ccmon: await sequential(ccmonUrl), ne: await sequential(neUrl) };
 const conc = { ccmon: wrk(ccmonUrl), ne: wrk(neUrl) };
+const load = loadAverage();
 await agent.stop();
 await stopProcess(ne);
 await sim.stop();
 
 const f = (n: number) => n.toFixed(2);
 console.log(
-  `### GET /metrics (${SEQUENTIAL} sequential requests; wrk 4 clients × ${WRK_SECONDS} s)\n`,
+  `### GET /metrics (${SEQUENTIAL} sequential requests; wrk 4 clients × ${WRK_SECONDS} s; load average ${load})\n`,
 );
 console.log(
   '| exporter | series | bytes | seq p50 ms | seq p99 ms | 4-client p50 ms | 4-client p99 ms | 4-client req/s |',

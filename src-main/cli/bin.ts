@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { isAgentCommand, keepYoungGenerationSmall } from '../core/system/v8-tuning.js';
+import { isAgentCommand, tuneV8ForAgent } from '../core/system/v8-tuning.js';
 
 // Before the engine loads: its module loading is what grows V8's young generation (v8-tuning.ts).
-if (isAgentCommand(process.argv)) keepYoungGenerationSmall();
+if (isAgentCommand(process.argv)) tuneV8ForAgent();
 const { main } = await import('./index.js');
 
 main(process.argv).then((code) => {

@@ -9,8 +9,8 @@ const tuning = new URL('../../../../src-main/core/system/v8-tuning.ts', import.m
 function newSpaceAfterBurst(tuned: boolean): number {
   const script = `
     import v8 from 'node:v8';
-    import { keepYoungGenerationSmall } from ${JSON.stringify(tuning)};
-    if (${tuned}) keepYoungGenerationSmall();
+    import { tuneV8ForAgent } from ${JSON.stringify(tuning)};
+    if (${tuned}) tuneV8ForAgent();
     const keep = [];
     for (let i = 0; i < 150; i++) {
       keep.push(Array.from({ length: 20000 }, (_, j) => ({ j, s: 'x' + j })));
