@@ -117,13 +117,14 @@ export function createAgent(opts: AgentOptions): Agent {
     registry: metricsRegistry,
     appender: seriesAppender,
   });
+  // Claude Code's Prometheus exporter and LiteLLM /metrics also feed the usage ledger.
+  const scrapeAppender = usage.scraped.tap(seriesAppender);
   const scrapeSlot: ModuleSlot<ScrapeModule, CcmonConfig['scrape']> = new ModuleSlot(
     'scrape',
     (config) =>
       createScrapeModule({
         config,
-        // Claude Code's Prometheus exporter and LiteLLM /metrics also feed the usage ledger.
-        appender: usage.scraped.tap(seriesAppender),
+        appender: scrapeAppender,
         logger: logger.child('scrape'),
         selfAddress: opts.config.exporter.enabled ? opts.config.exporter : null,
       }),
@@ -265,6 +266,7 @@ export function createAgent(opts: AgentOptions): Agent {
         rulesConfig,
         schedules,
         scheduled,
+        appender: seriesAppender,
       });
       current = next;
       return result;

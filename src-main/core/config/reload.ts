@@ -10,6 +10,8 @@
 import type { ChecksModule } from '../checks/module.js';
 import type { RulesModule } from '../rules/module.js';
 import type { ScrapeModule } from '../scrape/module.js';
+import type { ScrapeTarget } from '../scrape/target.js';
+import type { SeriesAppender } from '../tsdb/types.js';
 import { CONFIG_SECTIONS, type ConfigSection } from './contract.js';
 import type { AppliedConfig } from './module.js';
 import type { CcmonConfig } from './schema.js';
@@ -32,6 +34,8 @@ export interface ReloadTargets {
   schedules: ScheduleRecorder;
   /** The section objects those modules read (their schedules are updated in place). */
   scheduled: Pick<CcmonConfig, ScheduledSection>;
+  /** The store, to mark the series of removed checks stale. */
+  appender: SeriesAppender;
 }
 
 const LIVE: ReadonlySet<ConfigSection> = new Set([
@@ -72,10 +76,16 @@ export async function reloadEngine(
   try {
     if (changed.includes('checks')) {
       await t.checks.rebuild(next.checks);
+      markRemovedChecksStale(previous, next, t.appender);
       applied.push('checks');
     }
     if (changed.includes('scrape')) {
+      const before = t.scrape.current.targets();
       await t.scrape.rebuild(next.scrape);
+      // Prometheus marks a removed target's series stale, so `up` and the rest vanish at once
+      // instead of lingering for the 5 m lookback (and keeping an `up == 0` alert firing).
+      const kept = new Set(t.scrape.current.targets().map(targetKey));
+      for (const old of before) if (!kept.has(targetKey(old))) markTargetStale(old, t.appender);
       applied.push('scrape');
     }
     for (const section of SCHEDULED_SECTIONS) {
@@ -106,4 +116,37 @@ export async function reloadEngine(
     throw err;
   }
   return { applied, restartRequired };
+}
+
+const targetKey = (t: ScrapeTarget) => `${t.spec.url.href} ${JSON.stringify(t.spec.labels)}`;
+
+/** The target's own series and its report series (up, scrape_*), which markAllStale leaves. */
+function markTargetStale(target: ScrapeTarget, appender: SeriesAppender): void {
+  target.markAllStale();
+  const now = Date.now();
+  for (const name of ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'])
+    try {
+      appender.markStale({ ...target.spec.labels, __name__: name }, now);
+    } catch {
+      // never stored
+    }
+}
+
+/** A check that is gone (or renamed) leaves no ccmon_check_up behind to alert on. */
+function markRemovedChecksStale(
+  previous: CcmonConfig,
+  next: CcmonConfig,
+  appender: SeriesAppender,
+): void {
+  const now = Date.now();
+  const still = new Map(next.checks.probes.map((c) => [c.name, JSON.stringify(c.labels)]));
+  for (const c of previous.checks.probes) {
+    if (still.get(c.name) === JSON.stringify(c.labels)) continue;
+    for (const name of ['ccmon_check_up', 'ccmon_check_duration_seconds'])
+      try {
+        appender.markStale({ __name__: name, check: c.name, ...c.labels }, now);
+      } catch {
+        // a series the store never held
+      }
+  }
 }

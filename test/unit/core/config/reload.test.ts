@@ -12,7 +12,7 @@ import { changedSections } from '../../../../src-main/core/config/reload.js';
 import { parseConfigText } from '../../../../src-main/core/config/load.js';
 import { defaultConfig } from '../../../../src-main/core/config/schema.js';
 import { silentLogger } from '../../../../src-main/core/log.js';
-import { tempDir, type TempDir } from '../../../helpers/ports.js';
+import { tempDir, waitFor, type TempDir } from '../../../helpers/ports.js';
 
 const BASE = `exporter: { enabled: false }
 usage: { otlp: { enabled: false }, transcripts: { enabled: false } }
@@ -114,5 +114,52 @@ describe('config reload on a running engine', () => {
     b.rules.evaluationInterval = '10s';
     b.dashboard.port = 1;
     assert.deepEqual(changedSections(a, b), ['dashboard', 'rules']);
+  });
+});
+
+describe('config reload: removed checks leave no series to alert on', () => {
+  it('marks a removed check stale, so a rule on its ccmon_check_up resolves at once', async () => {
+    const dir = await tempDir('ccmon-reload-stale-');
+    const rules = join(dir.path, 'present.yml');
+    await writeFile(
+      rules,
+      `groups:
+  - name: present
+    interval: 200ms
+    rules:
+      - alert: MemoryCheckPresent
+        expr: ccmon_check_up{check="Memory"}
+`,
+    );
+    const text = BASE.replace(
+      'rules: { defaults: false }',
+      `rules: { defaults: false, files: ["${rules}"] }`,
+    );
+    const file = join(dir.path, 'ccmon.yaml');
+    await writeFile(file, text);
+    const agent = createAgent({
+      config: parseConfigText(text, file).config,
+      configFile: file,
+      dataDir: join(dir.path, 'data'),
+      shell: 'headless',
+      logger: silentLogger,
+    });
+    await agent.start();
+    const state = async () => (await agent.handlers['rules.list']({})).groups[0]?.rules[0]?.state;
+    try {
+      await waitFor(
+        'the rule to fire on the Memory check',
+        async () => (await state()) === 'firing',
+      );
+      await agent.handlers['config.update']({
+        section: 'checks',
+        value: { probes: [{ name: 'CPU', type: 'cpu', interval: '1h' }] },
+      });
+      // Without the stale marker the 5 m lookback would keep it firing long past this wait.
+      await waitFor('the rule to resolve', async () => (await state()) === 'inactive', 5000);
+    } finally {
+      await agent.stop();
+      await dir.cleanup();
+    }
   });
 });
