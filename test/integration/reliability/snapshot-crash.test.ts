@@ -7,8 +7,9 @@
  * truncated and on a bit-flipped snapshot: it starts, keeps the file aside and says so.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { copyFile, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -21,6 +22,7 @@ import { startAgentProcess } from './agent-process.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const ROUNDS = 8;
+const run = promisify(execFile);
 
 /** The generation stored in a snapshot, or null when loading did not give a complete one. */
 async function generationIn(file: string) {
@@ -65,8 +67,14 @@ describe('kill -9 during tsdb snapshots', () => {
       const [, status, gen] = /^loaded (\S+) (\d+)/m.exec(out)!;
       assert.notEqual(status, 'set-aside', `round ${round}: the writer found a partial snapshot`);
       assert.equal(Number(gen), expected, `round ${round}: the writer restarted from the last one`);
-      // A random moment within the next few snapshots (each takes a few hundred ms here).
-      await new Promise((r) => setTimeout(r, 200 + random() * 2500));
+      // The first round completes a snapshot; then a random moment from the first write on, within
+      // about two writes (each takes a few hundred ms here, longer on a busy machine).
+      const marker = round === 0 ? /^written \d+/m : /^writing \d+/m;
+      while (!marker.test(out)) {
+        assert.ok(Date.now() < deadline, `the writer wrote nothing: ${out}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await new Promise((r) => setTimeout(r, random() * 1500));
       child.kill('SIGKILL');
       assert.equal(await ended, 'SIGKILL');
       const written = [...out.matchAll(/^written (\d+)$/gm)].map((m) => Number(m[1]));
@@ -90,15 +98,19 @@ describe('kill -9 during tsdb snapshots', () => {
       expected = found.gen;
     }
     t.diagnostic(`${ROUNDS} kills, ${midWrite} in the middle of writing a snapshot`);
-    assert.ok(expected >= ROUNDS / 2, `snapshots were written (generation ${expected})`);
+    assert.ok(expected >= 1, `snapshots were written (generation ${expected})`);
     assert.ok(midWrite >= 1, 'at least one kill landed mid-write');
   });
 
   for (const damage of ['truncated', 'bit-flipped'] as const)
     it(`a real agent starts on a ${damage} snapshot, keeps it aside and says why`, async (t) => {
-      const good = join(dir.path, 'tsdb.snapshot');
+      // A complete snapshot of its own, written by one run of the writer.
       const file = join(dir.path, `${damage}.snapshot`);
-      await copyFile(good, file);
+      await run(
+        process.execPath,
+        ['--import', 'tsx', 'test/integration/reliability/snapshot-writer.ts', file, 'once'],
+        { cwd: root },
+      );
       const size = (await readFile(file)).length;
       if (damage === 'truncated') await truncate(file, Math.floor(size / 2));
       else {

@@ -38,6 +38,7 @@ for (;;) {
   // Its own clock: strictly increasing across generations and restarts.
   genT = Math.max(Date.now(), genT + 1);
   store.append(GEN, genT, generation);
+  process.stdout.write(`writing ${generation}\n`);
   await writeSnapshot(store, file);
   process.stdout.write(`written ${generation}\n`);
   if (process.argv[3] === 'once') break;
