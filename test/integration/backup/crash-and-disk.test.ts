@@ -78,6 +78,33 @@ describe('interrupted and failing backups', () => {
     assert.equal(ok.code, 0, ok.stderr);
   });
 
+  it('killed after the sidecar was written but before the commit rename: not listed, cleaned, next run succeeds', async () => {
+    const backups = join(dir.path, 'backups-commit');
+    const cfg = config('commit', backups);
+    const env = { CCMON_DATA_DIR: join(dir.path, 'data') };
+    const killed = await ccmon(['--config', cfg, 'backup'], {
+      ...env,
+      CCMON_CRASH_AT: 'backup-before-commit',
+    });
+    assert.equal(killed.code, null, `killed (exit ${killed.code}: ${killed.stderr})`);
+    const left = readdirSync(backups);
+    assert.ok(
+      left.some((n) => n.endsWith('.manifest.json')),
+      'the sidecar was written',
+    );
+    assert.ok(
+      left.some((n) => n.endsWith('.partial')),
+      'the archive was still partial',
+    );
+    const listed = await ccmon(['--config', cfg, '--json', 'backups'], env);
+    assert.deepEqual(JSON.parse(listed.stdout).backups, [], 'a sidecar alone is no backup');
+    const again = await ccmon(['--config', cfg, '--json', 'backup'], env);
+    assert.equal(again.code, 0, again.stderr);
+    const names = readdirSync(backups);
+    assert.equal(names.filter((n) => n.endsWith('.manifest.json')).length, 1, names.join(', '));
+    assert.equal(names.filter((n) => n.endsWith('.partial')).length, 0, names.join(', '));
+  });
+
   it(
     'a full disk fails cleanly with a clear message and removes the partial archive',
     { skip: isRoot ? false : 'mounting a tmpfs needs root' },

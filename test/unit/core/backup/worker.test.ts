@@ -1,0 +1,92 @@
+/**
+ * Backups on the worker thread (core/backup/worker.ts): progress crosses back to the caller,
+ * cancellation reaches the worker and removes the partial archive, errors keep their class and
+ * message, and a backup leaves no worker behind.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { ProgressUpdate } from '../../../../src-main/core/jobs/scheduler.js';
+import { BackupError } from '../../../../src-main/core/backup/create.js';
+import { BackupBusyError, BackupStore } from '../../../../src-main/core/backup/store.js';
+import { runBackup } from '../../../../src-main/core/backup/worker.js';
+import { tempDir, type TempDir } from '../../../helpers/ports.js';
+import { backupConfig } from './fixtures.js';
+
+describe('backups on a worker thread', () => {
+  let dir: TempDir;
+  let src: string;
+  before(async () => {
+    dir = await tempDir('ccmon-bk-worker-');
+    src = join(dir.path, 'src');
+    for (let d = 0; d < 4; d++) {
+      mkdirSync(join(src, `d${d}`), { recursive: true });
+      for (let f = 0; f < 50; f++)
+        writeFileSync(join(src, `d${d}`, `f${f}`), randomBytes(64 * 1024));
+    }
+  });
+  after(() => dir.cleanup());
+
+  const opts = (backupDir: string) => {
+    const config = backupConfig({ directory: backupDir });
+    return {
+      set: {
+        name: 'w',
+        schedule: null,
+        sources: [{ path: src, include: [], exclude: [] }],
+        database: null,
+        redis: null,
+        ccmonState: false,
+      },
+      config,
+      backupDir,
+    };
+  };
+
+  it('reports progress with totals and returns the same result createBackup would', async () => {
+    const seen: ProgressUpdate[] = [];
+    const r = await runBackup({ ...opts(join(dir.path, 'b1')), onProgress: (p) => seen.push(p) });
+    assert.equal(r.files, 200);
+    assert.equal(r.bytes, 200 * 64 * 1024);
+    assert.ok(
+      seen.some((p) => p.phase === 'archived' && p.files === 200 && p.totalFiles === 200),
+      JSON.stringify(seen.at(-1)),
+    );
+    assert.deepEqual(
+      new BackupStore(join(dir.path, 'b1')).list().map((b) => b.id),
+      [r.id],
+    );
+  });
+
+  it('an abort reaches the worker: the backup fails as cancelled and leaves no partial file', async () => {
+    const backupDir = join(dir.path, 'b2');
+    const ac = new AbortController();
+    const run = runBackup({
+      ...opts(backupDir),
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p.files > 0) ac.abort();
+      },
+    });
+    await assert.rejects(
+      run,
+      (err: Error) => err instanceof BackupError && /cancelled/.test(err.message),
+    );
+    assert.deepEqual(
+      readdirSync(backupDir).filter((n) => !n.startsWith('.ccmon-backup.lock')),
+      [],
+    );
+  });
+
+  it('errors keep their class across the thread boundary (a held lock is BackupBusyError)', async () => {
+    const backupDir = join(dir.path, 'b3');
+    const lock = new BackupStore(backupDir).lock();
+    try {
+      await assert.rejects(runBackup(opts(backupDir)), BackupBusyError);
+    } finally {
+      lock.release();
+    }
+  });
+});
