@@ -39,6 +39,11 @@ export interface ConfigView {
   /** Where config.update creates the file when there is none. */
   createAt: string;
   /**
+   * Started without a file, but an earlier save created `createAt`: the document shown and edited
+   * is that file, while the engine ran on defaults until this agent's first save.
+   */
+  unusedFile: boolean;
+  /**
    * The sections as written in the file (the input shape: durations as `30s`), absent when the
    * file does not set them. Editing starts from these so that defaults stay defaults.
    */

@@ -141,6 +141,7 @@ export function createConfigModule(opts: ConfigModuleOptions): ConfigModule {
           file,
           writable: await canWrite(path),
           createAt,
+          unusedFile: opts.file === null && file === null && text !== null,
           document: redactSecrets(raw, [], redacted) as ConfigView['document'],
           defaults: { checks: { probes: DEFAULT_CHECKS }, scrape: { jobs: DEFAULT_SCRAPE_JOBS } },
           effective: redactSecrets(opts.current(), [], []) as ConfigView['effective'],

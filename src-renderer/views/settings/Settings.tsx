@@ -51,6 +51,12 @@ export function Settings() {
             Configuration file <code>{v.file}</code>
             {!v.writable && ' (read-only: changes cannot be saved)'}
           </>
+        ) : v.unusedFile ? (
+          <>
+            This agent was started without a configuration file, so it runs on the built-in
+            defaults; an earlier save wrote <code>{v.createAt}</code>, shown here. Saving updates it
+            and applies it; start the agent with <code>--config {v.createAt}</code> to keep it.
+          </>
         ) : (
           <>
             No configuration file: the built-in defaults are in use. Saving creates{' '}

@@ -162,6 +162,13 @@ describe('config module', () => {
     assert.equal(mod.file(), created);
     assert.equal((await stat(created)).mode & 0o777, 0o600);
     assert.equal((await call('config.get', {})).file, created);
+    assert.equal((await call('config.get', {})).unusedFile, false);
+    // A later agent started without --config: it says the saved file exists but is not in use.
+    const later = setup(dir.path, null);
+    const view = await later.call('config.get', {});
+    assert.equal(view.file, null);
+    assert.equal(view.unusedFile, true);
+    assert.equal(view.document.dashboard.port, 7400);
   });
 
   it('concurrent updates are serialized: both land', async () => {
