@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   let stalls = 0;
   await agent.start();
 
-  /** Waits until the work a step started has finished (back to the idle handle count). */
+  /** Waits until the I/O the fired timers started is done (nothing in flight three turns running). */
   async function settle(): Promise<void> {
     const deadline = realDateNow() + 5_000;
     for (let quiet = 0; quiet < 3;) {
