@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../core/log.js';
 import type { EngineModule } from '../core/module.js';
-import { renderTextFormat } from '../core/metrics/render.js';
+import { renderTextParts } from '../core/metrics/render.js';
 
 export interface ExporterOptions {
   registry: Registry;
@@ -38,15 +38,22 @@ export function createExporterModule(opts: ExporterOptions): ExporterModule {
       return;
     }
     if (path === '/metrics') {
-      renderTextFormat(opts.registry)
-        .then((text) => {
-          // One UTF-8 encoding, reused for the length and the write.
-          const body = Buffer.from(text);
+      renderTextParts(opts.registry)
+        .then((parts) => {
+          let length = 0;
+          for (const p of parts) length += Buffer.byteLength(p);
           res.writeHead(200, {
             'Content-Type': opts.registry.contentType,
-            'Content-Length': body.length,
+            'Content-Length': length,
           });
-          res.end(req.method === 'HEAD' ? undefined : body);
+          if (req.method === 'HEAD') {
+            res.end();
+            return;
+          }
+          // One writev of the pieces; unchanged families go out from their kept strings.
+          res.cork();
+          for (const p of parts) if (p) res.write(p);
+          res.end();
         })
         .catch((err: Error) => {
           opts.logger.error(`/metrics: ${err.message}`);

@@ -141,18 +141,29 @@ async function renderMetric(metric: Collectable): Promise<string> {
 }
 
 /**
- * Every metric of the registry in the text format, collected concurrently as registry.metrics()
- * does (each metric's collect() runs first). Registries with default labels or the OpenMetrics
- * content type are left to prom-client, whose output this does not reproduce for them.
+ * Every metric of the registry in the text format, as pieces to write in order (families, the
+ * blank lines between them, the final newline), collected concurrently as registry.metrics() does
+ * (each metric's collect() runs first). Written piece by piece, an unchanged family is sent from
+ * the string kept since the last scrape, with no body-sized string or buffer built per scrape.
+ * Registries with default labels or the OpenMetrics content type are left to prom-client, whose
+ * output this does not reproduce for them.
  */
-export async function renderTextFormat(registry: Registry): Promise<string> {
+export async function renderTextParts(registry: Registry): Promise<string[]> {
   const internals = registry as unknown as { _defaultLabels?: object };
   if (
     !registry.contentType.startsWith('text/plain') ||
     Object.keys(internals._defaultLabels ?? {}).length > 0
   )
-    return registry.metrics();
+    return [await registry.metrics()];
   const metrics = registry.getMetricsAsArray() as unknown as Collectable[];
-  const parts = await Promise.all(metrics.map(renderMetric));
-  return `${parts.join('\n\n')}\n`;
+  const families = await Promise.all(metrics.map(renderMetric));
+  const parts: string[] = [];
+  for (let i = 0; i < families.length; i++) parts.push(i > 0 ? '\n\n' : '', families[i]!);
+  parts.push('\n');
+  return parts;
+}
+
+/** The whole text at once (tests, tools); the exporter writes renderTextParts piece by piece. */
+export async function renderTextFormat(registry: Registry): Promise<string> {
+  return (await renderTextParts(registry)).join('');
 }
