@@ -21,9 +21,9 @@ import type { AlertsEvents } from './contract.js';
 import { Dispatcher, type GroupFlush } from './dispatch.js';
 import { IncidentHistory } from './history.js';
 import { buildInhibitRules, Inhibitor } from './inhibit.js';
-import { NotificationLog, needsUpdate } from './nflog.js';
-import { buildNotification } from './notification.js';
-import { Outbox, type LoggedState, type OutboxItem } from './outbox.js';
+import { NotificationLog } from './nflog.js';
+import { planFlush } from './notify-plan.js';
+import { Outbox } from './outbox.js';
 import { crashPoint } from './crash-point.js';
 import type { AlertSender, PostableAlert } from './postable.js';
 import { buildRoute } from './route.js';
@@ -278,48 +278,14 @@ export class Notifier implements AlertSender {
   private flush(f: GroupFlush): boolean {
     this.checkClock();
     const now = this.clock.now();
-    const receiver = f.route.options.receiver;
-    const items: (OutboxItem & { logged: LoggedState })[] = [];
-    const silent: (LoggedState & { key: string })[] = [];
-    for (const sink of this.sinksByReceiver.get(receiver) ?? []) {
-      const key = `${f.groupKey}|${sinkId(sink)}`;
-      const entry = this.nflog.get(key);
-      const toldFiring = new Set(entry?.firing ?? []);
-      const alerts = f.alerts.filter(
-        (a) => !this.muted(a, now) || (isResolved(a, now) && toldFiring.has(a.fingerprint)),
-      );
-      if (alerts.length === 0) continue;
-      const firing = new Set(alerts.filter((a) => !isResolved(a, now)).map((a) => a.fingerprint));
-      const resolved = new Set(alerts.filter((a) => isResolved(a, now)).map((a) => a.fingerprint));
-      if (
-        !needsUpdate(
-          entry,
-          firing,
-          resolved,
-          sink.sendResolved,
-          f.route.options.repeatInterval,
-          now,
-        )
-      )
-        continue;
-      const toSend = sink.sendResolved ? alerts : alerts.filter((a) => firing.has(a.fingerprint));
-      const logged = { firing: [...firing], resolved: [...resolved], at: now };
-      if (toSend.length === 0) {
-        // Nothing to tell this receiver, but the log must still learn the alerts resolved.
-        silent.push({ key, ...logged });
-        continue;
-      }
-      const n = buildNotification({
-        receiver,
-        groupKey: f.groupKey,
-        groupLabels: f.groupLabels,
-        alerts: toSend,
-        now,
-        externalURL:
-          this.opts.config.externalUrl ?? this.opts.dashboardUrl ?? 'http://127.0.0.1:7323',
-      });
-      items.push({ key, sink, notification: n, logged });
-    }
+    const { items, silent } = planFlush(f, {
+      sinks: this.sinksByReceiver.get(f.route.options.receiver) ?? [],
+      logged: (key) => this.nflog.get(key),
+      muted: (a) => this.muted(a, now),
+      now,
+      externalURL:
+        this.opts.config.externalUrl ?? this.opts.dashboardUrl ?? 'http://127.0.0.1:7323',
+    });
     // Write-ahead order: the outbox (all integrations of this flush in one atomic write), then
     // the notification log, then sending. A crash after the first write is rolled forward at
     // start (replay); before it, nothing was decided and the next flush decides again.

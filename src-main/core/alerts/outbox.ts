@@ -20,52 +20,11 @@ import type { Logger } from '../log.js';
 import type { Clock } from './clock.js';
 import { crashPoint } from './crash-point.js';
 import type { Notification } from './notification.js';
+import type { DeliveryRecord, OutboxEntry, OutboxItem } from './outbox-types.js';
 import { readJsonOr, writeJsonAtomic } from './persist.js';
 import { DeliveryError, sinkId, type Sink } from './sinks/sink.js';
 
-/** What the notification log records for a notification; replayed if a crash lost the log write. */
-export interface LoggedState {
-  firing: string[];
-  resolved: string[];
-  at: number;
-}
-
-export interface OutboxEntry {
-  id: string;
-  /** Coalescing and ordering key: group key + integration. */
-  key: string;
-  /** `receiver/type[index]`. */
-  sink: string;
-  notification: Notification;
-  state: 'pending' | 'failed';
-  attempts: number;
-  createdAt: number;
-  nextAttemptAt: number;
-  lastError: string | null;
-  idempotencyKey: string;
-  sequence: number;
-  logged?: LoggedState;
-}
-
-export interface DeliveryRecord {
-  id: string;
-  sink: string;
-  groupKey: string;
-  status: Notification['status'];
-  alerts: number;
-  at: number;
-  ok: boolean;
-  attempts: number;
-  error: string | null;
-}
-
-/** One notification of a group flush, for add(). */
-export interface OutboxItem {
-  key: string;
-  sink: Sink;
-  notification: Notification;
-  logged?: LoggedState;
-}
+export type { DeliveryRecord, LoggedState, OutboxEntry, OutboxItem } from './outbox-types.js';
 
 interface OutboxFile {
   entries: OutboxEntry[];
