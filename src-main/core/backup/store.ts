@@ -21,6 +21,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { parseSidecar, type BackupSidecar } from './manifest.js';
 import { SIDECAR_FILES_MARKER } from './manifest-spool.js';
 
@@ -213,9 +214,10 @@ export function readSidecarHeader(path: string): BackupSidecar {
   try {
     let head = '';
     const buf = Buffer.allocUnsafe(HEAD_CHUNK);
+    const utf8 = new StringDecoder('utf8'); // a character split across two reads stays whole
     for (let pos = 0; ;) {
       const n = readSync(fd, buf, 0, buf.length, pos);
-      head += buf.toString('utf8', 0, n); // a split multi-byte char only matters past the marker
+      head += utf8.write(buf.subarray(0, n));
       pos += n;
       const at = head.indexOf(SIDECAR_FILES_MARKER);
       if (at >= 0) {
