@@ -4,13 +4,18 @@
  * 200 concurrent scrapers of its exporter (wrk -c200), and OTLP at ten times the normal rate of
  * 100 Claude Code sessions (the usage-ingest generator, paced). Throughout, a prober asks /healthz
  * (no work of its own: its latency is the agent's event-loop delay seen from outside) and the
- * dashboard API's status.get every 250 ms, and reads the agent's RSS and fds from /proc; after each
+ * dashboard API's status.get every 250 ms, and reads the agent's RSS and fds from /proc; a
+ * preloaded perf_hooks monitor (lib/loop-delay-preload.mjs) gives the delay inside; after each
  * phase, how many of the 500 checks reported within their last two intervals. Anchor in the same
  * run: prometheus-node-exporter under the same 200 scrapers, its landing page probed the same way,
  * and the idle agent itself. Goals (set here): under load /healthz p99 < 500 ms, no failed request,
  * RSS peak ≤ 2× the idle peak, all 500 checks fresh.
  */
 import { execSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startSimulation } from '../src-main/simulator/index.js';
 import { freePort, percentile, rssBytes, startProcess, stopProcess } from './agent-process.js';
 import { runAgent } from './lib/agent-run.js';
@@ -32,7 +37,27 @@ const sim = await startSimulation({
   tickMs: 1000,
 });
 const ports = { exporter: await freePort(), otlp: await freePort() };
-const agent = await runAgent(loadConfigYaml(sim, ports, CHECKS));
+// The event-loop delay inside the agent, per phase, from a preloaded perf_hooks monitor.
+const loopFile = join(tmpdir(), `ccmon-load-loop-${process.pid}.json`);
+const preload = pathToFileURL(join(import.meta.dirname, 'lib/loop-delay-preload.mjs')).href;
+const agent = await runAgent(loadConfigYaml(sim, ports, CHECKS), {
+  env: {
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${preload}`.trim(),
+    CCMON_BENCH_LOOP_FILE: loopFile,
+  },
+});
+interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
+/** The delay histogram since the last call (the agent answers SIGUSR2 on its own loop). */
+async function loopDelay(): Promise<LoopDelay | null> {
+  rmSync(loopFile, { force: true });
+  process.kill(agent.pid, 'SIGUSR2');
+  for (let i = 0; i < 300 && !existsSync(loopFile); i++) await sleep(50);
+  return existsSync(loopFile) ? (JSON.parse(readFileSync(loopFile, 'utf8')) as LoopDelay) : null;
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface CheckSummary {
@@ -52,18 +77,21 @@ interface Phase {
   load: string;
   loadErrors: number;
   why: string;
+  loop: LoopDelay | null;
 }
 const phases: Phase[] = [];
 async function phase(
   name: string,
   run: () => Promise<{ load: string; errors: number; why?: string }>,
 ) {
+  await loopDelay();
   const prober = startProber(agent, 250);
   const r = await run();
   const probes = await prober.stop();
+  const loop = await loopDelay();
   await sleep(5000); // the queue of the last phase drains before the next one
   const fresh = await freshChecks();
-  phases.push({ name, probes, fresh, load: r.load, loadErrors: r.errors, why: r.why ?? '' });
+  phases.push({ name, probes, fresh, load: r.load, loadErrors: r.errors, why: r.why ?? '', loop });
 }
 const wrkText = (w: WrkResult) =>
   `${w.requests} scrapes (${w.rps.toFixed(0)}/s), p50 ${w.p50.toFixed(1)} / p99 ${w.p99.toFixed(1)} ms`;
@@ -88,6 +116,7 @@ await phase(`OTLP at 10× (${SESSIONS} sessions, a request every ${PACE_MS} ms e
   };
 });
 await agent.stop();
+rmSync(loopFile, { force: true });
 
 // Anchor: node_exporter under the same 200 scrapers, its landing page probed every 250 ms. Its
 // default --web.max-requests=40 answers 503 past 40 parallel scrapes; 0 lifts the cap so it
@@ -133,24 +162,26 @@ const pp = (a: number[]) => {
     ? `${percentile(s, 50).toFixed(1)} / ${percentile(s, 99).toFixed(1)} / ${s.at(-1)!.toFixed(0)}`
     : '—';
 };
+const loopText = (l: LoopDelay | null) =>
+  l ? `${l.p50.toFixed(1)} / ${l.p99.toFixed(1)} / ${l.max.toFixed(0)}` : 'not read';
 const mb = (b: number) => (b / 2 ** 20).toFixed(0);
 const idlePeak = Math.max(...phases[0]!.probes.rss);
 console.log(`### Agent under load: ${CHECKS} check targets, ${SECONDS} s per phase (${load})\n`);
 console.log(
-  '| run | load applied | failed | /healthz p50 / p99 / max ms | status.get p50 / p99 / max ms | RSS first → peak MB | fds max | checks fresh |',
+  '| run | load applied | failed | /healthz p50 / p99 / max ms | status.get p50 / p99 / max ms | event-loop delay inside p50 / p99 / max ms | RSS first → peak MB | fds max | checks fresh |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const p of phases) {
   const n = p.loadErrors + p.probes.errors.length;
   const errs = p.why ? `${n} (${p.why})` : String(n);
   console.log(
-    `| ccmon agent, ${p.name} | ${p.load} | ${errs} | ${pp(p.probes.healthzMs)} | ${pp(p.probes.apiMs)} | ` +
+    `| ccmon agent, ${p.name} | ${p.load} | ${errs} | ${pp(p.probes.healthzMs)} | ${pp(p.probes.apiMs)} | ${loopText(p.loop)} | ` +
       `${mb(p.probes.rss[0]!)} → ${mb(Math.max(...p.probes.rss))} | ${Math.max(...p.probes.fds)} | ${p.fresh} / ${CHECKS} |`,
   );
 }
 console.log(
   `| prometheus-node-exporter (anchor), ${SCRAPERS} concurrent scrapers | ${wrkText(neWrk)} | ${neWrk.non2xx + neWrk.socketErrors + neProbe.errors}${neWrk.errorText ? ` (${neWrk.errorText})` : ''} | ` +
-    `${pp(neProbe.ms)} (GET /) | — | ${mb(neIdleRss)} → ${mb(Math.max(...neProbe.rss))} | — | — |`,
+    `${pp(neProbe.ms)} (GET /) | — | — | ${mb(neIdleRss)} → ${mb(Math.max(...neProbe.rss))} | — | — |`,
 );
 const loaded = phases.slice(1);
 const met = loaded.every(
