@@ -8,10 +8,12 @@
  * fires while its real answer is on the way and a run's measured duration is at most one window.
  *
  * Input: the JSON SoakSpec in CCMON_SOAK_SPEC. Output: IPC messages (SoakMessage), one sample per
- * simulated hour, then `done`. Run with --expose-gc so heap figures are after a full collection.
+ * simulated hour, then `done`. Heap figures are taken after a full collection.
  */
 import { install, type Clock } from '@sinonjs/fake-timers';
 import { readdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createAgent } from '../../src-main/core/agent.js';
 import type { DesktopMessage } from '../../src-main/core/alerts/sinks/desktop.js';
 import { configSchema, type CcmonConfigInput } from '../../src-main/core/config/schema.js';
@@ -48,6 +50,8 @@ export interface SoakSample {
   snapshotOk: boolean | null;
   /** Finished job runs so far, as `jobId:status`, oldest first. */
   jobRuns: string[];
+  /** The same runs with their one-line messages (for diagnostics). */
+  jobMessages: string[];
 }
 
 export type SoakMessage =
@@ -62,6 +66,10 @@ const realDateNow = Date.now;
 const yieldReal = () => new Promise<void>((r) => realImmediate(r));
 const sleepReal = (ms: number) => new Promise<void>((r) => realTimeout(r, ms));
 const send = (m: SoakMessage) => process.send!(m);
+// gc() for the hourly heap figure without --expose-gc on the command line: Worker threads the
+// engine starts (backup) inherit execArgv and refuse that flag.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 /** Resources that are real work in flight (timers are the fake clock's business). */
 function busyResources(): string[] {
@@ -141,7 +149,7 @@ async function main(): Promise<void> {
         advanced = clock.now;
       }
     }
-    (globalThis as { gc?: () => void }).gc?.();
+    gc();
     const st = await agent.handlers['series.stats']({});
     const targets = await agent.handlers['targets.list']({});
     const jobs = await agent.handlers['jobs.history']({ limit: 1000 });
@@ -166,6 +174,7 @@ async function main(): Promise<void> {
         windows,
         snapshotOk: st.lastSnapshot?.ok ?? null,
         jobRuns: jobs.map((j) => `${j.jobId}:${j.status}`).reverse(),
+        jobMessages: jobs.map((j) => `${j.jobId} at ${j.startedAt}: ${j.message}`).reverse(),
       },
     });
   }

@@ -45,7 +45,7 @@ export async function runEngineSoak(
       config: soakConfig(sim.urls, dir.path),
     };
     const child = fork(entry, [], {
-      execArgv: ['--import', 'tsx', '--expose-gc'],
+      execArgv: ['--import', 'tsx'],
       env: { ...process.env, CCMON_SOAK_SPEC: JSON.stringify(spec) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -56,11 +56,16 @@ test('24 simulated hours: memory, store, handles, timers and fds stay flat', asy
 
   // Jobs: the nightly backup, the maintenance run and the daily report ran and succeeded.
   const jobs = s.at(-1)!.jobRuns;
-  t.diagnostic(`job runs: ${jobs.join(', ')}`);
+  for (const m of s.at(-1)!.jobMessages) t.diagnostic(`job ${m}`);
   assert.ok(jobs.length >= 3, `at least backup, maintenance and report ran: ${jobs.join(', ')}`);
   assert.ok(
     jobs.some((j) => j.startsWith('backup')),
     `a backup ran: ${jobs.join(', ')}`,
+  );
+  assert.deepEqual(
+    jobs.filter((j) => !j.endsWith(':succeeded')),
+    [],
+    'every job run succeeded (messages above)',
   );
   assert.equal(s.at(-1)!.snapshotOk, true, 'the last tsdb snapshot succeeded');
 
