@@ -13,7 +13,7 @@ import { acquireBlock, BLOCK_SIZE } from './blocks.js';
 import { crashPoint } from './crash-points.js';
 import { MANIFEST_ENTRY, MANIFEST_TEXT_ENTRY, type ManifestFile } from './manifest.js';
 import type { JsonBody, ManifestSpool } from './manifest-spool.js';
-import type { PlannedEntry } from './sources.js';
+import { pushWarning, type PlannedEntry } from './sources.js';
 import { encodeHeader, padding, TAR_END } from './tar.js';
 
 const BLOCK = BLOCK_SIZE;
@@ -133,7 +133,8 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
     try {
       fd = openSync(e.absPath, 'r');
     } catch (err) {
-      state.warnings.push(
+      pushWarning(
+        state.warnings,
         `${e.absPath}: vanished or unreadable before it was read (${(err as NodeJS.ErrnoException).code}); skipped`,
       );
       continue;
@@ -163,7 +164,8 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
         let chunk = out.read(fd, left);
         if (chunk.length === 0) {
           // The file shrank while being read: pad with zeros so the tar stays valid, and say so.
-          state.warnings.push(
+          pushWarning(
+            state.warnings,
             `${e.absPath}: changed while being read (shrank); archived zero-padded`,
           );
           chunk = Buffer.alloc(left);

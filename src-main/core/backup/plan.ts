@@ -7,7 +7,7 @@ import { basename, relative, resolve, sep } from 'node:path';
 import type { CreateBackupOptions } from './create.js';
 import { dumpDatabase, snapshotRedis, type DumpResult } from './dumps.js';
 import { DUMP_PREFIX, type ManifestSource } from './manifest.js';
-import { walkDirectorySource, type PlannedEntry } from './sources.js';
+import { pushWarning, walkDirectorySource, type PlannedEntry } from './sources.js';
 
 /** Files and bytes a run will archive, from a walk that keeps nothing. */
 export function countSources(
@@ -35,9 +35,9 @@ export function* plannedEntries(
     const walk = walkDirectorySource(src);
     sources.push(walk.report);
     yield* walk.entries;
-    warnings.push(...walk.warnings);
+    for (const w of walk.warnings) pushWarning(warnings, w);
     if (walk.report.status === 'missing')
-      warnings.push(`source ${src.path} does not exist; skipped`);
+      pushWarning(warnings, `source ${src.path} does not exist; skipped`);
   }
   if (opts.set.ccmonState && opts.ccmon)
     yield* ccmonStateEntries(opts.ccmon, opts.backupDir, sources, warnings);
@@ -97,7 +97,7 @@ function* ccmonStateEntries(
   data.report.name = 'ccmon data';
   sources.push(data.report);
   yield* data.entries;
-  warnings.push(...data.warnings);
+  for (const w of data.warnings) pushWarning(warnings, w);
   if (ccmon.configFile) {
     const cfg = walkDirectorySource({ path: ccmon.configFile, include: [], exclude: [] }, 'ccmon');
     cfg.report.name = 'ccmon config';

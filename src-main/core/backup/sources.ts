@@ -95,7 +95,7 @@ export function walkDirectorySource(
   const toEntry = (abs: string, s: Stats): PlannedEntry | null => {
     const e = entryOf(abs, s, root);
     if (!e) {
-      warnings.push(`${abs}: skipped (${kindOf(s)} files are not backed up)`);
+      pushWarning(warnings, `${abs}: skipped (${kindOf(s)} files are not backed up)`);
       return null;
     }
     if (e.type === 'file') {
@@ -109,7 +109,8 @@ export function walkDirectorySource(
     try {
       names = readdirSync(dir).sort();
     } catch (err) {
-      warnings.push(
+      pushWarning(
+        warnings,
         `${dir}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); skipped`,
       );
       return;
@@ -121,7 +122,8 @@ export function walkDirectorySource(
       try {
         s = lstatSync(abs);
       } catch (err) {
-        warnings.push(
+        pushWarning(
+          warnings,
           `${abs}: vanished or unreadable (${(err as NodeJS.ErrnoException).code}); skipped`,
         );
         continue;
@@ -145,6 +147,21 @@ export function walkDirectorySource(
     if (st.isDirectory()) yield* walk(root, '');
   }
   return { report, entries: entries(), warnings };
+}
+
+/** Warnings kept per list: a tree of a million unreadable files must not make a million lines. */
+export const MAX_WARNINGS = 200;
+const dropped = new WeakMap<string[], number>();
+
+/** Adds a warning; past MAX_WARNINGS, the last line counts the ones left out instead. */
+export function pushWarning(list: string[], message: string): void {
+  if (list.length < MAX_WARNINGS) {
+    list.push(message);
+    return;
+  }
+  const n = (dropped.get(list) ?? 0) + 1;
+  dropped.set(list, n);
+  list[MAX_WARNINGS] = `… and ${n} more warning${n === 1 ? '' : 's'} (not listed)`;
 }
 
 function compile(pattern: string): Minimatch {

@@ -1,0 +1,49 @@
+/**
+ * The source walk (sources.ts): lazy, pre-order, sorted; and bounded warnings, so a tree of
+ * countless special or unreadable files cannot grow a backup's memory or its manifest.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  MAX_WARNINGS,
+  planDirectorySource,
+  walkDirectorySource,
+} from '../../../../src-main/core/backup/sources.js';
+import { tempDir, type TempDir } from '../../../helpers/ports.js';
+
+describe('directory sources', () => {
+  let dir: TempDir;
+  before(async () => {
+    dir = await tempDir('ccmon-bk-sources-');
+  });
+  after(() => dir.cleanup());
+
+  it('walks lazily in pre-order with sorted names; counts grow as entries are consumed', () => {
+    const root = join(dir.path, 'tree');
+    for (const d of ['b', 'a']) {
+      mkdirSync(join(root, d), { recursive: true });
+      for (const f of ['2', '1']) writeFileSync(join(root, d, f), d + f);
+    }
+    const walk = walkDirectorySource({ path: root, include: [], exclude: ['a/2'] });
+    assert.equal(walk.report.files, 0, 'nothing read before the first entry is asked for');
+    const paths = [...walk.entries].map((e) => e.absPath.slice(root.length) || '/');
+    assert.deepEqual(paths, ['/', '/a', '/a/1', '/b', '/b/1', '/b/2']);
+    assert.equal(walk.report.files, 3);
+    assert.equal(walk.report.bytes, 6);
+  });
+
+  it(`keeps at most ${MAX_WARNINGS} warnings and counts the rest in one line`, () => {
+    const root = join(dir.path, 'fifos');
+    mkdirSync(root);
+    const names = Array.from({ length: MAX_WARNINGS + 150 }, (_, i) => join(root, `p${i}`));
+    execFileSync('mkfifo', names);
+    const planned = planDirectorySource({ path: root, include: [], exclude: [] });
+    assert.equal(planned.entries.length, 1, 'FIFOs are not archived');
+    assert.equal(planned.warnings.length, MAX_WARNINGS + 1);
+    assert.match(planned.warnings[0]!, /skipped \(FIFO files are not backed up\)/);
+    assert.equal(planned.warnings.at(-1), '… and 150 more warnings (not listed)');
+  });
+});
