@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import { scrapeSectionSchema } from '../../../../src-main/core/scrape/config.js';
 import {
   createScrapeModule,
@@ -59,10 +59,13 @@ let port = 0;
 before(async () => {
   server = createServer((_req, res) => {
     arrivedAt = Date.now();
-    setTimeout(() => {
+    const answer = () => {
       res.writeHead(status, { 'Content-Type': contentType });
       res.end(body);
-    }, delayMs);
+    };
+    // No timer unless asked: one test simulates timers, and its server must still answer.
+    if (delayMs > 0) setTimeout(answer, delayMs);
+    else answer();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
@@ -289,6 +292,55 @@ describe('scrape jobs', () => {
     const list = await mod.handlers['targets.list']({});
     assert.equal(list.find((t) => t.job === 'sandbox')!.health, 'skipped');
     assert.match(list.find((t) => t.job === 'sandbox')!.lastError!, /ccmon's own exporter/);
+  });
+
+  it('stamps each scrape with its tick on the interval grid; late ticks keep their time, missed ones are skipped', async () => {
+    body = 'tick 1\n';
+    const app = new RecordingAppender();
+    const config = scrapeSectionSchema.parse({
+      jobs: [
+        { name: 'grid', interval: '10s', staticConfigs: [{ targets: [`127.0.0.1:${port}`] }] },
+      ],
+    });
+    // Timers and the wall clock are simulated; the HTTP exchange with the test server is real.
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_700_000_000_000 });
+    const mod = createScrapeModule({ config, appender: app, logger: silentLogger });
+    const ups = () => app.samples.filter((s) => s.labels.__name__ === 'up').map((s) => s.t);
+    const scraped = async (n: number) => {
+      while (ups().length < n) await new Promise((r) => setImmediate(r));
+      // Let the loop schedule its next tick after the scrape settled.
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    };
+    const t0 = 1_700_000_000_000;
+    try {
+      await mod.start();
+      mock.timers.tick(0);
+      await scraped(1);
+      mock.timers.tick(10_000); // on time
+      await scraped(2);
+      mock.timers.setTime(t0 + 20_000 + 60); // fires 60 ms late: within 1 % of 10 s
+      mock.timers.tick(0);
+      await scraped(3);
+      mock.timers.setTime(t0 + 30_000 + 400); // 400 ms late: stamped when it ran
+      mock.timers.tick(0);
+      await scraped(4);
+      mock.timers.setTime(t0 + 75_000); // slept through 40 s and 50 s: both skipped, 70 s runs late
+      mock.timers.tick(0);
+      await scraped(5);
+      mock.timers.setTime(t0 + 80_000);
+      mock.timers.tick(0);
+      await scraped(6);
+    } finally {
+      await mod.stop();
+      mock.timers.reset();
+    }
+    assert.deepEqual(
+      ups().map((t) => t - t0),
+      [0, 10_000, 20_000, 30_400, 75_000, 80_000],
+    );
+    // Every sample of a scrape carries the same stamp as its up sample.
+    const ticks = app.samples.filter((s) => s.labels.__name__ === 'tick').map((s) => s.t);
+    assert.deepEqual(ticks, ups());
   });
 
   it('scrapes on a schedule and stops cleanly', async () => {
