@@ -72,9 +72,9 @@ function startWorker(data: BackupWorkerData): Worker {
   const options = {
     workerData: data,
     resourceLimits: BACKUP_WORKER_LIMITS,
-    // A worker inherits the process's flags; `--input-type` (a parent run with `node -e`) is
-    // refused for a file entry.
-    execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+    // None of the parent's flags: a worker inherits them by default, and some are refused there
+    // (`--input-type` of a parent run with `node -e`, per-process V8 flags like `--expose-gc`).
+    execArgv: [],
   };
   if (!import.meta.url.endsWith('.ts'))
     return new Worker(new URL('./backup-worker.js', import.meta.url), options);

@@ -4,16 +4,21 @@
  * message, and a backup leaves no worker behind.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { ProgressUpdate } from '../../../../src-main/core/jobs/scheduler.js';
 import { BackupError } from '../../../../src-main/core/backup/create.js';
 import { BackupBusyError, BackupStore } from '../../../../src-main/core/backup/store.js';
 import { runBackup } from '../../../../src-main/core/backup/worker.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
+import { ROOT } from '../../../integration/backup/cli.js';
 import { backupConfig } from './fixtures.js';
+
+const run = promisify(execFile);
 
 describe('backups on a worker thread', () => {
   let dir: TempDir;
@@ -78,6 +83,23 @@ describe('backups on a worker thread', () => {
       readdirSync(backupDir).filter((n) => !n.startsWith('.ccmon-backup.lock')),
       [],
     );
+  });
+
+  it('runs whatever flags the process was started with (a worker refuses some, e.g. --expose-gc)', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        'test/integration/backup/memory-child.ts',
+        src,
+        join(dir.path, 'b4'),
+        'gzip',
+      ],
+      { cwd: ROOT, timeout: 60_000 },
+    );
+    assert.equal(JSON.parse(stdout).files, 200);
   });
 
   it('errors keep their class across the thread boundary (a held lock is BackupBusyError)', async () => {
