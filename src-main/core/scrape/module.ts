@@ -65,7 +65,11 @@ export function expandTargets(config: ScrapeConfig): TargetSpec[] {
  * than Prometheus's 2 ms.
  */
 export function stampFor(now: number, tick: number, intervalMs: number): number {
-  return now - tick <= Math.min(intervalMs / 100, 100) ? tick : now;
+  return Math.abs(now - tick) <= alignTolerance(intervalMs) ? tick : now;
+}
+
+function alignTolerance(intervalMs: number): number {
+  return Math.min(intervalMs / 100, 100);
 }
 
 export function isSelf(
@@ -116,8 +120,9 @@ export function createScrapeModule(opts: ScrapeModuleOptions): ScrapeModule {
         timers.delete(timer);
         const now = Date.now();
         // The wall clock stepped back (an NTP correction): re-anchor the grid on now rather than
-        // wait out the step with no scrape (the timer itself ran on elapsed time).
-        if (tick - now > interval) tick = now;
+        // wait out the step with no scrape (the timer itself ran on elapsed time), or, for a step
+        // shorter than the interval, stamp samples ahead of the clock from then on.
+        if (tick - now > alignTolerance(interval)) tick = now;
         // Ticks missed (the laptop slept, the loop was blocked, a scrape ran long) are skipped, not
         // caught up, as Go's ticker drops them in Prometheus's scrape loop.
         while (now - tick >= interval) tick += interval;

@@ -222,6 +222,9 @@ describe('scrape timestamps, series cache and store refusals', () => {
     assert.equal(stampFor(10_011, 10_000, 1_000), 10_011);
     assert.equal(stampFor(10_100, 10_000, 60_000), 10_000);
     assert.equal(stampFor(10_101, 10_000, 60_000), 10_101);
+    // A timer that fired "before" its tick by the wall clock (the clock was set back) keeps now.
+    assert.equal(stampFor(9_999, 10_000, 1_000), 10_000);
+    assert.equal(stampFor(9_000, 10_000, 1_000), 9_000);
   });
 
   it('hands the store the same label object for a series scraped again (scrape cache)', async () => {
@@ -302,8 +305,12 @@ describe('scrape jobs', () => {
         { name: 'grid', interval: '10s', staticConfigs: [{ targets: [`127.0.0.1:${port}`] }] },
       ],
     });
-    // Timers and the wall clock are simulated; the HTTP exchange with the test server is real.
-    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_700_000_000_000 });
+    // Timers (elapsed time) and the wall clock are simulated apart, as a stepped clock splits
+    // them; the HTTP exchange with the test server is real.
+    const t0 = 1_700_000_000_000;
+    let wall = t0;
+    mock.method(Date, 'now', () => wall);
+    mock.timers.enable({ apis: ['setTimeout'] });
     const mod = createScrapeModule({ config, appender: app, logger: silentLogger });
     const ups = () => app.samples.filter((s) => s.labels.__name__ === 'up').map((s) => s.t);
     const scraped = async (n: number) => {
@@ -311,32 +318,30 @@ describe('scrape jobs', () => {
       // Let the loop schedule its next tick after the scrape settled.
       for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     };
-    const t0 = 1_700_000_000_000;
+    /** Let `elapsed` ms pass with the wall clock then reading t0 + `at`. */
+    const step = async (elapsed: number, at: number, n: number) => {
+      wall = t0 + at;
+      mock.timers.tick(elapsed);
+      await scraped(n);
+    };
     try {
       await mod.start();
-      mock.timers.tick(0);
-      await scraped(1);
-      mock.timers.tick(10_000); // on time
-      await scraped(2);
-      mock.timers.setTime(t0 + 20_000 + 60); // fires 60 ms late: within 1 % of 10 s
-      mock.timers.tick(0);
-      await scraped(3);
-      mock.timers.setTime(t0 + 30_000 + 400); // 400 ms late: stamped when it ran
-      mock.timers.tick(0);
-      await scraped(4);
-      mock.timers.setTime(t0 + 75_000); // slept through 40 s and 50 s: both skipped, 70 s runs late
-      mock.timers.tick(0);
-      await scraped(5);
-      mock.timers.setTime(t0 + 80_000);
-      mock.timers.tick(0);
-      await scraped(6);
+      await step(0, 0, 1);
+      await step(10_000, 10_000, 2); // on time
+      await step(10_060, 20_060, 3); // 60 ms late: within 1 % of 10 s, stamped on the tick
+      await step(10_340, 30_400, 4); // 400 ms late: stamped when it ran
+      await step(50_000, 75_000, 5); // slept through 40 s … 70 s: skipped, not caught up
+      await step(5_000, 80_000, 6); // back on the grid
+      await step(10_000, 85_000, 7); // the clock stepped back 5 s: re-anchored on it
+      await step(10_000, 95_000, 8);
     } finally {
       await mod.stop();
       mock.timers.reset();
+      mock.restoreAll();
     }
     assert.deepEqual(
       ups().map((t) => t - t0),
-      [0, 10_000, 20_000, 30_400, 75_000, 80_000],
+      [0, 10_000, 20_000, 30_400, 75_000, 80_000, 85_000, 95_000],
     );
     // Every sample of a scrape carries the same stamp as its up sample.
     const ticks = app.samples.filter((s) => s.labels.__name__ === 'tick').map((s) => s.t);
