@@ -11,7 +11,7 @@
 import { bookClaudeCodeMetric } from './otlp/metrics-ingest.js';
 import { identityOf, type Identity, type UsageRecorder } from './records.js';
 import { SumAccumulator } from './temporality.js';
-import type { SeriesAppender } from '../tsdb/types.js';
+import type { Labels, SeriesAppender } from '../tsdb/types.js';
 
 export interface ScrapedSample {
   labels: Readonly<Record<string, string>>;
@@ -55,8 +55,20 @@ export interface ScrapedUsageOptions {
   teams: Record<string, string>;
 }
 
+interface PreparedSeries {
+  target: string;
+  rest: Labels;
+  key: string;
+}
+
+/** The accumulator's key of one scraped series of one target. */
+function seriesKey(target: string, labels: Readonly<Record<string, string>>): string {
+  return `${target}|${JSON.stringify(labels)}`;
+}
+
 export class ScrapedUsage {
   private readonly acc = new SumAccumulator(100_000);
+  private readonly prepared = new WeakMap<Labels, PreparedSeries>();
   private readonly targetFirstSeen = new Map<string, number>();
 
   constructor(private readonly opts: ScrapedUsageOptions) {}
@@ -69,10 +81,10 @@ export class ScrapedUsage {
   }
 
   /** One sample; 1 when it was a usage sample, 0 when ignored. */
-  acceptSample(target: string, s: ScrapedSample): number {
+  acceptSample(target: string, s: ScrapedSample, key = seriesKey(target, s.labels)): number {
     const name = s.labels.__name__ ?? '';
-    if (name.startsWith('claude_code_')) return this.claudeCode(target, name, s);
-    if (name.startsWith('litellm_')) return this.litellm(target, name, s);
+    if (name.startsWith('claude_code_')) return this.claudeCode(target, name, s, key);
+    if (name.startsWith('litellm_')) return this.litellm(target, name, s, key);
     return 0;
   }
 
@@ -84,17 +96,31 @@ export class ScrapedUsage {
     return {
       append: (labels, t, v) => {
         inner.append(labels, t, v);
-        const { job = '', instance = '', ...rest } = labels;
-        const target = `${job}/${instance}`;
-        // Every scrape appends at least `up`: the target's first scrape is known even when it
-        // exposed no usage series yet (LiteLLM creates them on the first request).
-        this.noteTarget(target, t);
         const name = labels.__name__ ?? '';
+        // Every scrape appends `up`: the target's first scrape is known even when it exposed no
+        // usage series yet (LiteLLM creates them on the first request).
+        if (name === 'up') this.noteTarget(`${labels.job ?? ''}/${labels.instance ?? ''}`, t);
         if (!name.startsWith('claude_code_') && !name.startsWith('litellm_')) return;
-        this.acceptSample(target, { labels: rest, value: v, t });
+        const p = this.preparedOf(labels);
+        this.acceptSample(p.target, { labels: p.rest, value: v, t }, p.key);
       },
       markStale: (labels, t) => inner.markStale(labels, t),
     };
+  }
+
+  /**
+   * Target, labels without job/instance and accumulator key of a scraped series, worked out once:
+   * the scraper hands the same frozen labels object for a series every scrape.
+   */
+  private preparedOf(labels: Labels): PreparedSeries {
+    let p = this.prepared.get(labels);
+    if (!p) {
+      const { job = '', instance = '', ...rest } = labels;
+      const target = `${job}/${instance}`;
+      p = { target, rest, key: seriesKey(target, rest) };
+      this.prepared.set(labels, p);
+    }
+    return p;
   }
 
   /** When the target was first scraped (set on first sight). */
@@ -104,8 +130,7 @@ export class ScrapedUsage {
     return first;
   }
 
-  private increment(target: string, s: ScrapedSample): number | null {
-    const key = `${target}|${JSON.stringify(s.labels)}`;
+  private increment(target: string, key: string, s: ScrapedSample): number | null {
     // A target's first scrape is the baseline (its history is not ours to count, and this state is
     // not persisted, so counting it would re-count on every restart). A series that appears in a
     // later scrape is new since then and counts from zero (prom-client creates labelled series on
@@ -118,13 +143,13 @@ export class ScrapedUsage {
     return inc === null || !(inc > 0) ? null : inc;
   }
 
-  private claudeCode(target: string, promName: string, s: ScrapedSample): number {
+  private claudeCode(target: string, promName: string, s: ScrapedSample, key: string): number {
     const name = claudeCodeMetricName(promName);
     if (!name) return 0;
     const attrs: Record<string, string> = {};
     for (const [k, v] of Object.entries(s.labels))
       if (k !== '__name__') attrs[LABEL_TO_ATTR[k] ?? k] = v;
-    const inc = this.increment(target, s);
+    const inc = this.increment(target, key, s);
     if (inc === null) return 1;
     const id = identityOf(attrs, this.opts.teamAttribute, this.opts.teams);
     this.opts.recorder.seen('prometheus', id, Date.now());
@@ -133,10 +158,10 @@ export class ScrapedUsage {
   }
 
   /** LiteLLM proxy metrics (docs.litellm.ai "Prometheus metrics"), per model, team and user. */
-  private litellm(target: string, name: string, s: ScrapedSample): number {
+  private litellm(target: string, name: string, s: ScrapedSample, key: string): number {
     const kind = litellmKind(name);
     if (!kind) return 0;
-    const inc = this.increment(target, s);
+    const inc = this.increment(target, key, s);
     if (inc === null) return 1;
     const l = s.labels;
     const user = l.user || l.end_user || l.api_key_alias || l.hashed_api_key || 'unknown';
