@@ -14,7 +14,6 @@ import { ccmon } from './cli.js';
 
 export type Tree = Map<string, string>;
 
-
 /** Every file under `root` by relative path → sha256 (temporary files of a restore included). */
 export function snapshot(root: string): Tree {
   const out: Tree = new Map();
