@@ -143,11 +143,16 @@ describe('sinks: webhook, Slack and e-mail for real', () => {
     assert.equal(payload.attachments[0]!.title, 'Claude Code Critical Alert');
     assert.equal(payload.attachments[0]!.text, 'API a downAPI b down');
     assert.equal(payload.attachments[0]!.color, 'danger');
-    const history = notifier.outbox.history();
-    assert.ok(
-      history.some((h) => h.sink === 'team/slack[0]' && !h.ok && h.error?.includes('HTTP 500')),
+    // The receiver answers before the outbox records the answer: wait for the record.
+    const ok = await waitFor('the outbox records the Slack delivery', async () =>
+      notifier.outbox.history().find((h) => h.sink === 'team/slack[0]' && h.ok),
     );
-    assert.ok(history.some((h) => h.sink === 'team/slack[0]' && h.ok && h.attempts === 3));
+    assert.equal(ok.attempts, 3);
+    assert.ok(
+      notifier.outbox
+        .history()
+        .some((h) => h.sink === 'team/slack[0]' && !h.ok && h.error?.includes('HTTP 500')),
+    );
   });
 
   it('sends resolved notifications to the sinks that want them (webhook, Slack) and not to e-mail', async () => {
