@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../core/log.js';
-import { startHeadless } from '../../http/headless.js';
 import { commandContext, UsageError, type GlobalOptions } from '../context.js';
 
 export function registerAgent(program: Command): void {
@@ -16,6 +15,8 @@ export function registerAgent(program: Command): void {
     .action(async (opts: { host?: string; port?: number }, cmd: Command) => {
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const logger = createLogger('agent');
+      // The engine loads here, not when the CLI starts: every other command stays ~20 MB lighter.
+      const { startHeadless } = await import('../../http/headless.js');
       const headless = await startHeadless({
         loaded: ctx.loaded,
         dataDir: ctx.dataDir,
