@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { CheckSummary } from '../../src-main/core/checks/contract.js';
+import type { TargetHealth } from '../../src-main/core/scrape/contract.js';
 import { loadConfig } from '../../src-main/core/config/load.js';
 import { silentLogger } from '../../src-main/core/log.js';
 import { startHeadless, type HeadlessAgent } from '../../src-main/http/headless.js';
@@ -36,6 +37,14 @@ describe('settings in Chromium', () => {
       body: '{}',
     });
     return (await res.json()) as CheckSummary[];
+  };
+  const targets = async () => {
+    const res = await fetch(new URL('/api/v1/targets.list', agent.dashboard.url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${agent.token.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    return (await res.json()) as TargetHealth[];
   };
 
   before(async () => {
@@ -136,6 +145,34 @@ checks:
     await page.locator('input[data-path="maintenance.schedule"]').waitFor();
     await page.keyboard.press('ArrowRight');
     await page.locator('input[data-path="alerts.receivers.0.name"]').waitFor();
+  });
+
+  it('adds a scrape job: a bad target shows at the targets field, a good one is scraped at once', async () => {
+    await page.goto(`${agent.dashboard.url}#/settings`);
+    await page.getByRole('tab', { name: 'Scrape targets' }).click();
+    await page.getByText('No scrape targets').waitFor();
+    await page.getByRole('button', { name: 'Add a scrape job' }).click();
+    await page.getByTestId('job-row-0').waitFor();
+    await page.locator('input[data-path="scrape.jobs.0.name"]').fill('llm-gateway');
+    const targetsField = page.locator('input[data-path="scrape.jobs.0.staticConfigs.0.targets"]');
+    await targetsField.fill('http://not a host');
+    await page.getByRole('button', { name: 'Save and apply' }).click();
+    await page
+      .locator('input[data-path="scrape.jobs.0.staticConfigs.0.targets"][aria-invalid="true"]')
+      .waitFor();
+    assert.match(await page.getByTestId('save-result').innerText(), /Not saved/);
+    await targetsField.fill(new URL(sim.urls.gateway).host);
+    await page.locator('input[data-path="scrape.jobs.0.interval"]').fill('1s');
+    await page.getByRole('button', { name: 'Save and apply' }).click();
+    // The banner of the earlier save may still show: wait for this one's.
+    await page
+      .getByTestId('settings-saved')
+      .filter({ hasText: /scrape/ })
+      .waitFor();
+    assert.match(await readFile(file, 'utf8'), /name: llm-gateway/);
+    await waitFor('the new job to be scraped', async () =>
+      (await targets()).find((t) => t.job === 'llm-gateway' && t.health === 'up'),
+    );
   });
 
   it('a config file broken by hand shows a designed error with the line, not a blank view', async () => {

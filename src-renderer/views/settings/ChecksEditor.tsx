@@ -1,19 +1,8 @@
 /** Settings › Checks: the probes with their targets, intervals and failure threshold. */
-import type { FormEvent } from 'react';
 import type { ConfigUpdateResult } from '../../../src-main/core/config/contract';
 import { Empty } from '../../components/states';
-import { Field, IssueList, SaveBar, unclaimed, useSectionEditor } from './fields';
-
-type Raw = Record<string, unknown>;
-
-/** Text of an optional field; numbers typed as text go back as numbers, empty removes the key. */
-const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-function put(o: Raw, key: string, value: string, numeric = false): Raw {
-  const next = { ...o };
-  if (value.trim() === '') delete next[key];
-  else next[key] = numeric && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-  return next;
-}
+import { Field, IssueList, SaveBar, unclaimed } from './fields';
+import { put, text, useListEditor, type Raw } from './list-editor';
 
 const FIELDS = ['name', 'url', 'interval', 'timeout', 'failureThreshold'];
 
@@ -26,28 +15,21 @@ export function ChecksEditor({
   defaults: Raw[];
   onSaved(r: ConfigUpdateResult): void;
 }) {
-  const initial = Array.isArray(section?.probes) ? (section.probes as Raw[]) : defaults;
-  const editor = useSectionEditor<Raw[]>(
-    'checks',
-    initial,
-    (probes) => ({ ...(section ?? {}), probes }),
-    onSaved,
-  );
-  const { draft, setDraft, issues } = editor;
-  const edit = (i: number, f: (p: Raw) => Raw) =>
-    setDraft((d) => d.map((p, j) => (j === i ? f(p) : p)));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void editor.save();
-  };
+  const editor = useListEditor('checks', section, 'probes', defaults, onSaved);
+  const { draft, issues, edit } = editor;
   const shown = new Set<string>();
   return (
-    <form onSubmit={submit} onBlur={editor.check} aria-labelledby="settings-checks" noValidate>
+    <form
+      onSubmit={editor.submit}
+      onBlur={editor.check}
+      aria-labelledby="settings-checks"
+      noValidate
+    >
       <h2 id="settings-checks">Checks</h2>
       <p className="muted">
         Targets probed on their interval. A check turns red after <em>failure threshold</em>{' '}
         failures in a row (default 1, as health_check.py does); raise it on a flappy network.
-        {!Array.isArray(section?.probes) && ' These are the built-in defaults; saving writes them.'}
+        {!editor.own && ' These are the built-in defaults; saving writes them.'}
       </p>
       {draft.length === 0 && (
         <Empty title="No checks configured">
@@ -112,11 +94,7 @@ export function ChecksEditor({
               />{' '}
               Enabled
             </label>
-            <button
-              type="button"
-              className="link"
-              onClick={() => setDraft((d) => d.filter((_, j) => j !== i))}
-            >
+            <button type="button" className="link" onClick={() => editor.remove(i)}>
               Remove {text(p.name) || 'this check'}
             </button>
             <IssueList items={unclaimed(issues, base, shown)} />
@@ -125,9 +103,7 @@ export function ChecksEditor({
       })}
       <button
         type="button"
-        onClick={() =>
-          setDraft((d) => [...d, { name: '', type: 'http', url: '', interval: '30s' }])
-        }
+        onClick={() => editor.add({ name: '', type: 'http', url: '', interval: '30s' })}
       >
         Add an HTTP check
       </button>

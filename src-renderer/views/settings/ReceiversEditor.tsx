@@ -7,8 +7,8 @@ import { useState, type FormEvent } from 'react';
 import type { ConfigUpdateResult } from '../../../src-main/core/config/contract';
 import { Empty } from '../../components/states';
 import { Field, IssueList, SaveBar, unclaimed, useSectionEditor, type Issues } from './fields';
+import { type Raw } from './list-editor';
 
-type Raw = Record<string, unknown>;
 interface Row {
   name: string;
   channels: string;

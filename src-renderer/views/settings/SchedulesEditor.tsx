@@ -6,9 +6,8 @@ import type { FormEvent } from 'react';
 import type { ConfigUpdateResult } from '../../../src-main/core/config/contract';
 import { Empty } from '../../components/states';
 import { Field, IssueList, SaveBar, unclaimed, useSectionEditor } from './fields';
+import { text, type Raw } from './list-editor';
 
-type Raw = Record<string, unknown>;
-const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 const CRON_HINT = 'cron: minute hour day month weekday, e.g. 0 2 * * *; empty: on demand only';
 
 interface Props {

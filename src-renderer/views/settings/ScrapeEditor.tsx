@@ -1,11 +1,8 @@
 /** Settings › Scrape targets: Prometheus jobs (prometheus.yml's scrape_configs) and their targets. */
-import type { FormEvent } from 'react';
 import type { ConfigUpdateResult } from '../../../src-main/core/config/contract';
 import { Empty } from '../../components/states';
-import { Field, IssueList, SaveBar, unclaimed, useSectionEditor } from './fields';
-
-type Raw = Record<string, unknown>;
-const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+import { Field, IssueList, SaveBar, unclaimed } from './fields';
+import { put, text, useListEditor, type Raw } from './list-editor';
 
 function targetsOf(job: Raw): string {
   const groups = Array.isArray(job.staticConfigs) ? (job.staticConfigs as Raw[]) : [];
@@ -30,23 +27,16 @@ export function ScrapeEditor({
   defaults: Raw[];
   onSaved(r: ConfigUpdateResult): void;
 }) {
-  const initial = Array.isArray(section?.jobs) ? (section.jobs as Raw[]) : defaults;
-  const editor = useSectionEditor<Raw[]>(
-    'scrape',
-    initial,
-    (jobs) => ({ ...(section ?? {}), jobs }),
-    onSaved,
-  );
-  const { draft, setDraft, issues } = editor;
-  const edit = (i: number, f: (j: Raw) => Raw) =>
-    setDraft((d) => d.map((j, k) => (k === i ? f(j) : j)));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void editor.save();
-  };
+  const editor = useListEditor('scrape', section, 'jobs', defaults, onSaved);
+  const { draft, issues, edit } = editor;
   const shown = new Set<string>();
   return (
-    <form onSubmit={submit} onBlur={editor.check} aria-labelledby="settings-scrape" noValidate>
+    <form
+      onSubmit={editor.submit}
+      onBlur={editor.check}
+      aria-labelledby="settings-scrape"
+      noValidate
+    >
       <h2 id="settings-scrape">Scrape targets</h2>
       <p className="muted">Prometheus endpoints ccmon scrapes itself, as host:port.</p>
       {draft.length === 0 && (
@@ -88,20 +78,9 @@ export function ScrapeEditor({
               issues={issues}
               value={text(j.interval)}
               placeholder="15s"
-              onChange={(v) =>
-                edit(i, (o) => {
-                  const n = { ...o };
-                  if (v.trim()) n.interval = v;
-                  else delete n.interval;
-                  return n;
-                })
-              }
+              onChange={(v) => edit(i, (o) => put(o, 'interval', v))}
             />
-            <button
-              type="button"
-              className="link"
-              onClick={() => setDraft((d) => d.filter((_, k) => k !== i))}
-            >
+            <button type="button" className="link" onClick={() => editor.remove(i)}>
               Remove {text(j.name) || 'this job'}
             </button>
             <IssueList items={unclaimed(issues, base, shown)} />
@@ -110,7 +89,7 @@ export function ScrapeEditor({
       })}
       <button
         type="button"
-        onClick={() => setDraft((d) => [...d, { name: '', staticConfigs: [{ targets: [] }] }])}
+        onClick={() => editor.add({ name: '', staticConfigs: [{ targets: [] }] })}
       >
         Add a scrape job
       </button>
