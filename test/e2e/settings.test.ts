@@ -16,6 +16,7 @@ import { loadConfig } from '../../src-main/core/config/load.js';
 import { silentLogger } from '../../src-main/core/log.js';
 import { startHeadless, type HeadlessAgent } from '../../src-main/http/headless.js';
 import { startSimulation, type Simulation } from '../../src-main/simulator/index.js';
+import { requestAgent } from '../helpers/agent.js';
 import { launchChromium } from '../helpers/browser.js';
 import { tempDir, waitFor, type TempDir } from '../helpers/ports.js';
 
@@ -30,22 +31,8 @@ describe('settings in Chromium', () => {
   let page: Page;
   const errors: string[] = [];
 
-  const checks = async () => {
-    const res = await fetch(new URL('/api/v1/checks.list', agent.dashboard.url), {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${agent.token.token}`, 'Content-Type': 'application/json' },
-      body: '{}',
-    });
-    return (await res.json()) as CheckSummary[];
-  };
-  const targets = async () => {
-    const res = await fetch(new URL('/api/v1/targets.list', agent.dashboard.url), {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${agent.token.token}`, 'Content-Type': 'application/json' },
-      body: '{}',
-    });
-    return (await res.json()) as TargetHealth[];
-  };
+  const checks = () => requestAgent<CheckSummary[]>(agent, 'checks.list');
+  const targets = () => requestAgent<TargetHealth[]>(agent, 'targets.list');
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });

@@ -1,4 +1,5 @@
 /** A real headless agent (engine + dashboard server) on an ephemeral port with a temp data dir. */
+import assert from 'node:assert/strict';
 import { defaultConfig, type CcmonConfig } from '../../src-main/core/config/schema.js';
 import { silentLogger } from '../../src-main/core/log.js';
 import { startHeadless, type HeadlessAgent } from '../../src-main/http/headless.js';
@@ -40,4 +41,24 @@ export async function startTestAgent(config: CcmonConfig = defaultConfig()): Pro
       await dir.cleanup();
     },
   };
+}
+
+/**
+ * One AgentApi request over HTTP (POST /api/v1/<name> with the agent's token), asserting the
+ * status (200 unless told) and returning the parsed body.
+ */
+export async function requestAgent<T>(
+  agent: Pick<HeadlessAgent, 'dashboard' | 'token'>,
+  name: string,
+  params: unknown = {},
+  expect = 200,
+): Promise<T> {
+  const res = await fetch(new URL(`/api/v1/${name}`, agent.dashboard.url), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${agent.token.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(params),
+  });
+  const body = await res.json();
+  assert.equal(res.status, expect, JSON.stringify(body));
+  return body as T;
 }

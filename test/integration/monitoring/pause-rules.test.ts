@@ -14,6 +14,7 @@ import type { RulesListResult } from '../../../src-main/core/rules/contract.js';
 import { silentLogger } from '../../../src-main/core/log.js';
 import { startHeadless, type HeadlessAgent } from '../../../src-main/http/headless.js';
 import { startSimulation, type Simulation } from '../../../src-main/simulator/index.js';
+import { requestAgent } from '../../helpers/agent.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 
 let sim: Simulation;
@@ -21,16 +22,8 @@ let dir: TempDir;
 let file: string;
 let agent: HeadlessAgent;
 
-async function call<T>(name: string, params: unknown = {}, expect = 200): Promise<T> {
-  const res = await fetch(new URL(`/api/v1/${name}`, agent.dashboard.url), {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${agent.token.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(params),
-  });
-  const body = await res.json();
-  assert.equal(res.status, expect, JSON.stringify(body));
-  return body as T;
-}
+const call = <T>(name: string, params: unknown = {}, expect = 200) =>
+  requestAgent<T>(agent, name, params, expect);
 
 const missingRule = async () => {
   const list = await call<RulesListResult>('rules.list');
