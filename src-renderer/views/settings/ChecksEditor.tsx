@@ -1,20 +1,11 @@
 /** Settings › Checks: the probes with their targets, intervals and failure threshold. */
-import type { ConfigUpdateResult } from '../../../src-main/core/config/contract';
 import { Empty } from '../../components/states';
 import { Field, IssueList, SaveBar, unclaimed } from './fields';
-import { put, text, useListEditor, type Raw } from './list-editor';
+import { put, text, useListEditor, type ListSectionProps } from './list-editor';
 
 const FIELDS = ['name', 'url', 'interval', 'timeout', 'failureThreshold'];
 
-export function ChecksEditor({
-  section,
-  defaults,
-  onSaved,
-}: {
-  section: Raw | undefined;
-  defaults: Raw[];
-  onSaved(r: ConfigUpdateResult): void;
-}) {
+export function ChecksEditor({ section, defaults, onSaved }: ListSectionProps) {
   const editor = useListEditor('checks', section, 'probes', defaults, onSaved);
   const { draft, issues, edit } = editor;
   const shown = new Set<string>();

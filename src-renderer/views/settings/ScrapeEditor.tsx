@@ -1,8 +1,7 @@
 /** Settings › Scrape targets: Prometheus jobs (prometheus.yml's scrape_configs) and their targets. */
-import type { ConfigUpdateResult } from '../../../src-main/core/config/contract';
 import { Empty } from '../../components/states';
 import { Field, IssueList, SaveBar, unclaimed } from './fields';
-import { put, text, useListEditor, type Raw } from './list-editor';
+import { put, text, useListEditor, type ListSectionProps, type Raw } from './list-editor';
 
 function targetsOf(job: Raw): string {
   const groups = Array.isArray(job.staticConfigs) ? (job.staticConfigs as Raw[]) : [];
@@ -18,15 +17,7 @@ function withTargets(job: Raw, typed: string): Raw {
   return { ...job, staticConfigs: groups };
 }
 
-export function ScrapeEditor({
-  section,
-  defaults,
-  onSaved,
-}: {
-  section: Raw | undefined;
-  defaults: Raw[];
-  onSaved(r: ConfigUpdateResult): void;
-}) {
+export function ScrapeEditor({ section, defaults, onSaved }: ListSectionProps) {
   const editor = useListEditor('scrape', section, 'jobs', defaults, onSaved);
   const { draft, issues, edit } = editor;
   const shown = new Set<string>();

@@ -21,6 +21,13 @@ export function put(o: Raw, key: string, value: string, numeric = false): Raw {
   return next;
 }
 
+/** What Settings hands a list section's editor. */
+export interface ListSectionProps {
+  section: Raw | undefined;
+  defaults: Raw[];
+  onSaved(r: ConfigUpdateResult): void;
+}
+
 export interface ListEditor extends SectionEditor<Raw[]> {
   /** Whether the section has its own list (false: the defaults are shown). */
   own: boolean;
