@@ -245,7 +245,15 @@ function parseLabels(
     if (key === '__name__' || Object.prototype.hasOwnProperty.call(labels, key))
       throw new ExpositionError(lineNo, `label ${key} given twice`);
     if (key.length === 0) throw new ExpositionError(lineNo, 'empty label name');
-    labels[key] = value;
+    // A plain assignment to `__proto__` would set the prototype and drop the label.
+    if (key === '__proto__')
+      Object.defineProperty(labels, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else labels[key] = value;
     skipSpace();
     if (line[pos] === ',') pos++;
     else if (line[pos] !== '}')

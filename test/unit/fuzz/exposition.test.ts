@@ -73,9 +73,17 @@ describe('fuzz: exposition parser', () => {
         fc
           .tuple(
             fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,10}$/),
-            fc.array(fc.tuple(fc.stringMatching(/^[a-z_]{1,5}$/), fc.string({ maxLength: 8 })), {
-              maxLength: 3,
-            }),
+            fc.array(
+              fc.tuple(
+                // Names of Object.prototype members too: a label map must not be a plain object.
+                fc.oneof(
+                  fc.stringMatching(/^[a-z_]{1,5}$/),
+                  fc.constantFrom('__proto__', 'constructor', 'toString'),
+                ),
+                fc.string({ maxLength: 8 }),
+              ),
+              { maxLength: 3 },
+            ),
             fc.oneof(
               fc.double().map(String),
               fc.constantFrom('NaN', '+Inf', '-Inf', '1e400', '0x10', ''),
