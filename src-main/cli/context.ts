@@ -2,7 +2,7 @@
  * What every command shares: `--config` / CCMON_CONFIG, CCMON_DATA_DIR, `--json`, and the exit-code
  * contract (0 success/healthy, 1 unhealthy/failed, 2 bad usage or bad input).
  */
-import { ConfigError, loadConfig, type LoadedConfig } from '../core/config/load.js';
+import type { LoadedConfig } from '../core/config/load.js';
 import { defaultDataDir, resolveConfigFile } from '../core/paths.js';
 
 export const EXIT_OK = 0;
@@ -31,7 +31,12 @@ export interface CommandContext {
   json: boolean;
 }
 
+/**
+ * The config and data folder of a command, loaded when its action runs: the config schema (zod and
+ * every domain's section) is the heaviest module graph a command needs, and `--help` needs none.
+ */
 export async function commandContext(opts: GlobalOptions): Promise<CommandContext> {
+  const { ConfigError, loadConfig } = await import('../core/config/load.js');
   const file = resolveConfigFile(opts.config);
   let loaded: LoadedConfig;
   try {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createLogger } from '../../core/log.js';
 import { commandContext, UsageError, type GlobalOptions } from '../context.js';
 
 export function registerAgent(program: Command): void {
@@ -13,6 +12,7 @@ export function registerAgent(program: Command): void {
       parsePort,
     )
     .action(async (opts: { host?: string; port?: number }, cmd: Command) => {
+      const { createLogger } = await import('../../core/log.js');
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const logger = createLogger('agent');
       // The engine loads here, not when the CLI starts: every other command stays ~20 MB lighter.

@@ -4,10 +4,7 @@
  * a password or webhook URL into the secret store the config refers to.
  */
 import type { Command } from 'commander';
-import { checkSecretName } from '../../core/secrets/store.js';
-import { defaultSecretStore } from '../../core/secrets/secret-service.js';
-import { createLogger } from '../../core/log.js';
-import { AgentUnreachableError, connectToAgent, type AgentClient } from '../agent-client.js';
+import type { AgentClient } from '../agent-client.js';
 import {
   commandContext,
   EXIT_FAILED,
@@ -24,6 +21,7 @@ async function withAgent<T>(
   cmd: Command,
   fn: (c: AgentClient, ctx: CommandContext) => Promise<T>,
 ): Promise<void> {
+  const { AgentUnreachableError, connectToAgent } = await import('../agent-client.js');
   const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
   try {
     await fn(await connectToAgent(ctx), ctx);
@@ -237,6 +235,9 @@ export function registerAlerts(program: Command): void {
       'store a secret, read from stdin (never from the command line, where ps could see it)',
     )
     .action(async (name: string, _opts: unknown, cmd: Command) => {
+      const { checkSecretName } = await import('../../core/secrets/store.js');
+      const { defaultSecretStore } = await import('../../core/secrets/secret-service.js');
+      const { createLogger } = await import('../../core/log.js');
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       try {
         checkSecretName(name);
@@ -256,12 +257,14 @@ export function registerAlerts(program: Command): void {
     .command('list')
     .description('the names of the stored secrets (never their values)')
     .action(async (_opts: unknown, cmd: Command) => {
+      const { defaultSecretStore } = await import('../../core/secrets/secret-service.js');
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const names = await defaultSecretStore(ctx.dataDir).list();
       if (ctx.json) printJson(names);
       else for (const n of names) process.stdout.write(`${n}\n`);
     });
   secret.command('delete <name>').action(async (name: string, _opts: unknown, cmd: Command) => {
+    const { defaultSecretStore } = await import('../../core/secrets/secret-service.js');
     const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
     if (!(await defaultSecretStore(ctx.dataDir).delete(name)))
       throw new UsageError(`no secret named ${name}`);

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import { humanBytes } from '../../core/backup/manifest.js';
 import { commandContext, message, printJson, type GlobalOptions } from '../context.js';
-import { backupService } from './backup.js';
 
 export function registerBackups(program: Command): void {
   program
     .command('backups')
     .description('list complete backups, newest first')
     .action(async (_opts: unknown, cmd: Command) => {
+      const { backupService, humanBytes } = await import('../backup-session.js');
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const service = backupService(ctx);
       const problems: string[] = [];

@@ -5,7 +5,6 @@
  * unhealthy, 2 config error. One round judges on a single failure, as health_check.py does.
  */
 import type { Command } from 'commander';
-import { createChecksModule } from '../../core/checks/module.js';
 import type { CheckResult } from '../../core/checks/types.js';
 import { worstStatus } from '../../core/checks/types.js';
 import { createLogger } from '../../core/log.js';
@@ -75,6 +74,7 @@ export function registerCheck(program: Command): void {
     )
     .option('--only <names...>', 'run only these checks (by name)')
     .action(async (opts: { only?: string[] }, cmd: Command) => {
+      const { createChecksModule } = await import('../../core/checks/module.js');
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const logger = createLogger('check', { level: 'error' });
       const checks = createChecksModule({

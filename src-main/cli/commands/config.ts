@@ -1,11 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parse, stringify } from 'yaml';
-import { ConfigError, loadConfig, parseConfigText } from '../../core/config/load.js';
-import { ImportError, importFiles, type RawConfig } from '../../core/config/importers/index.js';
-import { createLogger } from '../../core/log.js';
+import type { RawConfig } from '../../core/config/importers/index.js';
 import { defaultDataDir, resolveConfigFile } from '../../core/paths.js';
-import { defaultSecretStore } from '../../core/secrets/secret-service.js';
 import { EXIT_USAGE, message, printJson, UsageError, type GlobalOptions } from '../context.js';
 
 export function registerConfig(program: Command): void {
@@ -16,6 +12,7 @@ export function registerConfig(program: Command): void {
       'check a config file; lists every error with its path and line, exit 2 when invalid',
     )
     .action(async (file: string, _opts: unknown, cmd: Command) => {
+      const { ConfigError, loadConfig } = await import('../../core/config/load.js');
       const json = Boolean(cmd.optsWithGlobals<GlobalOptions>().json);
       try {
         const loaded = await loadConfig(file);
@@ -40,6 +37,11 @@ export function registerConfig(program: Command): void {
     .option('-o, --out <file>', 'write the merged config to this file')
     .option('-w, --write', 'update the config file given with --config in place')
     .action(async (files: string[], opts: { out?: string; write?: boolean }, cmd: Command) => {
+      const { stringify } = await import('yaml');
+      const { ConfigError, parseConfigText } = await import('../../core/config/load.js');
+      const { ImportError, importFiles } = await import('../../core/config/importers/index.js');
+      const { createLogger } = await import('../../core/log.js');
+      const { defaultSecretStore } = await import('../../core/secrets/secret-service.js');
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const base = resolveConfigFile(globals.config);
       const target = opts.out ?? (opts.write ? base : null);
@@ -94,6 +96,7 @@ async function readRawConfig(file: string): Promise<RawConfig> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
   }
+  const { parse } = await import('yaml');
   let doc: unknown;
   try {
     doc = parse(text) ?? {};

@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { createLogger } from '../../core/log.js';
-import { MaintenanceRunner } from '../../core/maintenance/runner.js';
-import { maintenanceTasks } from '../../core/maintenance/module.js';
 import type { MaintenanceRun } from '../../core/maintenance/types.js';
-import { AgentUnreachableError, connectToAgent } from '../agent-client.js';
 import {
   commandContext,
   EXIT_FAILED,
@@ -25,6 +21,10 @@ export function registerMaintenance(program: Command): void {
       'only these tasks (log-retention, config-backup, cache-cleanup, database, disk-usage)',
     )
     .action(async (opts: { dryRun?: boolean; task?: string[] }, cmd: Command) => {
+      const { createLogger } = await import('../../core/log.js');
+      const { MaintenanceRunner } = await import('../../core/maintenance/runner.js');
+      const { maintenanceTasks } = await import('../../core/maintenance/module.js');
+      const { AgentUnreachableError, connectToAgent } = await import('../agent-client.js');
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const dryRun = Boolean(opts.dryRun);
       const known = maintenanceTasks(ctx.loaded.config.maintenance, null).map((t) => t.id);

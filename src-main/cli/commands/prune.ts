@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { humanBytes } from '../../core/backup/manifest.js';
-import { BackupBusyError } from '../../core/backup/store.js';
 import { commandContext, message, printJson, UsageError, type GlobalOptions } from '../context.js';
-import { backupService } from './backup.js';
 
 export function registerPrune(program: Command): void {
   program
@@ -12,6 +9,7 @@ export function registerPrune(program: Command): void {
     )
     .option('--dry-run', 'list what would be removed and why the rest is kept; remove nothing')
     .action(async (opts: { dryRun?: boolean }, cmd: Command) => {
+      const { backupService, humanBytes, BackupBusyError } = await import('../backup-session.js');
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const service = backupService(ctx);
       const dryRun = Boolean(opts.dryRun);

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parsePeriod, PeriodError } from '../../core/reports/period.js';
-import { connectToAgent, AgentUnreachableError } from '../agent-client.js';
 import {
   commandContext,
   EXIT_FAILED,
@@ -40,6 +39,7 @@ export function registerReport(program: Command): void {
           if (err instanceof PeriodError) throw new UsageError(`--period: ${err.message}`);
           throw err;
         }
+        const { connectToAgent, AgentUnreachableError } = await import('../agent-client.js');
         const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
         let report;
         try {

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import type { RestoreReport } from '../../core/backup/contract.js';
-import { UnsafeArchiveError } from '../../core/backup/safety.js';
-import { BackupBusyError, BackupNotFoundError } from '../../core/backup/store.js';
 import {
   commandContext,
   EXIT_FAILED,
@@ -10,7 +8,6 @@ import {
   UsageError,
   type GlobalOptions,
 } from '../context.js';
-import { backupService, progressLine, promptLine } from './backup.js';
 
 interface RestoreOptions {
   dryRun?: boolean;
@@ -28,6 +25,9 @@ export function registerRestore(program: Command): void {
     .option('--to <dir>', 'restore into this folder instead of in place (no service hooks)')
     .option('--yes', 'do not ask for confirmation (scripts)')
     .action(async (ref: string, opts: RestoreOptions, cmd: Command) => {
+      const session = await import('../backup-session.js');
+      const { backupService, progressLine, promptLine, BackupNotFoundError } = session;
+      const { BackupBusyError, UnsafeArchiveError } = session;
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const service = backupService(ctx);
       const to = opts.to ?? null;

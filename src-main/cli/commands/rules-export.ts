@@ -5,8 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { exportArtefacts } from '../../core/alerts/export/index.js';
-import { defaultSecretStore } from '../../core/secrets/secret-service.js';
 import { commandContext, message, printJson, UsageError, type GlobalOptions } from '../context.js';
 
 export function registerRulesExport(rules: Command): void {
@@ -23,6 +21,8 @@ export function registerRulesExport(rules: Command): void {
     .option('--with-secrets', 'also write the secrets alertmanager.yml refers to (files mode 0600)')
     .action(
       async (opts: { out: string; withSecrets?: boolean; rules?: string[] }, cmd: Command) => {
+        const { exportArtefacts } = await import('../../core/alerts/export/index.js');
+        const { defaultSecretStore } = await import('../../core/secrets/secret-service.js');
         const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
         if (!opts.out.trim()) throw new UsageError('--out: give a folder');
         const ruleFiles = opts.rules

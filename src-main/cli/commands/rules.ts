@@ -4,8 +4,6 @@
  * uses 1 for bad input here too, and scripts switching from promtool rely on it).
  */
 import type { Command } from 'commander';
-import { parseRuleFile, formatIssue } from '../../core/rules/rule-file.js';
-import { runRuleUnitTestFile } from '../../core/rules/unittest/runner.js';
 import { readFile } from 'node:fs/promises';
 import { EXIT_FAILED, EXIT_OK, printJson, type GlobalOptions } from '../context.js';
 import { registerRulesExport } from './rules-export.js';
@@ -28,6 +26,7 @@ function registerRulesCheck(rules: Command): void {
       'validate rule files like `promtool check rules`: syntax, PromQL, templates; exit 1 on any error',
     )
     .action(async (files: string[], _opts: unknown, cmd: Command) => {
+      const { parseRuleFile, formatIssue } = await import('../../core/rules/rule-file.js');
       const json = Boolean(cmd.optsWithGlobals<GlobalOptions>().json);
       const results = [];
       let failed = false;
@@ -63,6 +62,7 @@ function registerRulesTest(rules: Command): void {
       "run promtool's rule unit-test files (input_series, alert_rule_test, promql_expr_test)",
     )
     .action(async (files: string[], _opts: unknown, cmd: Command) => {
+      const { runRuleUnitTestFile } = await import('../../core/rules/unittest/runner.js');
       const json = Boolean(cmd.optsWithGlobals<GlobalOptions>().json);
       const reports = [];
       for (const file of files) {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { FaultSpecError, parseFaultSpec, startSimulation } from '../../simulator/index.js';
 import { UsageError, type GlobalOptions } from '../context.js';
 
 export function registerSimulate(program: Command): void {
@@ -26,6 +25,8 @@ export function registerSimulate(program: Command): void {
     .option('--rate <n>', 'mean API requests per second', Number, 4)
     .option('--seed <n>', 'random seed', Number, 42)
     .action(async (opts: SimulateOptions, cmd: Command) => {
+      const { FaultSpecError, parseFaultSpec, startSimulation } =
+        await import('../../simulator/index.js');
       try {
         parseFaultSpec(opts.faults);
       } catch (err) {

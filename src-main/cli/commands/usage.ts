@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import type { UsageGroupBy, UsageSourceFilter, UsageSummary } from '../../core/usage/contract.js';
-import { loadOfflineUsage } from '../../core/usage/offline.js';
-import { summarize, toCsv } from '../../core/usage/views.js';
 import { commandContext, message, printJson, UsageError, type GlobalOptions } from '../context.js';
 
 interface UsageOptions {
@@ -43,6 +41,8 @@ export function registerUsage(program: Command): void {
       const until = opts.until ? parseDay('--until', opts.until, now) : undefined;
       if (since && until && since > until)
         throw new UsageError(`--since ${since} is after --until ${until}`);
+      const { loadOfflineUsage } = await import('../../core/usage/offline.js');
+      const { summarize, toCsv } = await import('../../core/usage/views.js');
       const ctx = await commandContext(global);
       const usage = await loadOfflineUsage(ctx.loaded.config.usage, ctx.dataDir);
       for (const w of usage.warnings) message(`warning: ${w}`);

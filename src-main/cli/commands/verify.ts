@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { humanBytes } from '../../core/backup/manifest.js';
-import { BackupNotFoundError } from '../../core/backup/store.js';
 import {
   commandContext,
   EXIT_FAILED,
@@ -9,7 +7,6 @@ import {
   UsageError,
   type GlobalOptions,
 } from '../context.js';
-import { backupService, progressLine } from './backup.js';
 
 export function registerVerify(program: Command): void {
   program
@@ -18,6 +15,8 @@ export function registerVerify(program: Command): void {
       're-read a backup (id or archive file) and check every file against its manifest; exit 1 on any mismatch',
     )
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const { backupService, progressLine, humanBytes, BackupNotFoundError } =
+        await import('../backup-session.js');
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const service = backupService(ctx);
       const progress = progressLine(ctx.json);
