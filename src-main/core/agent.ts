@@ -241,7 +241,7 @@ export function createAgent(opts: AgentOptions): Agent {
     scheduler: schedules.recording,
     logger: logger.child('reports'),
     ...(opts.printPdf ? { printPdf: opts.printPdf } : {}),
-    mailer: createReportMailer(opts.config.alerts, secrets),
+    mailer: createReportMailer(alerts.config, secrets),
   });
 
   const logs = createLogsModule({
@@ -260,6 +260,7 @@ export function createAgent(opts: AgentOptions): Agent {
     emit: (payload) => bus.emit('config.applied', payload),
     apply: async (next) => {
       const result = await reloadEngine(current, next, {
+        alerts,
         checks: checksSlot,
         scrape: scrapeSlot,
         rules,

@@ -31,7 +31,8 @@ class AggregationGroup {
 
   constructor(
     readonly groupKey: string,
-    readonly route: Route,
+    /** Rebound on a reload that keeps the group (same position and key: new receiver/intervals). */
+    public route: Route,
     readonly labels: Record<string, string>,
     private readonly clock: Clock,
     private readonly onFlush: FlushHandler,
@@ -132,6 +133,53 @@ export class Dispatcher {
       g.insert(alert);
     }
     return receivers;
+  }
+
+  /**
+   * Swap the route tree (a config reload). Alertmanager stops its dispatcher and routes every
+   * alert again into new groups, losing their timers (prometheus/alertmanager#2492, #4956); ccmon
+   * keeps a group whose route sits at the same place with the same key and the same group labels:
+   * its alerts, its flush timer and hasFlushed stay, and its route takes the new receiver and
+   * intervals. Alerts are re-routed; groups no alert reaches any more are dropped without a flush,
+   * as Alertmanager drops them (the notification log keeps what each receiver was told).
+   */
+  reload(route: Route): { kept: number; created: number; dropped: number } {
+    const alerts = new Map<string, Alert>();
+    for (const g of this.groups.values())
+      for (const a of g.alerts.values()) alerts.set(a.fingerprint, a);
+    const old = new Map(this.groups);
+    this.groups.clear();
+    this.route = route;
+    const kept = new Set<string>();
+    for (const a of alerts.values())
+      for (const r of matchRoutes(route, a.labels)) {
+        const labels = groupLabels(r, a.labels);
+        const groupKey = `${r.key}:${formatLabels(labels)}`;
+        const id = `${r.id}|${groupKey}`;
+        let g = this.groups.get(id);
+        if (!g && old.has(id)) {
+          g = old.get(id)!;
+          g.route = r;
+          // Membership is decided again: an alert may now stop at an earlier sibling.
+          g.alerts.clear();
+          kept.add(id);
+          this.groups.set(id, g);
+        }
+        if (!g) {
+          g = new AggregationGroup(groupKey, r, labels, this.clock, this.onFlush);
+          this.groups.set(id, g);
+        }
+        // A kept group's timer stays as it is; a new group decides as any new group does.
+        if (kept.has(id)) g.alerts.set(a.fingerprint, a);
+        else g.insert(a);
+      }
+    let dropped = 0;
+    for (const [id, g] of old)
+      if (!kept.has(id)) {
+        g.stop();
+        dropped++;
+      }
+    return { kept: kept.size, created: this.groups.size - kept.size, dropped };
   }
 
   /** Receivers an alert with these labels would reach (for the alerts list). */

@@ -1,6 +1,6 @@
 /**
  * The incident timeline: every state change of every alert (firing, resolved, silenced, inhibited,
- * notified, delivery failed, silences created and expired), appended one JSON line at a time to
+ * notified, delivery failed, silences created and expired, routing reloaded), appended one JSON line at a time to
  * `alerts/history.jsonl`, so it survives restarts. A torn last line (crash mid-write) is skipped
  * on load; the file is compacted to the newest `limit` events when it grows past twice that.
  */
@@ -18,7 +18,8 @@ export type TimelineKind =
   | 'notified'
   | 'delivery_failed'
   | 'silence_created'
-  | 'silence_expired';
+  | 'silence_expired'
+  | 'routing_reloaded';
 
 export interface TimelineEvent {
   /** ms since the epoch. */
@@ -47,7 +48,8 @@ export class IncidentHistory {
 
   constructor(
     dir: string,
-    private readonly limit: number,
+    /** Events kept; a reload may change it (applied at the next record). */
+    public limit: number,
     private readonly logger: Logger,
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });

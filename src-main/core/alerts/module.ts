@@ -38,6 +38,16 @@ export interface AlertsModule extends EngineModule {
   sender: AlertSender;
   notifier: Notifier;
   remote: RemoteAlertmanagers;
+  /**
+   * The section as running now: a copy updated in place by reload(), so readers that hold it (the
+   * reports mailer looks up receivers here) see the new receivers too.
+   */
+  config: AlertsConfig;
+  /**
+   * Apply a changed `alerts` section without a restart (routing, receivers, inhibit rules, push and
+   * pull targets); throws, changing nothing, when the routing cannot be built. Returns a summary.
+   */
+  reload(next: AlertsConfig): Promise<string>;
 }
 
 export interface AlertsModuleOptions {
@@ -53,8 +63,9 @@ export interface AlertsModuleOptions {
 }
 
 export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
-  const notifier = new Notifier(opts);
-  const remote = new RemoteAlertmanagers(opts.config, opts.dataDir, notifier, opts.logger);
+  const config = structuredClone(opts.config);
+  const notifier = new Notifier({ ...opts, config: structuredClone(config) });
+  const remote = new RemoteAlertmanagers(config, opts.dataDir, notifier, opts.logger);
   const sender: AlertSender = {
     send(alerts) {
       notifier.send(alerts);
@@ -278,10 +289,21 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     sender,
     notifier,
     remote,
+    config,
+    async reload(next) {
+      const copy = structuredClone(next);
+      const summary = notifier.reload(copy);
+      remote.reload(copy);
+      // Replace, not merge: a key the new section leaves out must not linger from the old one.
+      for (const k of Object.keys(config)) delete (config as Record<string, unknown>)[k];
+      Object.assign(config, structuredClone(copy));
+      await checkSecrets({ ...opts, config });
+      return summary;
+    },
     async start() {
       notifier.start();
       remote.start();
-      await checkSecrets(opts);
+      await checkSecrets({ ...opts, config });
     },
     async stop() {
       remote.stop();

@@ -20,16 +20,15 @@ import type { AlertsConfig } from './config.js';
 import type { AlertsEvents } from './contract.js';
 import { Dispatcher, type GroupFlush } from './dispatch.js';
 import { IncidentHistory } from './history.js';
-import { buildInhibitRules, Inhibitor } from './inhibit.js';
+import { Inhibitor } from './inhibit.js';
 import { NotificationLog } from './nflog.js';
 import { planFlush } from './notify-plan.js';
 import { Outbox } from './outbox.js';
 import { crashPoint } from './crash-point.js';
 import type { AlertSender, PostableAlert } from './postable.js';
-import { buildRoute } from './route.js';
+import { buildRouting, describeReload } from './routing.js';
 import { SilenceStore } from './silence.js';
 import { nodeDesktopNotifier, type DesktopNotifier } from './sinks/desktop.js';
-import { buildSinks, DESKTOP_RECEIVER } from './sinks/index.js';
 import { sinkId, type Sink } from './sinks/sink.js';
 import { AlertStatusTracker } from './status.js';
 
@@ -64,10 +63,12 @@ export class Notifier implements AlertSender {
     { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy: string[]; inhibitedBy: string[] }
   >();
   private readonly dispatcher: Dispatcher;
-  private readonly inhibitor: Inhibitor;
+  private inhibitor: Inhibitor;
   private readonly nflog: NotificationLog;
-  private readonly sinks: Map<string, Sink>;
-  private readonly sinksByReceiver = new Map<string, Sink[]>();
+  // Swapped together by reload(); the outbox reads `sinks` at each attempt.
+  private sinks: Map<string, Sink>;
+  private sinksByReceiver: Map<string, Sink[]>;
+  private config: AlertsConfig;
   private cancelTick: (() => void) | null = null;
   private lastGc = 0;
   private readonly jumps: ClockJumpDetector;
@@ -78,31 +79,12 @@ export class Notifier implements AlertSender {
     this.clock = opts.clock ?? systemClock;
     this.jumps = new ClockJumpDetector(this.clock);
     const cfg = opts.config;
-    this.sinks = buildSinks(cfg, opts.secrets, opts.desktop ?? nodeDesktopNotifier);
-    for (const s of this.sinks.values()) {
-      const list = this.sinksByReceiver.get(s.receiver) ?? [];
-      list.push(s);
-      this.sinksByReceiver.set(s.receiver, list);
-    }
-    const routeCfg = cfg.desktop.enabled
-      ? {
-          ...cfg.route,
-          routes: [
-            // ccmon's desktop route comes first and continues, so the imported tree is untouched.
-            {
-              receiver: DESKTOP_RECEIVER,
-              matchers: cfg.desktop.matchers,
-              match: {},
-              matchRe: {},
-              continue: true,
-              routes: [],
-            },
-            ...cfg.route.routes,
-          ],
-        }
-      : cfg.route;
-    this.dispatcher = new Dispatcher(buildRoute(routeCfg), this.clock, (f) => this.flush(f));
-    this.inhibitor = new Inhibitor(buildInhibitRules(cfg.inhibitRules), () => this.alerts.values());
+    this.config = cfg;
+    const routing = buildRouting(cfg, opts.secrets, opts.desktop ?? nodeDesktopNotifier);
+    this.sinks = routing.sinks;
+    this.sinksByReceiver = routing.sinksByReceiver;
+    this.dispatcher = new Dispatcher(routing.route, this.clock, (f) => this.flush(f));
+    this.inhibitor = new Inhibitor(routing.inhibitRules, () => this.alerts.values());
     this.nflog = new NotificationLog(dir, opts.logger);
     this.history = new IncidentHistory(dir, cfg.historyLimit, opts.logger);
     this.silences = new SilenceStore(dir, this.clock, opts.logger, () => this.refresh());
@@ -159,6 +141,27 @@ export class Notifier implements AlertSender {
     ]).finally(() => clearTimeout(timer));
   }
 
+  /**
+   * Apply a changed `alerts` section, like Alertmanager's /-/reload: build the new route tree,
+   * receivers and inhibit rules first (a config that cannot be built throws and the old one keeps
+   * running), then swap them in one step. The alert store, silences, the notification log and the
+   * outbox stay, so nothing already sent is sent again; aggregation groups are kept or dropped as
+   * Dispatcher.reload says. Queued deliveries go to the new integration of the same name.
+   */
+  reload(cfg: AlertsConfig): string {
+    const routing = buildRouting(cfg, this.opts.secrets, this.opts.desktop ?? nodeDesktopNotifier);
+    this.config = cfg;
+    this.sinks = routing.sinks;
+    this.sinksByReceiver = routing.sinksByReceiver;
+    this.inhibitor = new Inhibitor(routing.inhibitRules, () => this.alerts.values());
+    this.history.limit = cfg.historyLimit;
+    const summary = describeReload(this.dispatcher.reload(routing.route));
+    this.history.record({ t: this.clock.now(), kind: 'routing_reloaded', detail: summary });
+    this.opts.logger.info(`alert routing reloaded: ${summary}`);
+    this.refresh();
+    return summary;
+  }
+
   /** AlertSender: what the rule manager calls after each evaluation. */
   send(alerts: PostableAlert[]): void {
     const { errors } = this.receive(alerts, 'ccmon');
@@ -174,7 +177,7 @@ export class Notifier implements AlertSender {
     for (const p of alerts) {
       let a: Alert;
       try {
-        a = fromPostable(p, now, this.opts.config.resolveTimeout);
+        a = fromPostable(p, now, this.config.resolveTimeout);
       } catch (err) {
         if (err instanceof InvalidAlertError) {
           errors.push(`${JSON.stringify(p?.labels ?? {})}: ${err.message}`);
@@ -283,8 +286,7 @@ export class Notifier implements AlertSender {
       logged: (key) => this.nflog.get(key),
       muted: (a) => this.muted(a, now),
       now,
-      externalURL:
-        this.opts.config.externalUrl ?? this.opts.dashboardUrl ?? 'http://127.0.0.1:7323',
+      externalURL: this.config.externalUrl ?? this.opts.dashboardUrl ?? 'http://127.0.0.1:7323',
     });
     // Write-ahead order: the outbox (all integrations of this flush in one atomic write), then
     // the notification log, then sending. A crash after the first write is rolled forward at

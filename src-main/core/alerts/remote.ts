@@ -12,42 +12,89 @@ import type { PostableAlert } from './postable.js';
 import { AlertmanagerPull, toPostable, type PullSnapshot } from './pull.js';
 import { AlertmanagerPush } from './push.js';
 
+type PullConfig = AlertsConfig['pullFrom'][number];
+
 export class RemoteAlertmanagers {
-  readonly push: AlertmanagerPush[];
-  readonly pull: AlertmanagerPull[];
+  push: AlertmanagerPush[];
+  pull: AlertmanagerPull[];
+  private pullConfigs: PullConfig[];
   private readonly pulledFps = new Map<string, Set<string>>();
+  private readonly dir: string;
+  private running = false;
 
   constructor(
     cfg: AlertsConfig,
     dataDir: string,
     private readonly notifier: Notifier,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
-    const dir = join(dataDir, 'alerts');
-    this.push = cfg.pushTo.map(
-      (t) => new AlertmanagerPush(t.url, dir, notifier.clock, logger.child('push')),
-    );
-    this.pull = cfg.pullFrom.map(
-      (p) =>
-        new AlertmanagerPull(
-          p.name,
-          p.url,
-          p.interval,
-          notifier.clock,
-          logger.child(`pull:${p.name}`),
-          (s) => this.onPulled(p.name, s),
-        ),
-    );
+    this.dir = join(dataDir, 'alerts');
+    this.push = cfg.pushTo.map((t) => this.newPush(t.url));
+    this.pull = cfg.pullFrom.map((p) => this.newPull(p));
+    this.pullConfigs = cfg.pullFrom;
   }
 
   start(): void {
+    this.running = true;
     for (const p of this.push) p.start();
     for (const p of this.pull) p.start();
   }
 
   stop(): void {
+    this.running = false;
     for (const p of this.push) p.stop();
     for (const p of this.pull) p.stop();
+  }
+
+  /**
+   * Apply changed pushTo / pullFrom lists: unchanged targets keep running (a push target keeps its
+   * queue), removed ones stop, new ones start. Alerts pulled from a source that is no longer
+   * configured resolve now, as they would at a poll that no longer sees them.
+   */
+  reload(cfg: AlertsConfig): void {
+    const pushes = new Map(this.push.map((p) => [p.url, p]));
+    this.push = cfg.pushTo.map((t) => {
+      const kept = pushes.get(t.url);
+      pushes.delete(t.url);
+      if (kept) return kept;
+      const p = this.newPush(t.url);
+      if (this.running) p.start();
+      return p;
+    });
+    for (const gone of pushes.values()) gone.stop();
+
+    const same = (a: PullConfig, b: PullConfig) =>
+      a.name === b.name && a.url === b.url && a.interval === b.interval;
+    const pulls = this.pull.map((p, i) => ({ p, cfg: this.pullConfigs[i]! }));
+    this.pull = cfg.pullFrom.map((c) => {
+      const kept = pulls.find((o) => same(o.cfg, c));
+      if (kept) return kept.p;
+      const p = this.newPull(c);
+      if (this.running) p.start();
+      return p;
+    });
+    for (const old of pulls) {
+      if (this.pull.includes(old.p)) continue;
+      old.p.stop();
+      if (!cfg.pullFrom.some((c) => c.name === old.cfg.name))
+        this.onPulled(old.cfg.name, { at: this.notifier.clock.now(), alerts: [] });
+    }
+    this.pullConfigs = cfg.pullFrom;
+  }
+
+  private newPush(url: string): AlertmanagerPush {
+    return new AlertmanagerPush(url, this.dir, this.notifier.clock, this.logger.child('push'));
+  }
+
+  private newPull(p: PullConfig): AlertmanagerPull {
+    return new AlertmanagerPull(
+      p.name,
+      p.url,
+      p.interval,
+      this.notifier.clock,
+      this.logger.child(`pull:${p.name}`),
+      (s) => this.onPulled(p.name, s),
+    );
   }
 
   /** Forward ccmon's own alerts (never pulled ones: that would loop). */

@@ -3,10 +3,12 @@
  * sections that changed are rebuilt, the series store, history and HTTP server stay, and a reload
  * that fails leaves the old engine running. Rules reload in place (their alert state carries over:
  * Prometheus's Group.CopyState); checks and scrape targets are rebuilt in their slots; a change of
- * nothing but schedules re-registers those jobs (config/schedules.ts). Sections that are wired once
- * at start (dashboard, exporter, store, alert routing, a new backup set, …) are written and reported
- * as taking effect at the next start.
+ * nothing but schedules re-registers those jobs (config/schedules.ts); alert routing and receivers
+ * are swapped as Alertmanager's /-/reload does (alerts/notifier.ts reload). Sections that are wired
+ * once at start (dashboard, exporter, store, a new backup set, …) are written and reported as taking
+ * effect at the next start.
  */
+import type { AlertsModule } from '../alerts/module.js';
 import type { ChecksModule } from '../checks/module.js';
 import type { RulesModule } from '../rules/module.js';
 import type { ScrapeModule } from '../scrape/module.js';
@@ -25,6 +27,8 @@ import {
 } from './schedules.js';
 
 export interface ReloadTargets {
+  /** Alert routing, receivers, inhibit rules, push/pull targets: swapped like Alertmanager's /-/reload. */
+  alerts: Pick<AlertsModule, 'reload'>;
   checks: ModuleSlot<ChecksModule, CcmonConfig['checks']>;
   scrape: ModuleSlot<ScrapeModule, CcmonConfig['scrape']>;
   rules: RulesModule;
@@ -42,6 +46,7 @@ const LIVE: ReadonlySet<ConfigSection> = new Set([
   'checks',
   'scrape',
   'rules',
+  'alerts',
   ...SCHEDULED_SECTIONS,
 ]);
 
@@ -74,6 +79,10 @@ export async function reloadEngine(
     }
   }
   try {
+    if (changed.includes('alerts')) {
+      await t.alerts.reload(next.alerts);
+      applied.push('alerts');
+    }
     if (changed.includes('checks')) {
       await t.checks.rebuild(next.checks);
       markRemovedChecksStale(previous, next, t.appender);
@@ -109,6 +118,7 @@ export async function reloadEngine(
       }
     if (applied.includes('scrape')) await t.scrape.rebuild(previous.scrape).catch(() => undefined);
     if (applied.includes('checks')) await t.checks.rebuild(previous.checks).catch(() => undefined);
+    if (applied.includes('alerts')) await t.alerts.reload(previous.alerts).catch(() => undefined);
     if (applied.includes('rules')) {
       Object.assign(t.rulesConfig, rulesBefore);
       await t.rules.manager.load().catch(() => undefined);

@@ -65,7 +65,8 @@ export function ReceiversEditor({
       <p className="muted">
         Alertmanager receivers. Put passwords and webhook tokens in the secret store (
         <code>ccmon alerts secret set NAME</code>) and write <code>{'{"secret": "NAME"}'}</code>{' '}
-        here. Routing changes take effect at the agent&apos;s next start.
+        here. Saving applies them at once, like Alertmanager&apos;s reload: notifications already
+        sent are not sent again, and the next one goes to the new address.
       </p>
       {editor.draft.length === 0 && (
         <Empty title="No receivers">Alerts are shown here and on the desktop only.</Empty>
