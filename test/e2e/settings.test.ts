@@ -15,7 +15,8 @@ import type { TargetHealth } from '../../src-main/core/scrape/contract.js';
 import { loadConfig } from '../../src-main/core/config/load.js';
 import { silentLogger } from '../../src-main/core/log.js';
 import { startHeadless, type HeadlessAgent } from '../../src-main/http/headless.js';
-import { startSimulation, type Simulation } from '../../src-main/simulator/index.js';
+import type { Simulation } from '../../src-main/simulator/index.js';
+import { startQuietSimulation } from '../helpers/simulation.js';
 import { requestAgent } from '../helpers/agent.js';
 import { launchChromium } from '../helpers/browser.js';
 import { tempDir, waitFor, type TempDir } from '../helpers/ports.js';
@@ -36,13 +37,7 @@ describe('settings in Chromium', () => {
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    sim = await startSimulation({
-      apiPort: 0,
-      gatewayPort: 0,
-      containersPort: null,
-      controlPort: null,
-      tickMs: 0,
-    });
+    sim = await startQuietSimulation();
     dir = await tempDir('ccmon-e2e-settings-');
     file = join(dir.path, 'ccmon.yaml');
     await writeFile(

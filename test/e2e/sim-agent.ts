@@ -4,8 +4,9 @@
  * simulator, at short intervals so a test sees a change within seconds).
  */
 import { configSchema } from '../../src-main/core/config/schema.js';
-import { startSimulation, type Simulation } from '../../src-main/simulator/index.js';
-import { startTestAgent, type TestAgent } from '../helpers/agent.js';
+import type { Simulation } from '../../src-main/simulator/index.js';
+import { startQuietSimulation } from '../helpers/simulation.js';
+import { requestAgent, startTestAgent, type TestAgent } from '../helpers/agent.js';
 
 export interface SimAgent {
   sim: Simulation;
@@ -20,13 +21,7 @@ export async function startSimAgent(
 ): Promise<SimAgent> {
   const interval = opts.interval ?? '1s';
   // tickMs: the simulator makes traffic in real time, so charts have live data to draw.
-  const sim = await startSimulation({
-    apiPort: 0,
-    gatewayPort: 0,
-    containersPort: 0,
-    controlPort: null,
-    tickMs: 250,
-  });
+  const sim = await startQuietSimulation({ containersPort: 0, tickMs: 250 });
   const api = new URL(sim.urls.api);
   const gateway = new URL(sim.urls.gateway);
   const config = configSchema.parse({
@@ -75,14 +70,7 @@ export async function startSimAgent(
   return {
     sim,
     agent,
-    async request<T>(name: string, params: object = {}) {
-      const res = await agent.api(`/api/v1/${name}`, {
-        method: 'POST',
-        body: JSON.stringify(params),
-      });
-      if (!res.ok) throw new Error(`${name}: HTTP ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    },
+    request: <T>(name: string, params: object = {}) => requestAgent<T>(agent, name, params),
     async close() {
       await agent.close();
       await sim.stop();

@@ -10,8 +10,9 @@ import type { CheckSummary } from '../../../src-main/core/checks/contract.js';
 import { parseConfigText } from '../../../src-main/core/config/load.js';
 import type { StatusSnapshot } from '../../../src-main/core/system/contract.js';
 import type { TargetHealth } from '../../../src-main/core/scrape/contract.js';
-import { startSimulation, type Simulation } from '../../../src-main/simulator/index.js';
-import { startTestAgent, type TestAgent } from '../../helpers/agent.js';
+import type { Simulation } from '../../../src-main/simulator/index.js';
+import { startQuietSimulation } from '../../helpers/simulation.js';
+import { requestAgent, startTestAgent, type TestAgent } from '../../helpers/agent.js';
 import { waitFor } from '../../helpers/ports.js';
 
 let sim: Simulation;
@@ -20,13 +21,7 @@ const events: { event: string; data: unknown }[] = [];
 const abort = new AbortController();
 
 before(async () => {
-  sim = await startSimulation({
-    apiPort: 0,
-    gatewayPort: 0,
-    containersPort: 0,
-    controlPort: null,
-    tickMs: 200,
-  });
+  sim = await startQuietSimulation({ containersPort: 0, tickMs: 200 });
   const { config } = parseConfigText(
     `
 exporter: { port: 0 }
@@ -69,11 +64,7 @@ after(async () => {
   await sim?.stop();
 });
 
-const post = async <T>(name: string, params: unknown = {}): Promise<T> => {
-  const res = await agent.api(`/api/v1/${name}`, { method: 'POST', body: JSON.stringify(params) });
-  assert.equal(res.status, 200, await res.clone().text());
-  return (await res.json()) as T;
-};
+const post = <T>(name: string, params: unknown = {}) => requestAgent<T>(agent, name, params);
 
 describe('checks over AgentApi', () => {
   it('streams check results and a healthy status once every check has reported', async () => {

@@ -15,7 +15,8 @@ import type { MonitoringState } from '../../../src-main/core/monitoring/contract
 import type { StatusSnapshot } from '../../../src-main/core/system/contract.js';
 import { silentLogger } from '../../../src-main/core/log.js';
 import { startHeadless, type HeadlessAgent } from '../../../src-main/http/headless.js';
-import { startSimulation, type Simulation } from '../../../src-main/simulator/index.js';
+import type { Simulation } from '../../../src-main/simulator/index.js';
+import { startQuietSimulation } from '../../helpers/simulation.js';
 import { requestAgent } from '../../helpers/agent.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 
@@ -40,13 +41,7 @@ const apiCheck = async () =>
   (await call<CheckSummary[]>('checks.list')).find((c) => c.name === 'API Health')!;
 
 before(async () => {
-  sim = await startSimulation({
-    apiPort: 0,
-    gatewayPort: 0,
-    containersPort: null,
-    controlPort: null,
-    tickMs: 0,
-  });
+  sim = await startQuietSimulation();
   dir = await tempDir('ccmon-reload-');
   file = join(dir.path, 'ccmon.yaml');
   await writeFile(

@@ -10,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { createAgent, type Agent } from '../../../src-main/core/agent.js';
 import { parseConfigText } from '../../../src-main/core/config/load.js';
 import { silentLogger } from '../../../src-main/core/log.js';
-import { startSimulation, type Simulation } from '../../../src-main/simulator/index.js';
+import type { Simulation } from '../../../src-main/simulator/index.js';
+import { startQuietSimulation } from '../../helpers/simulation.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 
 let sim: Simulation;
@@ -18,13 +19,7 @@ let dir: TempDir;
 let agent: Agent;
 
 before(async () => {
-  sim = await startSimulation({
-    apiPort: 0,
-    gatewayPort: 0,
-    containersPort: null,
-    controlPort: null,
-    tickMs: 0,
-  });
+  sim = await startQuietSimulation();
   dir = await tempDir('ccmon-scrape-reload-');
   const rules = join(dir.path, 'up.yml');
   await writeFile(

@@ -8,7 +8,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { configSchema } from '../../../src-main/core/config/schema.js';
-import { startTestAgent, type TestAgent } from '../../helpers/agent.js';
+import { requestAgent, startTestAgent, type TestAgent } from '../../helpers/agent.js';
 import { freePort, tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 
 const entry = (fields: Record<string, unknown>) =>
@@ -50,13 +50,8 @@ describe('logs module in the agent', () => {
     const m = new RegExp(`^${name}\\{service="${service}"\\} (\\d+)`, 'm').exec(text);
     return m ? Number(m[1]) : null;
   };
-  const call = async (name: string, params: unknown) => {
-    const res = await agent.api(`/api/v1/${name}`, {
-      method: 'POST',
-      body: JSON.stringify(params),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const call = (name: string, params: unknown, expect = 200) =>
+    requestAgent<Record<string, unknown>>(agent, name, params, expect);
 
   it('exports counters for every configured service from the first scrape', async () => {
     await waitFor(
@@ -72,7 +67,7 @@ describe('logs module in the agent', () => {
 
   it('counts new error lines and slow requests as they are written', async () => {
     await waitFor('the first scan', async () =>
-      (await call('logs.status', {})).body.lastScan ? true : null,
+      (await call('logs.status', {})).lastScan ? true : null,
     );
     await appendFile(
       join(logs.path, 'app.log'),
@@ -91,27 +86,24 @@ describe('logs module in the agent', () => {
 
   it('answers the dashboard: recent errors, slow requests, anomalies, status, health', async () => {
     const errors = await call('logs.errors', { hours: 1 });
-    assert.equal(errors.status, 200);
-    assert.equal(errors.body.total, 3); // the two new ones and the one written before start
+    assert.equal(errors.total, 3); // the two new ones and the one written before start
     const slow = await call('logs.slow', { hours: 1 });
-    assert.equal((slow.body.hits as { message: string }[])[0]!.message, 'slow one');
+    assert.equal((slow.hits as { message: string }[])[0]!.message, 'slow one');
     const anomalies = await call('logs.anomalies', {});
-    assert.equal(typeof (anomalies.body.current as { requests: number }).requests, 'number');
+    assert.equal(typeof (anomalies.current as { requests: number }).requests, 'number');
     const status = await call('logs.status', {});
-    assert.equal(status.body.backend, 'local');
-    assert.deepEqual(status.body.services, ['claude-code', 'llm-gateway']);
+    assert.equal(status.backend, 'local');
+    assert.deepEqual(status.services, ['claude-code', 'llm-gateway']);
     const health = await call('logs.health', {});
-    assert.equal(health.body.status, 'degraded');
-    assert.match(String(health.body.summary), /3 error\(s\)/);
-    assert.match(String((health.body.problems as string[])[0]), /gateway\.log/);
+    assert.equal(health.status, 'degraded');
+    assert.match(String(health.summary), /3 error\(s\)/);
+    assert.match(String((health.problems as string[])[0]), /gateway\.log/);
   });
 
   it('refuses bad parameters with a 400 that says why', async () => {
-    const r = await call('logs.errors', { hours: 1, offset: 9_990, limit: 20 });
-    assert.equal(r.status, 400);
-    assert.match(JSON.stringify(r.body), /offset \+ limit must be at most 10000/);
-    const bad = await call('logs.user', { days: 7 });
-    assert.equal(bad.status, 400);
-    assert.match(JSON.stringify(bad.body), /userId/);
+    const r = await call('logs.errors', { hours: 1, offset: 9_990, limit: 20 }, 400);
+    assert.match(JSON.stringify(r), /offset \+ limit must be at most 10000/);
+    const bad = await call('logs.user', { days: 7 }, 400);
+    assert.match(JSON.stringify(bad), /userId/);
   });
 });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { SilenceView } from '../../../src-main/core/alerts/contract.js';
 import { configSchema } from '../../../src-main/core/config/schema.js';
 import type { MaintenanceRun } from '../../../src-main/core/maintenance/contract.js';
-import { startTestAgent, type TestAgent } from '../../helpers/agent.js';
+import { requestAgent, startTestAgent, type TestAgent } from '../../helpers/agent.js';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
 
 const run = promisify(execFile);
@@ -42,14 +42,7 @@ describe('maintenance in a running agent', () => {
     await dir?.cleanup();
   });
 
-  const call = async <T>(name: string, params: unknown): Promise<T> => {
-    const res = await agent.api(`/api/v1/${name}`, {
-      method: 'POST',
-      body: JSON.stringify(params),
-    });
-    assert.equal(res.status, 200, await res.clone().text());
-    return (await res.json()) as T;
-  };
+  const call = <T>(name: string, params: unknown) => requestAgent<T>(agent, name, params);
 
   it('a run through AgentApi silences its alerts for its duration, then expires the silence', async () => {
     const runResult = await call<MaintenanceRun>('maintenance.run', { dryRun: false });

@@ -13,7 +13,8 @@ import type { AlertView } from '../../../src-main/core/alerts/contract.js';
 import type { RulesListResult } from '../../../src-main/core/rules/contract.js';
 import { silentLogger } from '../../../src-main/core/log.js';
 import { startHeadless, type HeadlessAgent } from '../../../src-main/http/headless.js';
-import { startSimulation, type Simulation } from '../../../src-main/simulator/index.js';
+import type { Simulation } from '../../../src-main/simulator/index.js';
+import { startQuietSimulation } from '../../helpers/simulation.js';
 import { requestAgent } from '../../helpers/agent.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 
@@ -40,13 +41,7 @@ const MISSING = `groups:
 `;
 
 before(async () => {
-  sim = await startSimulation({
-    apiPort: 0,
-    gatewayPort: 0,
-    containersPort: null,
-    controlPort: null,
-    tickMs: 0,
-  });
+  sim = await startQuietSimulation();
   dir = await tempDir('ccmon-pause-rules-');
   file = join(dir.path, 'ccmon.yaml');
   await writeFile(join(dir.path, 'gap.yml'), MISSING);

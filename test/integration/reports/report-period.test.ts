@@ -8,20 +8,16 @@ import { after, before, describe, it } from 'node:test';
 import type { CheckResult } from '../../../src-main/core/checks/contract.js';
 import { configSchema } from '../../../src-main/core/config/schema.js';
 import type { GeneratedReport, HealthReport } from '../../../src-main/core/reports/contract.js';
-import { startSimulation, type Simulation } from '../../../src-main/simulator/index.js';
-import { startTestAgent, type TestAgent } from '../../helpers/agent.js';
+import type { Simulation } from '../../../src-main/simulator/index.js';
+import { startQuietSimulation } from '../../helpers/simulation.js';
+import { requestAgent, startTestAgent, type TestAgent } from '../../helpers/agent.js';
 import { launchChromium } from '../../helpers/browser.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import { startSmtpReceiver } from '../alerts/receivers.js';
 
 const run = promisify(execFile);
 
-/** POST one AgentApi request to a test agent and return its JSON answer (200 required). */
-async function call<T>(agent: TestAgent, name: string, params: unknown): Promise<T> {
-  const res = await agent.api(`/api/v1/${name}`, { method: 'POST', body: JSON.stringify(params) });
-  assert.equal(res.status, 200, await res.clone().text());
-  return (await res.json()) as T;
-}
+const call = requestAgent;
 
 /** Run a scheduled job now and wait for its outcome. */
 async function runJob(
@@ -70,13 +66,7 @@ describe('health report over a scripted period with an outage', () => {
         '',
       ].join('\n'),
     );
-    sim = await startSimulation({
-      apiPort: 0,
-      gatewayPort: 0,
-      containersPort: null,
-      controlPort: null,
-      tickMs: 200,
-    });
+    sim = await startQuietSimulation({ tickMs: 200 });
     const config = configSchema.parse({
       checks: {
         probes: [

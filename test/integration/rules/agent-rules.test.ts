@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultConfig } from '../../../src-main/core/config/schema.js';
 import type { RulesListResult } from '../../../src-main/core/rules/contract.js';
-import { startTestAgent } from '../../helpers/agent.js';
+import { requestAgent, startTestAgent } from '../../helpers/agent.js';
 import { tempDir, waitFor } from '../../helpers/ports.js';
 
 // The real headless agent: default rules loaded, a configured rule file evaluated on its interval
@@ -29,14 +29,7 @@ describe('rules in the headless agent', () => {
     const config = defaultConfig();
     config.rules.files = [file];
     const agent = await startTestAgent(config);
-    const call = async <T>(name: string, params: object = {}): Promise<T> => {
-      const res = await agent.api(`/api/v1/${name}`, {
-        method: 'POST',
-        body: JSON.stringify(params),
-      });
-      assert.equal(res.status, 200, `${name}: ${await res.clone().text()}`);
-      return (await res.json()) as T;
-    };
+    const call = <T>(name: string, params: object = {}) => requestAgent<T>(agent, name, params);
     try {
       const list = await waitFor('AlwaysOn firing', async () => {
         const l = await call<RulesListResult>('rules.list');

@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { configSchema } from '../../../src-main/core/config/schema.js';
-import { startSimulation, type Simulation } from '../../../src-main/simulator/index.js';
-import { startTestAgent, type TestAgent } from '../../helpers/agent.js';
+import type { Simulation } from '../../../src-main/simulator/index.js';
+import { startQuietSimulation } from '../../helpers/simulation.js';
+import { requestAgent, startTestAgent, type TestAgent } from '../../helpers/agent.js';
 import { waitFor } from '../../helpers/ports.js';
 
 interface Row {
@@ -36,13 +37,7 @@ describe('LiteLLM /metrics through the scraper', () => {
   let agent: TestAgent;
 
   before(async () => {
-    sim = await startSimulation({
-      apiPort: 0,
-      gatewayPort: 0,
-      containersPort: null,
-      controlPort: null,
-      tickMs: 0,
-    });
+    sim = await startQuietSimulation();
     const gateway = new URL(sim.urls.gateway).host;
     agent = await startTestAgent(
       configSchema.parse({
@@ -65,14 +60,7 @@ describe('LiteLLM /metrics through the scraper', () => {
     await sim.stop();
   });
 
-  const request = async <T>(name: string, params: object): Promise<T> => {
-    const res = await agent.api(`/api/v1/${name}`, {
-      method: 'POST',
-      body: JSON.stringify(params),
-    });
-    assert.equal(res.status, 200, await res.clone().text());
-    return (await res.json()) as T;
-  };
+  const request = <T>(name: string, params: object) => requestAgent<T>(agent, name, params);
 
   it('books per team what the gateway counted after the first scrape', async () => {
     // The first scrape is the baseline; traffic after it is what must be booked.

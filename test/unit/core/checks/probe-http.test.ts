@@ -7,17 +7,12 @@ import { HostSampler } from '../../../../src-main/core/checks/host-sampler.js';
 import type { ProbeContext } from '../../../../src-main/core/checks/probe-context.js';
 import { probeHttp } from '../../../../src-main/core/checks/probe-http.js';
 import { probePool } from '../../../../src-main/core/checks/probe-pool.js';
-import { startSimulation, type Simulation } from '../../../../src-main/simulator/index.js';
+import type { Simulation } from '../../../../src-main/simulator/index.js';
+import { startQuietSimulation } from '../../../helpers/simulation.js';
 
 let sim: Simulation;
 before(async () => {
-  sim = await startSimulation({
-    apiPort: 0,
-    gatewayPort: 0,
-    containersPort: 0,
-    controlPort: null,
-    tickMs: 0,
-  });
+  sim = await startQuietSimulation({ containersPort: 0 });
   sim.advance(60);
 });
 after(() => sim.stop());

@@ -10,17 +10,12 @@ import {
   ClaudeCodeMetrics,
   IncreaseTracker,
 } from '../../../../src-main/core/metrics/claude-code.js';
-import { startSimulation, type Simulation } from '../../../../src-main/simulator/index.js';
+import type { Simulation } from '../../../../src-main/simulator/index.js';
+import { startQuietSimulation } from '../../../helpers/simulation.js';
 
 let sim: Simulation;
 before(async () => {
-  sim = await startSimulation({
-    apiPort: 0,
-    gatewayPort: 0,
-    containersPort: null,
-    controlPort: null,
-    tickMs: 0,
-  });
+  sim = await startQuietSimulation();
 });
 after(() => sim.stop());
 
