@@ -53,6 +53,11 @@ export interface RulesListResult {
   files: string[];
   /** The last reload's problem, when the running rules are older than the files. */
   loadError: string | null;
+  /**
+   * Set while evaluation waits after the system clock was set back: until when, and why
+   * (alerts keep their state meanwhile). Absent or null when rules evaluate normally.
+   */
+  held?: { until: string; reason: string } | null;
 }
 
 export interface RulesReloadResult {

@@ -11,6 +11,7 @@ import { ClockJumpDetector } from '../alerts/clock-jump.js';
 import type { SeriesAppender, SeriesQuerier } from '../tsdb/types.js';
 import { AlertingRule, type Alert } from './alerting-rule.js';
 import { AlertStateFile, type PersistedAlert } from './alert-state.js';
+import { EvaluationHold } from './clock-hold.js';
 import type { RulesConfig } from './config.js';
 import type { RuleStateChange, RulesListResult, RulesReloadResult } from './contract.js';
 import { DEFAULT_RULE_FILES } from './defaults/index.js';
@@ -51,6 +52,8 @@ export class RuleManager {
   private readonly now: () => number;
   /** Only on the real clock: an injected `now` is a test's simulated time, not a jump. */
   private readonly jumps: ClockJumpDetector | null;
+  /** After a backward step of the wall clock: no evaluation until it catches up (clock-hold.ts). */
+  private readonly hold = new EvaluationHold();
 
   constructor(private readonly opts: RuleManagerOptions) {
     this.state = new AlertStateFile(join(opts.dataDir, 'rules', 'alert-state.json'));
@@ -69,6 +72,8 @@ export class RuleManager {
   private followClockJump(): void {
     const jump = this.jumps?.check() ?? 0;
     if (!jump) return;
+    const wasHeld = this.hold.holds(this.now());
+    this.hold.clockMoved(this.now(), jump);
     const move = (t: number) => (t > 0 ? t + jump : t);
     for (const g of this.groups)
       for (const r of g.rules)
@@ -83,6 +88,41 @@ export class RuleManager {
     this.opts.logger.warn(
       `the wall clock moved by ${Math.round(jump / 1000)} s (a clock change or a suspend): alert timers moved with it`,
     );
+    const held = this.hold.view(this.now());
+    if (held && !wasHeld)
+      this.opts.logger.warn(`rule evaluation held until ${held.until}: ${held.reason}`);
+  }
+
+  /**
+   * One timer tick of group g: evaluate at the wall time, or, while evaluation is held after a
+   * backward clock step, only re-send the firing alerts on their cadence.
+   */
+  private tick(g: RuleGroup): void {
+    this.followClockJump();
+    const ts = this.now();
+    if (this.hold.holds(ts)) {
+      this.resendHeld(g, ts);
+      return;
+    }
+    const held = this.hold.release(ts);
+    if (held > 0) {
+      this.opts.logger.info(`rule evaluation resumes after ${Math.round(held / 1000)} s held`);
+      // The condition was not observed while held: that time does not count towards `for`.
+      for (const group of this.groups)
+        for (const r of group.rules)
+          if (r instanceof AlertingRule)
+            for (const a of r.active.values()) if (a.state === 'pending') a.activeAt += held;
+    }
+    this.evaluateGroup(g, ts);
+  }
+
+  /** Held: keep the notifier's firing (and recently resolved) alerts from expiring, change nothing. */
+  private resendHeld(g: RuleGroup, ts: number): void {
+    const due: Alert[] = [];
+    for (const r of g.rules)
+      if (r instanceof AlertingRule)
+        due.push(...r.alertsToSend(ts, this.resendDelayMs(), g.intervalMs));
+    if (due.length) this.send(due);
   }
 
   /** Load (or reload) every rule file; on any error the running rules stay as they were. */
@@ -166,8 +206,7 @@ export class RuleManager {
   private startTimers(): void {
     for (const g of this.groups) {
       const tick = () => {
-        this.followClockJump();
-        this.evaluateGroup(g, this.now());
+        this.tick(g);
         if (this.running && this.timers.has(g))
           this.timers.set(g, setTimeout(tick, g.intervalMs).unref());
       };
@@ -247,7 +286,12 @@ export class RuleManager {
   }
 
   list(type?: 'alert' | 'record'): RulesListResult {
-    return { groups: listRules(this.groups, type), files: this.files, loadError: this.loadError };
+    return {
+      groups: listRules(this.groups, type),
+      files: this.files,
+      loadError: this.loadError,
+      held: this.hold.view(this.now()),
+    };
   }
 
   get ruleGroups(): readonly RuleGroup[] {
