@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
-import { freePort, tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
+import { agentProcessConfig, webhookAlerts } from '../../helpers/agent-config.js';
+import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import { startHttpReceiver, type HttpReceiver } from './receivers.js';
 
 const run = promisify(execFile);
@@ -67,22 +67,8 @@ describe('ccmon alerts against a running agent', () => {
     cfgFile = join(dir.path, 'ccmon.yaml');
     await writeFile(
       cfgFile,
-      stringify({
-        version: 1,
-        dashboard: { port: await freePort() },
-        exporter: { enabled: false },
-        scrape: { jobs: [] },
-        checks: { probes: [] },
-        alerts: {
-          route: {
-            receiver: 'hook',
-            groupBy: ['alertname'],
-            groupWait: '200ms',
-            groupInterval: '500ms',
-          },
-          receivers: [{ name: 'hook', webhook: [{ url: `${hook.url}/hook` }] }],
-          desktop: { enabled: false },
-        },
+      await agentProcessConfig({
+        alerts: webhookAlerts(`${hook.url}/hook`, { groupWait: '200ms', groupInterval: '500ms' }),
       }),
     );
     // No session bus: the 0600 file store, never the developer's own keyring.

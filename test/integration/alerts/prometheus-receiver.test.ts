@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Notification } from '../../../src-main/core/alerts/notification.js';
 import { configSchema } from '../../../src-main/core/config/schema.js';
+import { webhookAlerts } from '../../helpers/agent-config.js';
 import { startTestAgent, type TestAgent } from '../../helpers/agent.js';
 import { waitFor } from '../../helpers/ports.js';
 import { startPrometheus, type RunningServer } from '../../helpers/servers.js';
@@ -50,16 +51,7 @@ describe('a real Prometheus posting to ccmon as its Alertmanager', () => {
         exporter: { enabled: false },
         checks: { probes: [] },
         rules: { defaults: false, files: [] },
-        alerts: {
-          route: {
-            receiver: 'hook',
-            groupBy: ['alertname'],
-            groupWait: '200ms',
-            groupInterval: '1s',
-          },
-          receivers: [{ name: 'hook', webhook: [{ url: `${hook.url}/hook` }] }],
-          desktop: { enabled: false },
-        },
+        alerts: webhookAlerts(`${hook.url}/hook`),
       }),
     );
     const agentPort = agent.dashboard.port;

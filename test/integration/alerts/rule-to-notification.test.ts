@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Notification } from '../../../src-main/core/alerts/notification.js';
 import { configSchema } from '../../../src-main/core/config/schema.js';
+import { webhookAlerts } from '../../helpers/agent-config.js';
 import { startTestAgent, type TestAgent } from '../../helpers/agent.js';
 import { freePort, tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import { startHttpReceiver, type HttpReceiver } from './receivers.js';
@@ -53,16 +54,7 @@ describe('rule fires → notification delivered', () => {
           ],
         },
         rules: { defaults: false, files: [rulesFile], evaluationInterval: '1s' },
-        alerts: {
-          route: {
-            receiver: 'hook',
-            groupBy: ['alertname'],
-            groupWait: '200ms',
-            groupInterval: '1s',
-          },
-          receivers: [{ name: 'hook', webhook: [{ url: `${hook.url}/hook` }] }],
-          desktop: { enabled: false },
-        },
+        alerts: webhookAlerts(`${hook.url}/hook`),
       }),
     );
   });

@@ -10,6 +10,7 @@ import { Notifier } from '../../../src-main/core/alerts/notifier.js';
 import type { Notification } from '../../../src-main/core/alerts/notification.js';
 import { createLogger } from '../../../src-main/core/log.js';
 import { FileSecretStore } from '../../../src-main/core/secrets/store.js';
+import { oncallEmail, quickRoute } from '../../helpers/agent-config.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import {
   startHttpReceiver,
@@ -37,13 +38,7 @@ describe('sinks: webhook, Slack and e-mail for real', () => {
     await secrets.set('slack-url', `${http.url}${SLACK_TOKEN_PATH}`);
     http.failNext(SLACK_TOKEN_PATH, 2); // Slack answers 500 twice: the outbox retries
     const config = alertsConfigSchema.parse({
-      route: {
-        receiver: 'team',
-        groupBy: ['alertname'],
-        groupWait: '200ms',
-        groupInterval: '500ms',
-        repeatInterval: '1h',
-      },
+      route: quickRoute('team'),
       receivers: [
         {
           name: 'team',
@@ -58,14 +53,10 @@ describe('sinks: webhook, Slack and e-mail for real', () => {
             },
           ],
           email: [
-            {
-              to: 'oncall@company.com',
-              from: 'alerts@company.com',
-              smarthost: `127.0.0.1:${smtp.port}`,
+            oncallEmail(smtp.port, {
               authUsername: 'alerts@company.com',
               authPassword: { secret: 'smtp-pw' },
-              requireTls: false,
-            },
+            }),
           ],
         },
       ],

@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Notification } from '../../../src-main/core/alerts/notification.js';
 import { configSchema } from '../../../src-main/core/config/schema.js';
+import { webhookAlerts } from '../../helpers/agent-config.js';
 import { startTestAgent, type TestAgent } from '../../helpers/agent.js';
 import { waitFor } from '../../helpers/ports.js';
 import { startHttpReceiver, type HttpReceiver } from '../alerts/receivers.js';
@@ -29,16 +30,7 @@ describe('POST /api/v2/alerts (ccmon as an Alertmanager)', () => {
         exporter: { enabled: false },
         checks: { probes: [] },
         rules: { defaults: false, files: [] },
-        alerts: {
-          route: {
-            receiver: 'hook',
-            groupBy: ['alertname'],
-            groupWait: '100ms',
-            groupInterval: '500ms',
-          },
-          receivers: [{ name: 'hook', webhook: [{ url: `${hook.url}/hook` }] }],
-          desktop: { enabled: false },
-        },
+        alerts: webhookAlerts(`${hook.url}/hook`, { groupWait: '100ms', groupInterval: '500ms' }),
       }),
     );
   });

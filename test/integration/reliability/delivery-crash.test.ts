@@ -13,8 +13,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
-import { freePort, tempDir, type TempDir } from '../../helpers/ports.js';
+import { agentProcessConfig, oncallEmail, quickRoute } from '../../helpers/agent-config.js';
+import { tempDir, type TempDir } from '../../helpers/ports.js';
 import { startAgentProcess, type AgentProcess } from './agent-process.js';
 import { httpReceipts, mailReceipts, story, type Receipt } from './delivery-log.js';
 import { startSwitchableHttp, startSwitchableSmtp, type SwitchableReceiver } from './peers.js';
@@ -41,34 +41,14 @@ describe('delivery guarantee: kill -9 of the agent in the middle of delivery', (
     cfgFile = join(dir.path, 'ccmon.yaml');
     await writeFile(
       cfgFile,
-      stringify({
-        version: 1,
-        dashboard: { port: await freePort() },
-        exporter: { enabled: false, port: 0 },
-        usage: { otlp: { enabled: false } },
-        scrape: { jobs: [] },
-        checks: { probes: [] },
+      await agentProcessConfig({
         alerts: {
-          route: {
-            receiver: 'team',
-            groupBy: ['alertname'],
-            groupWait: '200ms',
-            groupInterval: '500ms',
-            repeatInterval: '1h',
-          },
+          route: quickRoute('team'),
           receivers: [
             {
               name: 'team',
               webhook: [{ url: `${http.url}/a` }, { url: `${http.url}/b` }],
-              email: [
-                {
-                  to: 'oncall@company.com',
-                  from: 'alerts@company.com',
-                  smarthost: `127.0.0.1:${smtp.port}`,
-                  requireTls: false,
-                  sendResolved: true,
-                },
-              ],
+              email: [oncallEmail(smtp.port, { sendResolved: true })],
             },
           ],
           desktop: { enabled: false },

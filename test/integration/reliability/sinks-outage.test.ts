@@ -13,6 +13,7 @@ import { Notifier } from '../../../src-main/core/alerts/notifier.js';
 import type { DeliveryRecord } from '../../../src-main/core/alerts/outbox.js';
 import { silentLogger } from '../../../src-main/core/log.js';
 import { FileSecretStore } from '../../../src-main/core/secrets/store.js';
+import { oncallEmail, quickRoute } from '../../helpers/agent-config.js';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
 import { alert } from '../../unit/core/alerts/helpers.js';
 import { receipts } from './delivery-log.js';
@@ -32,27 +33,13 @@ describe('sinks unavailable, then back', () => {
   function start(): Notifier {
     const n = new Notifier({
       config: alertsConfigSchema.parse({
-        route: {
-          receiver: 'team',
-          groupBy: ['alertname'],
-          groupWait: '10s',
-          groupInterval: '1m',
-          repeatInterval: '1h',
-        },
+        route: quickRoute('team', { groupWait: '10s', groupInterval: '1m' }),
         receivers: [
           {
             name: 'team',
             webhook: [{ url: `${http.url}/hook` }],
             slack: [{ apiUrl: { secret: 'slack-url' }, sendResolved: true }],
-            email: [
-              {
-                to: 'oncall@company.com',
-                from: 'alerts@company.com',
-                smarthost: `127.0.0.1:${smtp.port}`,
-                requireTls: false,
-                sendResolved: true,
-              },
-            ],
+            email: [oncallEmail(smtp.port, { sendResolved: true })],
           },
         ],
         desktop: { enabled: false },

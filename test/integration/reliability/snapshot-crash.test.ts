@@ -13,11 +13,11 @@ import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
 import { silentLogger } from '../../../src-main/core/log.js';
 import { createSeriesStore } from '../../../src-main/core/tsdb/index.js';
 import { loadSnapshot } from '../../../src-main/core/tsdb/snapshot.js';
-import { freePort, tempDir, type TempDir } from '../../helpers/ports.js';
+import { agentProcessConfig } from '../../helpers/agent-config.js';
+import { tempDir, type TempDir } from '../../helpers/ports.js';
 import { startAgentProcess } from './agent-process.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -121,13 +121,7 @@ describe('kill -9 during tsdb snapshots', () => {
       const cfgFile = join(dir.path, `${damage}.yaml`);
       await writeFile(
         cfgFile,
-        stringify({
-          version: 1,
-          dashboard: { port: await freePort() },
-          exporter: { enabled: false, port: 0 },
-          usage: { otlp: { enabled: false } },
-          scrape: { jobs: [] },
-          checks: { probes: [] },
+        await agentProcessConfig({
           tsdb: { snapshot: { file } },
           alerts: { desktop: { enabled: false } },
         }),
