@@ -47,19 +47,26 @@ async function managerFor(
   injectedNow?: () => number,
 ) {
   const sent: PostableAlert[] = [];
+  /** Date.now() at each send, per alert in `sent`. */
+  const sentAt: number[] = [];
   const changes: RuleStateChange[] = [];
   const manager = new RuleManager({
     config: rulesConfigSchema.parse({ defaults: false, files }),
     dataDir,
     querier: store,
     appender: store,
-    sender: { send: (a) => sent.push(...a) },
+    sender: {
+      send: (a) => {
+        sent.push(...a);
+        sentAt.push(...a.map(() => Date.now()));
+      },
+    },
     logger: silentLogger,
     onStateChange: (c) => changes.push(...c),
     ...(injectedNow ? { now: injectedNow } : {}),
   });
   assert.deepEqual((await manager.load()).errors, []);
-  return { manager, sent, changes };
+  return { manager, sent, sentAt, changes };
 }
 
 describe('rules across a backward step of the wall clock', () => {
@@ -124,6 +131,50 @@ describe('rules across a backward step of the wall clock', () => {
         clearInterval(scrape);
         held.manager.stop();
         blind.manager.stop();
+      }
+    } finally {
+      await dir.cleanup();
+    }
+  });
+
+  it('a firing alert stays firing through a −10 min step: re-sent on its cadence, never resolved', async () => {
+    clock = install({ now: Date.UTC(2026, 10, 22, 10, 0, 0), toFake: FAKED as never });
+    const dir = await tempDir('ccmon-rules-firing-');
+    try {
+      const file = join(dir.path, 'up.rules.yml');
+      await writeFile(
+        file,
+        'groups:\n  - name: up\n    interval: 15s\n    rules:\n' +
+          '      - alert: ApiUp\n        expr: up{job="api"} == 1\n',
+      );
+      const store = createSeriesStore();
+      const up = Object.freeze({ __name__: 'up', job: 'api' });
+      store.append(up, Date.now(), 1);
+      const scrape = setInterval(() => store.append(up, Date.now(), 1), 15_000);
+      const r = await managerFor([file], store, dir.path);
+      r.manager.start();
+      try {
+        await clock.tickAsync(2 * MIN);
+        clock.setSystemTime(Date.now() - 10 * MIN);
+        const stepped = r.sent.length;
+        await clock.tickAsync(12 * MIN);
+        const after = r.sent
+          .slice(stepped)
+          .map((a, i) => ({ at: r.sentAt[stepped + i]!, endsAt: Date.parse(a.endsAt ?? '') }));
+        // resendDelay 1m at a 15 s interval: every 75 s (due once more than 1m has passed).
+        assert.ok(after.length >= 9, `re-sent through the hold (${after.length})`);
+        assert.ok(
+          after.every((x) => x.endsAt > x.at + MIN),
+          'every re-send still firing (endsAt ahead)',
+        );
+        assert.deepEqual(
+          r.changes.map((c) => c.to),
+          ['firing'],
+          'fired once, never resolved',
+        );
+      } finally {
+        clearInterval(scrape);
+        r.manager.stop();
       }
     } finally {
       await dir.cleanup();
