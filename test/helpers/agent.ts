@@ -1,5 +1,9 @@
 /** A real headless agent (engine + dashboard server) on an ephemeral port with a temp data dir. */
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createAgent, type Agent } from '../../src-main/core/agent.js';
+import { parseConfigText } from '../../src-main/core/config/load.js';
 import { defaultConfig, type CcmonConfig } from '../../src-main/core/config/schema.js';
 import { silentLogger } from '../../src-main/core/log.js';
 import { startHeadless, type HeadlessAgent } from '../../src-main/http/headless.js';
@@ -61,4 +65,25 @@ export async function requestAgent<T>(
   const body = await res.json();
   assert.equal(res.status, expect, JSON.stringify(body));
   return body as T;
+}
+
+/**
+ * An engine without HTTP (createAgent) started on a config file written from `text` into `dir`
+ * (as `ccmon.yaml`), its data in `<dir>/data`: what config.update tests edit and reload.
+ */
+export async function startAgentOnFile(
+  dir: string,
+  text: string,
+): Promise<{ agent: Agent; file: string }> {
+  const file = join(dir, 'ccmon.yaml');
+  await writeFile(file, text);
+  const agent = createAgent({
+    config: parseConfigText(text, file).config,
+    configFile: file,
+    dataDir: join(dir, 'data'),
+    shell: 'headless',
+    logger: silentLogger,
+  });
+  await agent.start();
+  return { agent, file };
 }

@@ -4,20 +4,16 @@
  */
 import type { RequestHandlers } from '../api.js';
 import { RequestError } from '../local-api.js';
-import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
-import type { SecretStore } from '../secrets/store.js';
 import { parseDuration } from '../duration.js';
 import { rfc3339 } from './alert.js';
-import type { Clock } from './clock.js';
 import type { AlertsConfig } from './config.js';
-import type { AlertsEvents, SilenceView } from './contract.js';
+import type { SilenceView } from './contract.js';
 import { parseMatchers, type Matcher } from './matchers.js';
-import { Notifier } from './notifier.js';
+import { Notifier, type NotifierOptions } from './notifier.js';
 import type { AlertSender } from './postable.js';
 import { RemoteAlertmanagers } from './remote.js';
 import { silenceState, SilenceError, type Silence } from './silence.js';
-import type { DesktopNotifier } from './sinks/desktop.js';
 
 type AlertsHandlers = Pick<
   RequestHandlers,
@@ -50,17 +46,8 @@ export interface AlertsModule extends EngineModule {
   reload(next: AlertsConfig): Promise<string>;
 }
 
-export interface AlertsModuleOptions {
-  config: AlertsConfig;
-  dataDir: string;
-  secrets: SecretStore;
-  logger: Logger;
-  desktop?: DesktopNotifier;
-  /** Where notifications link to when alerts.externalUrl is unset. */
-  dashboardUrl?: string;
-  clock?: Clock;
-  emit?: <E extends keyof AlertsEvents>(event: E, payload: AlertsEvents[E]) => void;
-}
+/** The notifier's options: the module adds nothing of its own. */
+export type AlertsModuleOptions = NotifierOptions;
 
 export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
   const config = structuredClone(opts.config);

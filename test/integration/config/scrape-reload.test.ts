@@ -7,10 +7,9 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createAgent, type Agent } from '../../../src-main/core/agent.js';
-import { parseConfigText } from '../../../src-main/core/config/load.js';
-import { silentLogger } from '../../../src-main/core/log.js';
+import type { Agent } from '../../../src-main/core/agent.js';
 import type { Simulation } from '../../../src-main/simulator/index.js';
+import { startAgentOnFile } from '../../helpers/agent.js';
 import { startQuietSimulation } from '../../helpers/simulation.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 
@@ -35,16 +34,7 @@ scrape:
   jobs:
     - { name: api, staticConfigs: [{ targets: ["${new URL(sim.urls.api).host}"] }] }
 `;
-  const file = join(dir.path, 'ccmon.yaml');
-  await writeFile(file, text);
-  agent = createAgent({
-    config: parseConfigText(text, file).config,
-    configFile: file,
-    dataDir: join(dir.path, 'data'),
-    shell: 'headless',
-    logger: silentLogger,
-  });
-  await agent.start();
+  ({ agent } = await startAgentOnFile(dir.path, text));
 });
 after(async () => {
   await agent?.stop();

@@ -7,11 +7,10 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createAgent, type Agent } from '../../../../src-main/core/agent.js';
+import type { Agent } from '../../../../src-main/core/agent.js';
 import { changedSections } from '../../../../src-main/core/config/reload.js';
-import { parseConfigText } from '../../../../src-main/core/config/load.js';
 import { defaultConfig } from '../../../../src-main/core/config/schema.js';
-import { silentLogger } from '../../../../src-main/core/log.js';
+import { startAgentOnFile } from '../../../helpers/agent.js';
 import { tempDir, waitFor, type TempDir } from '../../../helpers/ports.js';
 
 const BASE = `exporter: { enabled: false }
@@ -25,20 +24,10 @@ backup: { sets: [{ name: main, schedule: "0 2 * * *", sources: [] }] }
 
 describe('config reload on a running engine', () => {
   let dir: TempDir;
-  let file: string;
   let agent: Agent;
   beforeEach(async () => {
     dir = await tempDir('ccmon-reload-unit-');
-    file = join(dir.path, 'ccmon.yaml');
-    await writeFile(file, BASE);
-    agent = createAgent({
-      config: parseConfigText(BASE, file).config,
-      configFile: file,
-      dataDir: join(dir.path, 'data'),
-      shell: 'headless',
-      logger: silentLogger,
-    });
-    await agent.start();
+    ({ agent } = await startAgentOnFile(dir.path, BASE));
   });
   afterEach(async () => {
     await agent.stop();
@@ -135,16 +124,7 @@ describe('config reload: removed checks leave no series to alert on', () => {
       'rules: { defaults: false }',
       `rules: { defaults: false, files: ["${rules}"] }`,
     );
-    const file = join(dir.path, 'ccmon.yaml');
-    await writeFile(file, text);
-    const agent = createAgent({
-      config: parseConfigText(text, file).config,
-      configFile: file,
-      dataDir: join(dir.path, 'data'),
-      shell: 'headless',
-      logger: silentLogger,
-    });
-    await agent.start();
+    const { agent } = await startAgentOnFile(dir.path, text);
     const state = async () => (await agent.handlers['rules.list']({})).groups[0]?.rules[0]?.state;
     try {
       await waitFor(
