@@ -1,5 +1,5 @@
 /** TCP connect and TLS certificate expiry probes (node:net / node:tls, no child processes). */
-import { connect as tcpConnect } from 'node:net';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import type { CheckOf } from './config.js';
 import type { ProbeContext } from './probe-context.js';
@@ -12,29 +12,45 @@ function refusalMessage(err: NodeJS.ErrnoException, where: string): string {
   return `${where}: ${err.message}`;
 }
 
+/**
+ * One outcome per probe: the first of the socket's own result, an error, the timeout or the
+ * cancellation settles it; the timer and the abort listener go and the socket is destroyed.
+ * Returns `done` for the socket's success path.
+ */
+function settleOnce(
+  socket: Socket,
+  ctx: ProbeContext,
+  resolve: (o: ProbeOutcome) => void,
+  text: { where: string; timeout: string; cancelled: string },
+): (o: ProbeOutcome) => void {
+  const done = (o: ProbeOutcome) => {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', onAbort);
+    socket.destroy();
+    resolve(o);
+  };
+  const onAbort = () => done({ status: 'unhealthy', message: text.cancelled });
+  const timer = setTimeout(
+    () => done({ status: 'unhealthy', message: text.timeout }),
+    ctx.timeoutMs,
+  );
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  socket.once('error', (err) =>
+    done({ status: 'unhealthy', message: refusalMessage(err, text.where) }),
+  );
+  return done;
+}
+
 export function probeTcp(check: CheckOf<'tcp'>, ctx: ProbeContext): Promise<ProbeOutcome> {
   const where = `${check.host}:${check.port}`;
   const started = performance.now();
   return new Promise((resolve) => {
     const socket = tcpConnect({ host: check.host, port: check.port });
-    const done = (o: ProbeOutcome) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(o);
-    };
-    const timer = setTimeout(
-      () =>
-        done({
-          status: 'unhealthy',
-          message: `no TCP connection to ${where} within ${ctx.timeoutMs} ms`,
-        }),
-      ctx.timeoutMs,
-    );
-    ctx.signal.addEventListener(
-      'abort',
-      () => done({ status: 'unhealthy', message: `TCP connect to ${where} cancelled` }),
-      { once: true },
-    );
+    const done = settleOnce(socket, ctx, resolve, {
+      where,
+      timeout: `no TCP connection to ${where} within ${ctx.timeoutMs} ms`,
+      cancelled: `TCP connect to ${where} cancelled`,
+    });
     socket.once('connect', () => {
       const ms = performance.now() - started;
       done({
@@ -43,9 +59,6 @@ export function probeTcp(check: CheckOf<'tcp'>, ctx: ProbeContext): Promise<Prob
         values: { connect_seconds: ms / 1000 },
       });
     });
-    socket.once('error', (err) =>
-      done({ status: 'unhealthy', message: refusalMessage(err, where) }),
-    );
   });
 }
 
@@ -59,24 +72,11 @@ export function probeTls(check: CheckOf<'tls'>, ctx: ProbeContext): Promise<Prob
       servername: check.servername ?? check.host,
       rejectUnauthorized: false,
     });
-    const done = (o: ProbeOutcome) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(o);
-    };
-    const timer = setTimeout(
-      () =>
-        done({
-          status: 'unhealthy',
-          message: `no TLS handshake with ${where} within ${ctx.timeoutMs} ms`,
-        }),
-      ctx.timeoutMs,
-    );
-    ctx.signal.addEventListener(
-      'abort',
-      () => done({ status: 'unhealthy', message: `TLS check of ${where} cancelled` }),
-      { once: true },
-    );
+    const done = settleOnce(socket, ctx, resolve, {
+      where,
+      timeout: `no TLS handshake with ${where} within ${ctx.timeoutMs} ms`,
+      cancelled: `TLS check of ${where} cancelled`,
+    });
     socket.once('secureConnect', () => {
       const cert: PeerCertificate = socket.getPeerCertificate();
       if (!cert?.valid_to)
@@ -108,8 +108,5 @@ export function probeTls(check: CheckOf<'tls'>, ctx: ProbeContext): Promise<Prob
         values: { cert_days_left: days },
       });
     });
-    socket.once('error', (err) =>
-      done({ status: 'unhealthy', message: refusalMessage(err, where) }),
-    );
   });
 }
