@@ -22,46 +22,45 @@ export interface RenderOptions {
   printPdf?: (html: string) => Promise<Buffer>;
 }
 
+/** Content type per format; the file extension is the format's name. */
+const CONTENT_TYPES: Record<ReportFormat, string> = {
+  json: 'application/json',
+  md: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  pdf: 'application/pdf',
+};
+
 export async function renderReport(
   report: HealthReport,
   format: ReportFormat,
   opts: RenderOptions = {},
 ): Promise<RenderedReport> {
+  return {
+    format,
+    contentType: CONTENT_TYPES[format],
+    extension: format,
+    body: await renderBody(report, format, opts),
+  };
+}
+
+async function renderBody(
+  report: HealthReport,
+  format: ReportFormat,
+  opts: RenderOptions,
+): Promise<Buffer> {
   switch (format) {
     case 'json':
-      return {
-        format,
-        contentType: 'application/json',
-        extension: 'json',
-        body: Buffer.from(JSON.stringify(report, null, 2) + '\n'),
-      };
+      return Buffer.from(JSON.stringify(report, null, 2) + '\n');
     case 'md':
-      return {
-        format,
-        contentType: 'text/markdown; charset=utf-8',
-        extension: 'md',
-        body: Buffer.from(renderMarkdown(report)),
-      };
+      return Buffer.from(renderMarkdown(report));
     case 'html':
-      return {
-        format,
-        contentType: 'text/html; charset=utf-8',
-        extension: 'html',
-        body: Buffer.from(renderHtml(report)),
-      };
+      return Buffer.from(renderHtml(report));
     case 'csv':
-      return {
-        format,
-        contentType: 'text/csv; charset=utf-8',
-        extension: 'csv',
-        body: Buffer.from(renderCsv(report, opts.csvTable)),
-      };
+      return Buffer.from(renderCsv(report, opts.csvTable));
     case 'pdf': {
       const html = renderHtml(report);
-      const body = opts.printPdf
-        ? await opts.printPdf(html)
-        : await renderPdf(html, opts.chromiumPath);
-      return { format, contentType: 'application/pdf', extension: 'pdf', body };
+      return opts.printPdf ? opts.printPdf(html) : renderPdf(html, opts.chromiumPath);
     }
   }
 }

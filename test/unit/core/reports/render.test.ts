@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { renderCsv } from '../../../../src-main/core/reports/render/csv.js';
 import { renderHtml } from '../../../../src-main/core/reports/render/html.js';
 import { renderMarkdown } from '../../../../src-main/core/reports/render/markdown.js';
-import { renderReport } from '../../../../src-main/core/reports/render/index.js';
+import { REPORT_FORMATS, renderReport } from '../../../../src-main/core/reports/render/index.js';
 import { sampleReport } from './fixture.js';
 
 describe('report renderers', () => {
@@ -57,5 +57,25 @@ describe('report renderers', () => {
       renderCsv(sampleReport(), 'incidents').split('\r\n')[0],
       'alertname,severity,starts_at,ends_at,duration_seconds,labels',
     );
+  });
+
+  it('every format names its content type and file extension', async () => {
+    const seen: Record<string, string> = {};
+    for (const format of REPORT_FORMATS) {
+      const r = await renderReport(sampleReport(), format, {
+        // Electron's printToPDF stands in for Chromium here: the PDF path itself is tested elsewhere.
+        printPdf: async (html) => Buffer.from(`%PDF-1.7 ${html.length}`),
+      });
+      assert.equal(r.format, format);
+      assert.ok(r.body.length > 0, format);
+      seen[`${r.extension}`] = r.contentType;
+    }
+    assert.deepEqual(seen, {
+      json: 'application/json',
+      md: 'text/markdown; charset=utf-8',
+      html: 'text/html; charset=utf-8',
+      pdf: 'application/pdf',
+      csv: 'text/csv; charset=utf-8',
+    });
   });
 });
