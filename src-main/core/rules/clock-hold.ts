@@ -18,6 +18,8 @@
  * Time spent held does not count towards a pending alert's `for`: its condition was not observed.
  */
 
+import type { SeriesQuerier } from '../tsdb/types.js';
+
 export interface HoldView {
   /** ISO time evaluation resumes. */
   until: string;
@@ -28,6 +30,7 @@ export class EvaluationHold {
   private until = 0;
   private since = 0;
   private stepMs = 0;
+  private found: 'step' | 'store' = 'step';
 
   /**
    * The wall clock jumped by `jumpMs` as seen at `now` (− back, + forward). After a step back,
@@ -35,7 +38,7 @@ export class EvaluationHold {
    * step): evaluation waits for that. A jump while held also moves the start of the hold, so the
    * held time stays time that really passed.
    */
-  clockMoved(now: number, jumpMs: number): void {
+  clockMoved(now: number, jumpMs: number, found: 'step' | 'store' = 'step'): void {
     if (this.until > 0) this.since += jumpMs;
     if (jumpMs >= 0) return;
     const until = now - jumpMs;
@@ -43,6 +46,7 @@ export class EvaluationHold {
     if (this.until === 0) this.since = now;
     this.until = until;
     this.stepMs = -jumpMs;
+    this.found = found;
   }
 
   /** Whether evaluation at wall time `ts` waits. */
@@ -66,11 +70,34 @@ export class EvaluationHold {
   /** For rules.list: why rules are not evaluated right now, or null. */
   view(now: number): HoldView | null {
     if (!this.holds(now)) return null;
+    const s = Math.round(this.stepMs / 1000);
     return {
       until: new Date(this.until).toISOString(),
       reason:
-        `the system clock was set back by ${Math.round(this.stepMs / 1000)} s; rules wait until ` +
-        'it passes the time of the newest stored samples (alerts keep their state meanwhile)',
+        (this.found === 'step'
+          ? `the system clock was set back by ${s} s`
+          : `the system clock is ${s} s behind samples ccmon stored before it started`) +
+        '; rules wait until it passes the time of the newest stored samples (alerts keep their state meanwhile)',
     };
   }
+}
+
+/** Series only ccmon itself writes, stamped by its own clock (scraped samples may carry their own). */
+const OWN_SERIES = ['ccmon_check_up', 'ALERTS_FOR_STATE'];
+
+/**
+ * The newest sample at or after `from` among ccmon's own series, or null: at start, a clock
+ * behind what ccmon itself stored before (set back while the agent was stopped) is a step too.
+ */
+export function newestOwnSample(querier: SeriesQuerier, from: number): number | null {
+  let newest: number | null = null;
+  for (const name of OWN_SERIES)
+    for (const series of querier.select(
+      [{ name: '__name__', op: '=', value: name }],
+      from,
+      Infinity,
+    ))
+      for (const sample of series.samples)
+        if (newest === null || sample.t > newest) newest = sample.t;
+  return newest;
 }

@@ -7,11 +7,11 @@
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { AlertSender, PostableAlert } from '../alerts/postable.js';
-import { ClockJumpDetector } from '../alerts/clock-jump.js';
+import { ClockJumpDetector, JUMP_TOLERANCE_MS } from '../alerts/clock-jump.js';
 import type { SeriesAppender, SeriesQuerier } from '../tsdb/types.js';
 import { AlertingRule, type Alert } from './alerting-rule.js';
 import { AlertStateFile, type PersistedAlert } from './alert-state.js';
-import { EvaluationHold } from './clock-hold.js';
+import { EvaluationHold, newestOwnSample } from './clock-hold.js';
 import type { RulesConfig } from './config.js';
 import type { RuleStateChange, RulesListResult, RulesReloadResult } from './contract.js';
 import { DEFAULT_RULE_FILES } from './defaults/index.js';
@@ -195,7 +195,19 @@ export class RuleManager {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.holdIfBehindStore();
     this.startTimers();
+  }
+
+  /** The clock set back while the agent was stopped: ccmon's own stored samples are ahead of it. */
+  private holdIfBehindStore(): void {
+    if (!this.jumps) return; // an injected clock is a test's simulated time
+    const now = this.now();
+    const newest = newestOwnSample(this.opts.querier, now + JUMP_TOLERANCE_MS);
+    if (newest === null) return;
+    this.hold.clockMoved(now, now - newest, 'store');
+    const held = this.hold.view(now);
+    if (held) this.opts.logger.warn(`rule evaluation held until ${held.until}: ${held.reason}`);
   }
 
   stop(): void {
