@@ -128,6 +128,13 @@ describe('the exporter under many scrapers', () => {
         [200, 200, 200, 200],
       );
       assert.equal((await get(port)).status, 200, 'slots freed once answered');
+      // A keep-alive socket that stays open frees its slot with each answer, not at its close.
+      const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        for (let i = 0; i < 8; i++) assert.equal((await get(port, keepAlive)).status, 200);
+      } finally {
+        keepAlive.destroy();
+      }
     });
   });
 
