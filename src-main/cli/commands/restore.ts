@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { RestoreReport } from '../../core/backup/contract.js';
 import {
@@ -51,9 +54,13 @@ export function registerRestore(program: Command): void {
           throw new UsageError('not confirmed; nothing was changed', EXIT_FAILED);
       }
       const progress = progressLine(ctx.json);
+      const output = await import('../restore-output.js');
+      // --json prints every path of the diff: the restore spools them to this file.
+      const lists = ctx.json ? mkdtempSync(join(tmpdir(), 'ccmon-restore-')) : null;
+      const diffFile = lists ? join(lists, 'diff') : undefined;
       let report: RestoreReport;
       try {
-        report = await service.restore({ ref, to, dryRun, onProgress: progress.update });
+        report = await service.restore({ ref, to, dryRun, onProgress: progress.update, diffFile });
       } catch (err) {
         progress.done();
         if (err instanceof BackupBusyError) throw new UsageError(err.message, EXIT_FAILED);
@@ -61,30 +68,16 @@ export function registerRestore(program: Command): void {
         if (ctx.json) printJson({ ok: false, refused, error: (err as Error).message });
         message(`ccmon: ${(err as Error).message}`);
         process.exitCode = EXIT_FAILED;
+        if (lists) rmSync(lists, { recursive: true, force: true });
         return;
       }
       progress.done();
-      if (ctx.json) printJson(report);
-      else printReport(report);
+      try {
+        if (diffFile) await output.printRestoreJson(report, diffFile);
+        else output.printRestoreReport(report);
+      } finally {
+        if (lists) rmSync(lists, { recursive: true, force: true });
+      }
       if (!report.ok) process.exitCode = EXIT_FAILED;
     });
-}
-
-function printReport(r: RestoreReport): void {
-  if (r.interrupted) message(`note: ${r.interrupted.message}; this restore replaces it`);
-  const list = (label: string, items: string[]) => {
-    if (!items.length) return;
-    message(`${label} (${items.length}):`);
-    for (const i of items.slice(0, 50)) message(`  ${i}`);
-    if (items.length > 50) message(`  … and ${items.length - 50} more (--json lists all)`);
-  };
-  list('added', r.diff.added);
-  list('changed', r.diff.changed);
-  list('removed', r.diff.removed);
-  for (const s of r.steps)
-    message(
-      `${s.status.padEnd(7)} ${s.name}${s.command ? ` (${s.command})` : ''}${s.message ? `: ${s.message}` : ''}`,
-    );
-  if (r.safetyBackup) message(`safety backup: ${r.safetyBackup}`);
-  message(r.message);
 }

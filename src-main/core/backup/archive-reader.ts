@@ -4,10 +4,11 @@
  * renamed archive still opens. Memory stays constant: data reaches the handler chunk by chunk.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
 import { Writable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { decompressor, type Compression } from './compress.js';
+import { GarbageHint } from './gc-hint.js';
 import { DecryptStream, type PassphraseProvider } from './crypto.js';
 import { MANIFEST_ENTRY, parseManifest, type BackupManifest } from './manifest.js';
 import { TarParser, type TarHandler, type TarHeader } from './tar.js';
@@ -56,9 +57,11 @@ export async function readArchive(
   const parser = new TarParser(handler);
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
   if (opts.onRaw) source.on('data', opts.onRaw as (c: string | Buffer) => void);
+  const garbage = new GarbageHint();
   const sink = new Writable({
     write(chunk: Buffer, _e, cb) {
       try {
+        garbage.add(chunk.length);
         parser.push(chunk);
         cb();
       } catch (err) {
@@ -109,6 +112,45 @@ export async function readEmbeddedManifest(
       `${path}: the archive has no ${MANIFEST_ENTRY}; it was not made by ccmon (refusing to restore it)`,
     );
   return parseManifest(text, `${path}:${MANIFEST_ENTRY}`);
+}
+
+/**
+ * Copies the archive's manifest.json into `file` (created, mode 0600) without holding it: for
+ * archives without their sidecar's file list (encrypted, or a lone archive file), whose list is
+ * then streamed from that file (manifest-records.ts). Reads the whole archive, writes nothing else.
+ */
+export async function spoolEmbeddedManifest(
+  path: string,
+  file: string,
+  opts: ReadArchiveOptions = {},
+): Promise<void> {
+  const fd = openSync(file, 'wx', 0o600);
+  let inManifest = false;
+  let found = false;
+  try {
+    await readArchive(
+      path,
+      {
+        entry(h: TarHeader) {
+          inManifest = h.path === MANIFEST_ENTRY && h.type === 'file' && !found;
+          found ||= inManifest;
+        },
+        data(c) {
+          if (inManifest) for (let off = 0; off < c.length;) off += writeSync(fd, c, off);
+        },
+        endEntry() {
+          inManifest = false;
+        },
+      },
+      opts,
+    );
+  } finally {
+    closeSync(fd);
+  }
+  if (!found)
+    throw new Error(
+      `${path}: the archive has no ${MANIFEST_ENTRY}; it was not made by ccmon (refusing to restore it)`,
+    );
 }
 
 export function sha256Hex(): { update(c: Buffer): void; hex(): string } {

@@ -46,11 +46,19 @@ export interface VerifyResult {
   checkedAt: string;
 }
 
+/**
+ * What a restore changes at its destinations. The lists hold the first paths found (a bounded
+ * sample, see `counts` for the totals): a restore of a million files must not hold a million
+ * paths. `ccmon restore --dry-run --json` prints every path.
+ */
 export interface RestoreDiff {
   added: string[];
   changed: string[];
   removed: string[];
   unchanged: number;
+  counts: { added: number; changed: number; removed: number };
+  /** Some list holds fewer paths than its count. */
+  truncated: boolean;
 }
 
 export interface RestoreStep {

@@ -6,51 +6,142 @@
  * are left alone).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, lstatSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { relative, sep } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { RestoreDiff } from './contract.js';
 import type { BackupManifest, ManifestFile } from './manifest.js';
+import { PathHashSet } from './path-set.js';
+import { walkDirectorySource } from './sources.js';
 
 export type { RestoreDiff };
-import { planDirectorySource } from './sources.js';
 
+/** Paths of each list kept in the report (the dry-run summary); the spool file has them all. */
+export const DIFF_SAMPLE = 200;
+
+export type DiffKind = 'added' | 'changed' | 'removed';
+
+/**
+ * The diff's lists, spooled to a file (one JSON string per line, after a one-letter kind) as they
+ * are found, with counts and the first DIFF_SAMPLE paths of each kept for the report: a restore of
+ * a million files must not hold a million paths.
+ */
+export class DiffLists {
+  readonly diff: RestoreDiff = {
+    added: [],
+    changed: [],
+    removed: [],
+    unchanged: 0,
+    counts: { added: 0, changed: 0, removed: 0 },
+    truncated: false,
+  };
+  private readonly fd: number;
+  private pending = '';
+
+  constructor(readonly file: string) {
+    this.fd = openSync(file, 'wx+', 0o600);
+  }
+
+  add(kind: DiffKind, path: string): void {
+    const n = ++this.diff.counts[kind];
+    if (n <= DIFF_SAMPLE) this.diff[kind].push(path);
+    else this.diff.truncated = true;
+    this.pending += `${kind[0]}${JSON.stringify(path)}\n`;
+    if (this.pending.length >= 64 * 1024) this.flush();
+  }
+
+  /** Every path of one list, read back from the spool in the order found. */
+  paths(kind: DiffKind): Generator<string> {
+    this.flush();
+    return readDiffPaths(this.fd, kind);
+  }
+
+  /** Flushes what is pending (the file may be read after) and closes it. */
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+
+  private flush(): void {
+    if (!this.pending) return;
+    const b = Buffer.from(this.pending);
+    for (let off = 0; off < b.length;) off += writeSync(this.fd, b, off, b.length - off);
+    this.pending = '';
+  }
+}
+
+/** Every path of one list in a file DiffLists wrote (`ccmon restore --json` prints them all). */
+export function* diffFilePaths(file: string, kind: DiffKind): Generator<string> {
+  const fd = openSync(file, 'r');
+  try {
+    yield* readDiffPaths(fd, kind);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function* readDiffPaths(fd: number, kind: DiffKind): Generator<string> {
+  const buf = Buffer.allocUnsafe(64 * 1024);
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  for (let pos = 0; ;) {
+    const n = readSync(fd, buf, 0, buf.length, pos);
+    pos += n;
+    const lines = (carry + (n > 0 ? decoder.write(buf.subarray(0, n)) : '')).split('\n');
+    carry = lines.pop()!;
+    for (const line of lines) if (line[0] === kind[0]) yield JSON.parse(line.slice(1)) as string;
+    if (n === 0) return;
+  }
+}
+
+/**
+ * Fills `lists` with what a restore would change at its destinations, reading the manifest's
+ * file list once and walking the backed-up folders once; what it keeps is a hash per destination.
+ */
 export function diffRestore(
-  manifest: Pick<BackupManifest, 'files' | 'sources'>,
+  manifest: Pick<BackupManifest, 'sources'> & { files: () => Iterable<ManifestFile> },
   destinationOf: (path: string) => string | null,
-  opts: { removals: boolean },
+  opts: { removals: boolean; lists: DiffLists },
 ): RestoreDiff {
-  const diff: RestoreDiff = { added: [], changed: [], removed: [], unchanged: 0 };
-  const listed = new Set<string>();
-  for (const f of manifest.files) {
+  const { lists } = opts;
+  const listed = new PathHashSet();
+  for (const f of manifest.files()) {
     const dest = destinationOf(f.path);
     if (!dest) continue;
-    listed.add(dest);
+    if (opts.removals) listed.add(dest);
     let st: Stats;
     try {
       st = lstatSync(dest);
     } catch {
-      diff.added.push(dest);
+      lists.add('added', dest);
       continue;
     }
-    if (differs(f, dest, st)) diff.changed.push(dest);
-    else diff.unchanged++;
+    if (differs(f, dest, st)) lists.add('changed', dest);
+    else lists.diff.unchanged++;
   }
   if (opts.removals) {
     for (const s of manifest.sources) {
       if (s.kind !== 'directory' || s.status !== 'ok') continue;
       const root = destinationOf(s.archivePath);
       if (!root) continue;
-      const live = planDirectorySource({
+      const live = walkDirectorySource({
         path: root,
         include: s.include ?? [],
         exclude: s.exclude ?? [],
       });
-      for (const e of live.entries) {
-        if (e.type !== 'dir' && !listed.has(e.absPath)) diff.removed.push(e.absPath);
-      }
+      for (const e of live.entries)
+        if (e.type !== 'dir' && !listed.has(e.absPath)) lists.add('removed', e.absPath);
     }
   }
-  return diff;
+  return lists.diff;
 }
 
 function differs(f: ManifestFile, dest: string, st: Stats): boolean {

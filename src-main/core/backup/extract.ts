@@ -2,8 +2,10 @@
  * Safe extraction. The whole manifest is checked first (safety.ts) and so is every destination
  * (no symlink on the way into a target folder), all before anything is written. Then one streaming
  * pass: every tar header must match its manifest entry, every file is written beside its target
- * under a temporary name, and its sha256 is checked as it is written. Only when the whole archive checked out are the temporary files renamed over
- * their targets (the commit); any failure before that removes everything this run created.
+ * under a temporary name, and its sha256 is checked as it is written. Only when the whole archive
+ * checked out are the temporary files renamed over their targets (the commit); any failure before
+ * that removes everything this run created. Memory does not grow with the file count: the
+ * manifest's file list is streamed (manifest-records.ts) and read again where a pass needs it.
  */
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import {
@@ -38,13 +40,14 @@ import { checkDestination, checkHeader, checkManifest, UnsafeArchiveError } from
 
 export interface ExtractOptions {
   archivePath: string;
-  manifest: Pick<BackupManifest, 'files' | 'sources'>;
+  /** The file list is read several times (check, extract, commit), never held. */
+  manifest: Pick<BackupManifest, 'sources'> & { files: () => Iterable<ManifestFile> };
   /** Absolute destination of an archive entry, or null to check it without writing it. */
   destinationOf(path: string): string | null;
   /** Every destination must lie inside one of these folders. */
   roots: string[];
   /** Existing files to delete at commit time (the restore diff's "removed"). */
-  remove?: string[];
+  remove?: () => Iterable<string>;
   passphrase?: PassphraseProvider;
   signal?: AbortSignal;
   onProgress?: (p: ProgressUpdate) => void;
@@ -72,27 +75,31 @@ interface OpenFile {
   hash: Hash;
 }
 
+/**
+ * The archive's entries must come in the manifest's order (ccmon writes both in one pass), so each
+ * header is checked against the next manifest record: nothing is looked up, nothing is kept per
+ * file but the folders (for their times); temporary files are found again from the manifest.
+ */
 export async function extractArchive(opts: ExtractOptions): Promise<ExtractResult> {
-  checkManifest(opts.manifest);
-  const byPath = new Map(opts.manifest.files.map((f) => [f.path, f]));
+  const totals = checkManifest(opts.manifest);
+  const files = opts.manifest.files;
   const roots = opts.roots.map((r) => resolve(r));
   const checkedDirs = new Set<string>();
-  for (const f of opts.manifest.files) {
+  for (const f of files()) {
     const dest = opts.destinationOf(f.path);
     if (dest) checkDestination(f.path, dest, roots, checkedDirs);
   }
+  checkedDirs.clear();
   const owners = opts.restoreOwnership ?? process.getuid?.() === 0;
   const suffix = opts.tempSuffix ?? randomBytes(4).toString('hex');
+  const tempOf = (dest: string) => `${dest}${RESTORE_TEMP_INFIX}${suffix}`;
   const label = opts.crashLabel ?? 'extract';
   const createdDirs: string[] = [];
-  const replacements: [string, string][] = [];
-  const symlinks: [ManifestFile, string][] = [];
   const dirs: [ManifestFile, string][] = [];
-  const seen = new Set<string>();
-  const totalBytes = opts.manifest.files.reduce((n, f) => n + f.size, 0);
-  const totalFiles = opts.manifest.files.filter((f) => f.type === 'file').length;
   const result: ExtractResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0, removed: 0 };
+  let tempFiles = 0;
   let open: OpenFile | null = null;
+  const expected = files()[Symbol.iterator]();
 
   const mkdirs = (dir: string) => {
     const first = mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -108,26 +115,23 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
       opts.archivePath,
       {
         entry(h) {
+          open = null;
           if (h.path === MANIFEST_ENTRY || h.path === MANIFEST_TEXT_ENTRY) {
             checkHeader(h, undefined);
-            open = null;
             return;
           }
-          const entry = byPath.get(h.path);
+          const next = expected.next();
+          const entry = !next.done && next.value.path === h.path ? next.value : undefined;
           checkHeader(h, entry);
-          if (seen.has(h.path))
-            throw new UnsafeArchiveError(h.path, 'appears twice in the archive');
-          seen.add(h.path);
+          const e = entry!;
           const dest = opts.destinationOf(h.path);
-          open = null;
-          if (entry!.type === 'dir') {
+          if (e.type === 'dir') {
             if (dest) {
               mkdirs(dest);
-              dirs.push([entry!, dest]);
+              dirs.push([e, dest]);
             }
             result.dirs++;
-          } else if (entry!.type === 'symlink') {
-            if (dest) symlinks.push([entry!, dest]);
+          } else if (e.type === 'symlink') {
             result.symlinks++;
           } else {
             let fd: number | null = null;
@@ -135,11 +139,10 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
               // Every file goes under a temporary name first: nothing takes a final name before
               // the whole archive has checked out.
               mkdirs(dirname(dest));
-              const tmp = `${dest}${RESTORE_TEMP_INFIX}${suffix}`;
-              fd = openSync(tmp, 'wx', 0o600);
-              replacements.push([tmp, dest]);
+              fd = openSync(tempOf(dest), 'wx', 0o600);
+              tempFiles++;
             }
-            open = { entry: entry!, fd, hash: createHash('sha256') };
+            open = { entry: e, fd, hash: createHash('sha256') };
           }
         },
         data(c) {
@@ -153,23 +156,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
           const o = open as OpenFile | null;
           if (!o) return;
           open = null;
-          const fd = o.fd;
-          try {
-            const digest = o.hash.digest('hex');
-            if (digest !== o.entry.sha256)
-              throw new UnsafeArchiveError(
-                o.entry.path,
-                `does not match its manifest checksum (sha256 ${digest.slice(0, 12)}…, expected ${o.entry.sha256?.slice(0, 12)}…)`,
-              );
-            if (fd !== null) {
-              fchmodSync(fd, o.entry.mode);
-              if (owners) fchownSync(fd, o.entry.uid, o.entry.gid);
-              const t = new Date(o.entry.mtime);
-              futimesSync(fd, t, t);
-            }
-          } finally {
-            if (fd !== null) closeSync(fd);
-          }
+          finishFile(o, owners);
           result.files++;
           crashPoint(`${label}-extracting`);
           if (result.files % 100 === 0)
@@ -177,24 +164,23 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
               phase: 'restoring',
               files: result.files,
               bytes: result.bytes,
-              totalFiles,
-              totalBytes,
+              totalFiles: totals.files,
+              totalBytes: totals.bytes,
             });
         },
       },
       { passphrase: opts.passphrase, signal: opts.signal },
     );
-    for (const f of opts.manifest.files) {
-      if (!seen.has(f.path))
-        throw new UnsafeArchiveError(
-          f.path,
-          'is listed in the manifest but missing from the archive',
-        );
-    }
+    const missing = expected.next();
+    if (!missing.done)
+      throw new UnsafeArchiveError(
+        missing.value.path,
+        'is listed in the manifest but missing from the archive',
+      );
   } catch (err) {
     const o = open as OpenFile | null;
     if (o?.fd != null) closeSync(o.fd);
-    for (const [tmp] of replacements) rmSync(tmp, { force: true });
+    removeTempFiles(files(), opts.destinationOf, tempOf, tempFiles);
     for (const d of createdDirs.sort((a, b) => b.length - a.length)) {
       try {
         rmdirSync(d);
@@ -203,21 +189,27 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
       }
     }
     throw restoreError(err as NodeJS.ErrnoException);
+  } finally {
+    expected.return?.();
   }
   // Commit: nothing below can be refused any more; only I/O errors remain. Each rename replaces
   // one whole file, so a crash here leaves every file either old or new, never half-written.
   opts.onCommit?.();
-  for (const [tmp, dest] of replacements) {
+  for (const f of files()) {
+    const dest = f.type === 'file' ? opts.destinationOf(f.path) : null;
+    if (!dest) continue;
     if (exists(dest) && lstatSync(dest).isDirectory()) rmSync(dest, { recursive: true });
-    renameSync(tmp, dest);
+    renameSync(tempOf(dest), dest);
     crashPoint(`${label}-committing`);
   }
-  for (const [entry, dest] of symlinks) {
+  for (const f of files()) {
+    const dest = f.type === 'symlink' ? opts.destinationOf(f.path) : null;
+    if (!dest) continue;
     rmSync(dest, { force: true, recursive: exists(dest) && lstatSync(dest).isDirectory() });
     mkdirSync(dirname(dest), { recursive: true });
-    symlinkSync(entry.link!, dest);
+    symlinkSync(f.link!, dest);
   }
-  for (const path of opts.remove ?? []) {
+  for (const path of opts.remove?.() ?? []) {
     rmSync(path, { force: true });
     result.removed++;
   }
@@ -231,10 +223,48 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     phase: 'restored',
     files: result.files,
     bytes: result.bytes,
-    totalFiles,
-    totalBytes,
+    totalFiles: totals.files,
+    totalBytes: totals.bytes,
   });
   return result;
+}
+
+/** A file's checksum against its manifest entry, then its mode, owner and times; closes it. */
+function finishFile(o: OpenFile, owners: boolean): void {
+  const fd = o.fd;
+  try {
+    const digest = o.hash.digest('hex');
+    if (digest !== o.entry.sha256)
+      throw new UnsafeArchiveError(
+        o.entry.path,
+        `does not match its manifest checksum (sha256 ${digest.slice(0, 12)}…, expected ${o.entry.sha256?.slice(0, 12)}…)`,
+      );
+    if (fd !== null) {
+      fchmodSync(fd, o.entry.mode);
+      if (owners) fchownSync(fd, o.entry.uid, o.entry.gid);
+      const t = new Date(o.entry.mtime);
+      futimesSync(fd, t, t);
+    }
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** The first `count` temporary files, in manifest order (the order they were created in). */
+function removeTempFiles(
+  files: Iterable<ManifestFile>,
+  destinationOf: (path: string) => string | null,
+  tempOf: (dest: string) => string,
+  count: number,
+): void {
+  let left = count;
+  for (const f of files) {
+    if (left === 0) return;
+    const dest = f.type === 'file' ? destinationOf(f.path) : null;
+    if (!dest) continue;
+    rmSync(tempOf(dest), { force: true });
+    left--;
+  }
 }
 
 function exists(p: string): boolean {

@@ -14,7 +14,7 @@ export const MANIFEST_TEXT_ENTRY = 'manifest.txt';
 export const FS_PREFIX = 'fs/';
 export const DUMP_PREFIX = 'dumps/';
 
-const fileSchema = z.object({
+export const fileSchema = z.object({
   path: z.string().min(1),
   type: z.enum(['file', 'dir', 'symlink']),
   size: z.number().int().min(0),

@@ -5,6 +5,7 @@
  * its manifest entry (size, mode, sha256, link target); the folder is removed after.
  */
 import { lstatSync, readlinkSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { VerifyResult } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
@@ -37,22 +38,27 @@ export async function runRestoreTest(
   if (!newest) result.problems.push(`no backup of set '${set}' to test`);
   else {
     const tmp = restoreWorkDir(store.dir, 'test');
+    const target = join(tmp, 'files');
     try {
-      const full = store.resolve(newest.id);
-      const manifest = await loadRestoreManifest(newest.archivePath, full.sidecar, passphrase);
-      const destinationOf = destinationMapper(tmp, null);
+      const manifest = await loadRestoreManifest(
+        newest.archivePath,
+        { header: newest.sidecar, path: newest.manifestPath },
+        tmp,
+        passphrase,
+      );
+      const destinationOf = destinationMapper(target, null);
       const r = await extractArchive({
         archivePath: newest.archivePath,
         manifest,
         destinationOf,
-        roots: [tmp],
+        roots: [target],
         passphrase: passphrase,
         onProgress,
         restoreOwnership: false,
       });
       result.files = r.files;
       result.bytes = r.bytes;
-      result.problems.push(...compareTree(manifest.files, destinationOf));
+      result.problems.push(...compareTree(manifest.files(), destinationOf));
     } catch (err) {
       result.problems.push((err as Error).message);
     } finally {
@@ -64,29 +70,44 @@ export async function runRestoreTest(
   return result;
 }
 
-function compareTree(files: ManifestFile[], destinationOf: (p: string) => string | null): string[] {
+/** Problems found, at most MAX_PROBLEMS of them (then one line counting the rest). */
+function compareTree(
+  files: Iterable<ManifestFile>,
+  destinationOf: (p: string) => string | null,
+): string[] {
   const problems: string[] = [];
+  let more = 0;
   for (const f of files) {
-    const dest = destinationOf(f.path);
-    if (!dest) continue;
-    try {
-      const st = lstatSync(dest);
-      if (f.type === 'file') {
-        if (!st.isFile() || st.size !== f.size)
-          problems.push(`${f.path}: restored with ${st.size} bytes, expected ${f.size}`);
-        else if ((st.mode & 0o7777) !== f.mode)
-          problems.push(
-            `${f.path}: restored with mode ${(st.mode & 0o7777).toString(8)}, expected ${f.mode.toString(8)}`,
-          );
-        else if (sha256File(dest) !== f.sha256)
-          problems.push(`${f.path}: restored content does not match the manifest`);
-      } else if (f.type === 'symlink' && (!st.isSymbolicLink() || readlinkSync(dest) !== f.link))
-        problems.push(`${f.path}: symlink not restored as '${f.link}'`);
-      else if (f.type === 'dir' && !st.isDirectory())
-        problems.push(`${f.path}: not restored as a folder`);
-    } catch {
-      problems.push(`${f.path}: missing after the test restore`);
+    if (problems.length >= MAX_PROBLEMS) {
+      more += problemOf(f, destinationOf) ? 1 : 0;
+      continue;
     }
+    const p = problemOf(f, destinationOf);
+    if (p) problems.push(p);
   }
+  if (more) problems.push(`… and ${more} more problems`);
   return problems;
+}
+
+const MAX_PROBLEMS = 200;
+
+function problemOf(f: ManifestFile, destinationOf: (p: string) => string | null): string | null {
+  const dest = destinationOf(f.path);
+  if (!dest) return null;
+  try {
+    const st = lstatSync(dest);
+    if (f.type === 'file') {
+      if (!st.isFile() || st.size !== f.size)
+        return `${f.path}: restored with ${st.size} bytes, expected ${f.size}`;
+      if ((st.mode & 0o7777) !== f.mode)
+        return `${f.path}: restored with mode ${(st.mode & 0o7777).toString(8)}, expected ${f.mode.toString(8)}`;
+      if (sha256File(dest) !== f.sha256)
+        return `${f.path}: restored content does not match the manifest`;
+    } else if (f.type === 'symlink' && (!st.isSymbolicLink() || readlinkSync(dest) !== f.link))
+      return `${f.path}: symlink not restored as '${f.link}'`;
+    else if (f.type === 'dir' && !st.isDirectory()) return `${f.path}: not restored as a folder`;
+  } catch {
+    return `${f.path}: missing after the test restore`;
+  }
+  return null;
 }

@@ -9,11 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
-import { readEmbeddedManifest } from './archive-reader.js';
+import { spoolEmbeddedManifest } from './archive-reader.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { RestoreReport } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
-import { diffRestore } from './diff.js';
+import { DiffLists, diffRestore } from './diff.js';
 
 export type { RestoreReport };
 import { extractArchive } from './extract.js';
@@ -24,7 +24,8 @@ import {
   type HealthCheck,
   type HookResult,
 } from './hooks.js';
-import { DUMP_PREFIX, FS_PREFIX, type BackupManifest, type BackupSidecar } from './manifest.js';
+import { DUMP_PREFIX, FS_PREFIX, type BackupSidecar } from './manifest.js';
+import { openManifestRecords, type ManifestRecords } from './manifest-records.js';
 import { crashPoint } from './crash-points.js';
 import { claimJournal, RestoreJournal } from './journal.js';
 import { rootsOf, safetyBackup, startAndVerify } from './restore-steps.js';
@@ -33,7 +34,9 @@ import { BackupStore, restoreWorkDir } from './store.js';
 
 export interface RestoreOptions {
   archivePath: string;
+  /** The sidecar's header (no file list) and its path, when the archive has one. */
   sidecar: BackupSidecar | null;
+  manifestPath: string | null;
   config: BackupConfig;
   backupDir: string;
   /** Restore into this folder instead of in place. */
@@ -45,18 +48,31 @@ export interface RestoreOptions {
   run?: CommandRunner;
   onProgress?: (p: ProgressUpdate) => void;
   signal?: AbortSignal;
+  /** Also write every path of the diff here (DiffLists' format): `ccmon restore --json` prints them. */
+  diffFile?: string;
 }
 
-export type Manifest = Pick<BackupManifest, 'id' | 'set' | 'files' | 'sources' | 'encrypted'>;
+export type Manifest = ManifestRecords;
 
+/**
+ * The manifest of a restore, checked (safety.ts), its file list streamed from the sidecar or, for
+ * an encrypted archive or one without its sidecar, from the archive's manifest.json spooled into
+ * `workDir` (never read into memory).
+ */
 export async function loadRestoreManifest(
   archivePath: string,
-  sidecar: BackupSidecar | null,
+  sidecar: { header: BackupSidecar | null; path: string | null },
+  workDir: string,
   passphrase?: PassphraseProvider,
 ): Promise<Manifest> {
-  const m: Manifest = sidecar?.files
-    ? { ...sidecar, files: sidecar.files }
-    : await readEmbeddedManifest(archivePath, { passphrase });
+  let m: Manifest;
+  if (sidecar.header && sidecar.path && !sidecar.header.encrypted)
+    m = openManifestRecords(sidecar.path);
+  else {
+    const spool = join(workDir, 'manifest.json');
+    await spoolEmbeddedManifest(archivePath, spool, { passphrase });
+    m = openManifestRecords(spool, `${archivePath}:manifest.json`);
+  }
   checkManifest(m);
   return m;
 }
@@ -79,15 +95,37 @@ export function destinationMapper(
 }
 
 export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport> {
+  const work = restoreWorkDir(opts.backupDir, 'lists');
+  let lists: DiffLists | null = null;
+  try {
+    const manifest = await loadRestoreManifest(
+      opts.archivePath,
+      { header: opts.sidecar, path: opts.manifestPath },
+      work,
+      opts.passphrase,
+    );
+    lists = new DiffLists(opts.diffFile ?? join(work, 'diff'));
+    return await restoreChecked(opts, manifest, lists, work);
+  } finally {
+    lists?.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function restoreChecked(
+  opts: RestoreOptions,
+  manifest: Manifest,
+  lists: DiffLists,
+  work: string,
+): Promise<RestoreReport> {
   const t0 = performance.now();
-  const manifest = await loadRestoreManifest(opts.archivePath, opts.sidecar, opts.passphrase);
   const setConfig = opts.config.sets.find((s) => s.name === manifest.set) ?? null;
   const dbRestore = setConfig?.database?.restoreCommand ?? null;
   const inPlace = opts.to === null;
   const dumpDir =
     inPlace && dbRestore && !opts.dryRun ? restoreWorkDir(opts.backupDir, 'dump') : null;
   const destinationOf = destinationMapper(opts.to, dumpDir);
-  const diff = diffRestore(manifest, destinationOf, { removals: inPlace });
+  const diff = diffRestore(manifest, destinationOf, { removals: inPlace, lists });
   const report: RestoreReport = {
     ok: true,
     id: manifest.id,
@@ -111,7 +149,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
   if (opts.dryRun)
     return done(
       true,
-      `dry run: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged} unchanged`,
+      `dry run: ${diff.counts.added} added, ${diff.counts.changed} changed, ${diff.counts.removed} removed, ${diff.unchanged} unchanged`,
     );
 
   const roots = inPlace ? rootsOf(manifest, destinationOf) : [opts.to!];
@@ -135,7 +173,8 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
       setConfig,
       dumpDir,
       destinationOf,
-      diff,
+      lists,
+      work,
       roots,
       report,
       tempSuffix,
@@ -153,7 +192,8 @@ interface RestoreRun {
   setConfig: BackupSetConfig | null;
   dumpDir: string | null;
   destinationOf: (path: string) => string | null;
-  diff: RestoreReport['diff'];
+  lists: DiffLists;
+  work: string;
   roots: string[];
   report: RestoreReport;
   tempSuffix: string;
@@ -163,7 +203,7 @@ interface RestoreRun {
 
 /** The writing part of a restore, each phase recorded in the journal before it starts. */
 async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<RestoreReport> {
-  const { manifest, setConfig, destinationOf, diff, roots, report, journal, done } = r;
+  const { manifest, setConfig, destinationOf, lists, roots, report, journal, done } = r;
   const dbRestore = setConfig?.database?.restoreCommand ?? null;
   if (opts.to !== null) {
     const x = await extractArchive({
@@ -210,7 +250,7 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
       manifest,
       destinationOf,
       roots,
-      remove: diff.removed,
+      remove: () => lists.paths('removed'),
       passphrase: opts.passphrase,
       signal: opts.signal,
       onProgress: opts.onProgress,
@@ -222,9 +262,9 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
     await step('start', hooks.startCommand);
     return done(false, (err as Error).message);
   }
-  const dumpFile = manifest.files.find(
-    (f) => f.path.startsWith(DUMP_PREFIX) && f.source === 'database',
-  );
+  let dumpFile: { path: string } | undefined;
+  for (const f of manifest.files())
+    if (f.path.startsWith(DUMP_PREFIX) && f.source === 'database') dumpFile ??= f;
   let verified = true;
   journal.update({ phase: dbRestore && dumpFile ? 'database' : 'starting' });
   if (dbRestore && dumpFile)
@@ -246,21 +286,31 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
   journal.update({ phase: 'rolling-back' });
   crashPoint('restore-rolling-back');
   await step('stop', hooks.stopCommand);
-  const back = await new BackupStore(opts.backupDir).resolve(safety.id);
-  const safetyManifest = await loadRestoreManifest(back.archivePath, back.sidecar, opts.passphrase);
+  const back = new BackupStore(opts.backupDir).resolve(safety.id, { files: false });
+  const safetyManifest = await loadRestoreManifest(
+    back.archivePath,
+    { header: back.sidecar, path: back.manifestPath },
+    r.work,
+    opts.passphrase,
+  );
   const backTo = destinationMapper(null, null);
-  const backDiff = diffRestore(safetyManifest, backTo, { removals: true });
-  await extractArchive({
-    archivePath: back.archivePath,
-    manifest: safetyManifest,
-    destinationOf: backTo,
-    roots: rootsOf(safetyManifest, backTo),
-    remove: backDiff.removed,
-    passphrase: opts.passphrase,
-    tempSuffix: r.tempSuffix,
-    onCommit: () => journal.update({ phase: 'rollback-committing' }),
-    crashLabel: 'rollback',
-  });
+  const backLists = new DiffLists(join(r.work, 'rollback-diff'));
+  try {
+    diffRestore(safetyManifest, backTo, { removals: true, lists: backLists });
+    await extractArchive({
+      archivePath: back.archivePath,
+      manifest: safetyManifest,
+      destinationOf: backTo,
+      roots: rootsOf(safetyManifest, backTo),
+      remove: () => backLists.paths('removed'),
+      passphrase: opts.passphrase,
+      tempSuffix: r.tempSuffix,
+      onCommit: () => journal.update({ phase: 'rollback-committing' }),
+      crashLabel: 'rollback',
+    });
+  } finally {
+    backLists.close();
+  }
   const again = await startAndVerify(step, opts, hooks, report, null);
   return done(
     false,

@@ -5,7 +5,8 @@
  *   fatal);
  * - symlink and hard-link targets, resolved from the link's own place, stay inside the backed-up
  *   folders (no escape through a link, CVE-2021-37701 style);
- * - no entry lives below a symlink of the same archive (writing through a link);
+ * - no entry lives below a symlink of the same archive (writing through a link), and none appears
+ *   twice;
  * - only regular files, directories and symlinks: device files, FIFOs and unknown types refused.
  */
 import { lstatSync } from 'node:fs';
@@ -16,7 +17,9 @@ import {
   MANIFEST_ENTRY,
   MANIFEST_TEXT_ENTRY,
   type BackupManifest,
+  type ManifestFile,
 } from './manifest.js';
+import { duplicateAmong, PathHashSet } from './path-set.js';
 import type { TarHeader } from './tar.js';
 
 export class UnsafeArchiveError extends Error {
@@ -42,29 +45,50 @@ export function unsafePath(path: string): string | null {
   return null;
 }
 
-/** Checks every manifest entry; throws UnsafeArchiveError on the first offence. */
-export function checkManifest(m: Pick<BackupManifest, 'files' | 'sources'>): void {
+/** What checkManifest needs: the sources and the file list, readable twice (duplicates). */
+export interface CheckedManifest {
+  sources: BackupManifest['sources'];
+  files: Iterable<ManifestFile> | (() => Iterable<ManifestFile>);
+}
+
+export interface ManifestCounts {
+  files: number;
+  bytes: number;
+}
+
+/**
+ * Checks every manifest entry; throws UnsafeArchiveError on the first offence. Streams the list:
+ * what it keeps is a hash per path (path-set.ts) and the symlinks' paths, not the list.
+ */
+export function checkManifest(m: CheckedManifest): ManifestCounts {
+  const files = typeof m.files === 'function' ? m.files : () => m.files as Iterable<ManifestFile>;
   const roots = m.sources
     .filter((s) => s.kind === 'directory' || s.kind === 'ccmon')
     .map((s) => s.archivePath.replace(/\/+$/, ''));
   const inRoots = (p: string) => roots.some((r) => p === r || p.startsWith(r + '/'));
-  const symlinks = new Set(m.files.filter((f) => f.type === 'symlink').map((f) => f.path));
-  const seen = new Set<string>();
-  for (const f of m.files) {
+  const symlinks = new Set<string>();
+  const paths = new PathHashSet();
+  const counts: ManifestCounts = { files: 0, bytes: 0 };
+  for (const f of files()) {
     const why = unsafePath(f.path);
     if (why) throw new UnsafeArchiveError(f.path, why);
-    if (seen.has(f.path)) throw new UnsafeArchiveError(f.path, 'appears twice');
-    seen.add(f.path);
+    paths.add(f.path);
+    if (f.type === 'file') {
+      counts.files++;
+      counts.bytes += f.size;
+    }
     if (f.path.startsWith(FS_PREFIX) && !inRoots(f.path))
       throw new UnsafeArchiveError(
         f.path,
         'is outside every backed-up folder named in the manifest',
       );
+    // Below a symlink listed before it: refused now; one listed after it: checked at the end.
     for (let dir = posix.dirname(f.path); dir !== '.' && dir !== ''; dir = posix.dirname(dir)) {
       if (symlinks.has(dir))
         throw new UnsafeArchiveError(f.path, `lies below the symlink '${dir}'`);
     }
     if (f.type === 'symlink') {
+      symlinks.add(f.path);
       const target = f.link ?? '';
       const resolved = target.startsWith('/')
         ? posix.normalize(FS_PREFIX + target.replace(/^\/+/, ''))
@@ -76,6 +100,19 @@ export function checkManifest(m: Pick<BackupManifest, 'files' | 'sources'>): voi
         );
     }
   }
+  const twice = duplicateAmong(
+    (function* () {
+      for (const f of files()) yield f.path;
+    })(),
+    paths.repeatedHashes(),
+  );
+  if (twice) throw new UnsafeArchiveError(twice, 'appears twice');
+  if (symlinks.size > 0)
+    for (const f of files())
+      for (let dir = posix.dirname(f.path); dir !== '.' && dir !== ''; dir = posix.dirname(dir))
+        if (symlinks.has(dir))
+          throw new UnsafeArchiveError(f.path, `lies below the symlink '${dir}'`);
+  return counts;
 }
 
 /** A tar header must be exactly the manifest's entry (a crafted tar cannot smuggle anything in). */
@@ -96,7 +133,9 @@ export function checkHeader(
   if (h.type === 'other')
     throw new UnsafeArchiveError(h.path, `has unsupported tar type '${h.flag}'`);
   if (h.path === MANIFEST_ENTRY || h.path === MANIFEST_TEXT_ENTRY) return;
-  if (!expected) throw new UnsafeArchiveError(h.path, 'is not listed in the manifest');
+  // Extraction passes the manifest's next entry: ccmon writes archive and manifest in one order.
+  if (!expected)
+    throw new UnsafeArchiveError(h.path, 'is not listed in the manifest (at this point)');
   if (expected.type !== h.type)
     throw new UnsafeArchiveError(
       h.path,

@@ -143,8 +143,10 @@ export class BackupService {
     to: string | null;
     dryRun: boolean;
     onProgress?: (u: ProgressUpdate) => void;
+    /** Every path of the diff is written here too (see RestoreOptions.diffFile). */
+    diffFile?: string;
   }): Promise<RestoreReport> {
-    const r = this.store.resolve(p.ref);
+    const r = this.store.resolve(p.ref, { files: false });
     const health =
       this.opts.healthCheck ??
       (this.opts.config.restore.healthUrl
@@ -153,6 +155,7 @@ export class BackupService {
     return restoreBackup({
       archivePath: r.archivePath,
       sidecar: r.sidecar,
+      manifestPath: r.manifestPath,
       config: this.opts.config,
       backupDir: this.dir,
       to: p.to,
@@ -161,6 +164,7 @@ export class BackupService {
       healthCheck: health,
       run: this.opts.run,
       onProgress: p.onProgress,
+      diffFile: p.diffFile,
     });
   }
 

@@ -1,0 +1,127 @@
+/**
+ * A manifest's file list read as a stream, for restores whose memory must not grow with the file
+ * count (issue 5: peak RSS < 100 MB whatever the size). ccmon writes the list last, one record per
+ * line (manifest-spool.ts), both in the sidecar (`,\n "files": [\n{…},\n{…}\n ]\n}`) and in the
+ * archive's manifest.json (`,"files":[\n{…},\n{…}\n]}`), so the header parses alone and the records
+ * are read back line by line, each validated, as many times as a restore needs (check, diff,
+ * extract, commit). A manifest in another layout (hand-made, older) is parsed whole, as before.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { fileSchema, parseManifest, type BackupManifest, type ManifestFile } from './manifest.js';
+
+/** A manifest whose file list is read again from its source at each call of `files()`. */
+export interface ManifestRecords extends Omit<BackupManifest, 'files'> {
+  files(): Iterable<ManifestFile>;
+}
+
+const CHUNK = 64 * 1024;
+/** Headers are a few KiB (sources, warnings); past this the file is parsed whole. */
+const HEAD_LIMIT = 4 * 1024 * 1024;
+/** The file list's key as ccmon writes it (pretty sidecar, compact manifest.json). */
+const MARKERS = [',\n "files": [\n', ',"files":[\n'];
+
+/** A manifest file (sidecar or spooled manifest.json): streamed in ccmon's layout, else parsed whole. */
+export function openManifestRecords(path: string, where = path): ManifestRecords {
+  const head = readHead(path);
+  if (head) {
+    const header = parseManifest(`${head.text}, "files": []}`, where);
+    const { files: _none, ...rest } = header;
+    return { ...rest, files: () => streamRecords(path, head.offset, where) };
+  }
+  const whole = readWhole(path);
+  return fromManifest(parseManifest(whole, where));
+}
+
+/** An in-memory manifest (a foreign layout, a test) behind the same interface. */
+export function fromManifest(m: BackupManifest): ManifestRecords {
+  const { files, ...rest } = m;
+  return { ...rest, files: () => files };
+}
+
+/** The header's text (without its closing brace) and the byte offset of the first record. */
+function readHead(path: string): { text: string; offset: number } | null {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (let pos = 0; pos < HEAD_LIMIT;) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) return null;
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+      size += n;
+      pos += n;
+      const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      for (const marker of MARKERS) {
+        const at = all.indexOf(marker);
+        if (at >= 0)
+          return { text: all.subarray(0, at).toString('utf8'), offset: at + marker.length };
+      }
+    }
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readWhole(path: string): string {
+  const fd = openSync(path, 'r');
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;)
+      text += decoder.write(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return text + decoder.end();
+}
+
+/** One record per line from `offset` until the line that closes the list. */
+function* streamRecords(path: string, offset: number, where: string): Generator<ManifestFile> {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
+    let index = 0;
+    for (let pos = offset; ;) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      pos += n;
+      const text = carry + (n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end());
+      const lines = text.split('\n');
+      carry = n > 0 ? lines.pop()! : '';
+      for (const raw of lines) {
+        const line = raw.trim();
+        if (line === ']' || line === ']}' || line.startsWith(']')) return;
+        if (line === '') continue;
+        yield parseRecord(line.endsWith(',') ? line.slice(0, -1) : line, where, index++);
+      }
+      if (n === 0) throw new Error(`${where}: the file list is cut short after ${index} entries`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseRecord(text: string, where: string, index: number): ManifestFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(
+      `${where}: not a valid ccmon backup manifest: files.${index}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  const r = fileSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new Error(
+      `${where}: not a valid ccmon backup manifest: files.${index}.${i.path.join('.')}: ${i.message}`,
+    );
+  }
+  return r.data;
+}
