@@ -42,23 +42,27 @@ export interface ChartPanel {
 
 const API = { job: 'claude-code-api' };
 
+/** A panel of one query drawn as its series, as most of the seed's panels are. */
+function seriesPanel(p: Omit<ChartPanel, 'queries' | 'combine'>, query: PanelQuery): ChartPanel {
+  return { ...p, queries: [query], combine: { kind: 'series' } };
+}
+
 export const PANELS: readonly ChartPanel[] = [
-  {
-    id: 'request-rate',
-    title: 'API request rate',
-    kind: 'graph',
-    unit: 'reqps',
-    seedExpr: 'rate(claude_code_api_requests_total[5m])',
-    queries: [
-      {
-        metric: 'claude_code_api_requests_total',
-        agg: 'rate',
-        sumBy: ['endpoint'],
-        legend: '{{ endpoint }}',
-      },
-    ],
-    combine: { kind: 'series' },
-  },
+  seriesPanel(
+    {
+      id: 'request-rate',
+      title: 'API request rate',
+      kind: 'graph',
+      unit: 'reqps',
+      seedExpr: 'rate(claude_code_api_requests_total[5m])',
+    },
+    {
+      metric: 'claude_code_api_requests_total',
+      agg: 'rate',
+      sumBy: ['endpoint'],
+      legend: '{{ endpoint }}',
+    },
+  ),
   {
     id: 'latency-p95',
     title: 'API latency (P95)',
@@ -75,45 +79,42 @@ export const PANELS: readonly ChartPanel[] = [
     ],
     combine: { kind: 'quantile', q: 0.95 },
   },
-  {
-    id: 'active-sessions',
-    title: 'Active sessions',
-    kind: 'stat',
-    unit: 'count',
-    seedExpr: 'claude_code_active_sessions',
-    queries: [
-      { metric: 'claude_code_active_sessions', agg: 'last', sumBy: [], legend: 'Sessions' },
-    ],
-    combine: { kind: 'series' },
-  },
-  {
-    id: 'token-usage',
-    title: 'Token usage',
-    kind: 'graph',
-    unit: 'tokensph',
-    seedExpr: 'rate(claude_code_tokens_used_total[1h])',
-    queries: [
-      {
-        metric: 'claude_code_usage_tokens_total',
-        agg: 'rate',
-        scale: 3600,
-        sumBy: ['model', 'type'],
-        legend: '{{ model }} - {{ type }}',
-      },
-    ],
-    combine: { kind: 'series' },
-  },
-  {
-    id: 'cost',
-    title: 'Cumulative cost',
-    kind: 'stat',
-    unit: 'usd',
-    seedExpr: 'claude_code_cost_usd',
-    queries: [
-      { metric: 'claude_code_usage_cost_usd_total', agg: 'last', sumBy: [], legend: 'Cost (USD)' },
-    ],
-    combine: { kind: 'series' },
-  },
+  seriesPanel(
+    {
+      id: 'active-sessions',
+      title: 'Active sessions',
+      kind: 'stat',
+      unit: 'count',
+      seedExpr: 'claude_code_active_sessions',
+    },
+    { metric: 'claude_code_active_sessions', agg: 'last', sumBy: [], legend: 'Sessions' },
+  ),
+  seriesPanel(
+    {
+      id: 'token-usage',
+      title: 'Token usage',
+      kind: 'graph',
+      unit: 'tokensph',
+      seedExpr: 'rate(claude_code_tokens_used_total[1h])',
+    },
+    {
+      metric: 'claude_code_usage_tokens_total',
+      agg: 'rate',
+      scale: 3600,
+      sumBy: ['model', 'type'],
+      legend: '{{ model }} - {{ type }}',
+    },
+  ),
+  seriesPanel(
+    {
+      id: 'cost',
+      title: 'Cumulative cost',
+      kind: 'stat',
+      unit: 'usd',
+      seedExpr: 'claude_code_cost_usd',
+    },
+    { metric: 'claude_code_usage_cost_usd_total', agg: 'last', sumBy: [], legend: 'Cost (USD)' },
+  ),
   {
     id: 'error-rate',
     title: 'API error rate',
@@ -135,23 +136,22 @@ export const PANELS: readonly ChartPanel[] = [
       numerator: { label: 'status', pattern: '^5..$' },
     },
   },
-  {
-    id: 'sandbox-violations',
-    title: 'Sandbox violations',
-    kind: 'graph',
-    unit: 'perminute',
-    seedExpr: 'rate(claude_sandbox_violations_total[5m])',
-    queries: [
-      {
-        metric: 'claude_sandbox_violations_total',
-        agg: 'rate',
-        scale: 60,
-        sumBy: [],
-        legend: 'Violations/min',
-      },
-    ],
-    combine: { kind: 'series' },
-  },
+  seriesPanel(
+    {
+      id: 'sandbox-violations',
+      title: 'Sandbox violations',
+      kind: 'graph',
+      unit: 'perminute',
+      seedExpr: 'rate(claude_sandbox_violations_total[5m])',
+    },
+    {
+      metric: 'claude_sandbox_violations_total',
+      agg: 'rate',
+      scale: 60,
+      sumBy: [],
+      legend: 'Violations/min',
+    },
+  ),
   {
     id: 'resources',
     title: 'Resource usage',

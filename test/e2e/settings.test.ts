@@ -175,6 +175,25 @@ checks:
     await page.getByTestId('check-row-0').waitFor();
   });
 
+  it('a receiver changed under Notifications is applied at once, not at the next start', async () => {
+    await page.goto(`${agent.dashboard.url}#/settings`);
+    await page.getByRole('tab', { name: 'Notifications' }).click();
+    const form = page.locator('form[aria-labelledby="settings-receivers"]');
+    assert.doesNotMatch(await form.innerText(), /next start/);
+    const hook = 'http://127.0.0.1:9/ccmon-hook';
+    await form
+      .locator('textarea[data-path="alerts.receivers.0.channels"]')
+      .fill(JSON.stringify({ webhook: [{ url: hook }] }));
+    await form.getByRole('button', { name: 'Save and apply' }).click();
+    const banner = page.getByTestId('settings-saved').filter({ hasText: /Applied now: .*alerts/ });
+    await banner.waitFor();
+    assert.doesNotMatch(await banner.innerText(), /alerts takes? effect at the next start/);
+    const view = await requestAgent<{
+      effective: { alerts: { receivers: { webhook: { url: string }[] }[] } };
+    }>(agent, 'config.get');
+    assert.equal(view.effective.alerts.receivers[0]!.webhook[0]!.url, hook);
+  });
+
   it('pauses from the dashboard: banner and paused status; Resume brings monitoring back', async () => {
     await page.goto(`${agent.dashboard.url}#/overview`);
     await page.locator('#pause-for').selectOption('');

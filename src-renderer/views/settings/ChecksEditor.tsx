@@ -1,6 +1,6 @@
 /** Settings › Checks: the probes with their targets, intervals and failure threshold. */
 import { Empty } from '../../components/states';
-import { Field, IssueList, SaveBar, unclaimed } from './fields';
+import { Field, IssueList, RowEnd, SectionForm, unclaimed } from './fields';
 import { put, text, useListEditor, type ListSectionProps } from './list-editor';
 
 const FIELDS = ['name', 'url', 'interval', 'timeout', 'failureThreshold'];
@@ -10,12 +10,7 @@ export function ChecksEditor({ section, defaults, onSaved }: ListSectionProps) {
   const { draft, issues, edit } = editor;
   const shown = new Set<string>();
   return (
-    <form
-      onSubmit={editor.submit}
-      onBlur={editor.check}
-      aria-labelledby="settings-checks"
-      noValidate
-    >
+    <SectionForm editor={editor as never} labelledBy="settings-checks">
       <h2 id="settings-checks">Checks</h2>
       <p className="muted">
         Targets probed on their interval. A check turns red after <em>failure threshold</em>{' '}
@@ -85,10 +80,11 @@ export function ChecksEditor({ section, defaults, onSaved }: ListSectionProps) {
               />{' '}
               Enabled
             </label>
-            <button type="button" className="link" onClick={() => editor.remove(i)}>
-              Remove {text(p.name) || 'this check'}
-            </button>
-            <IssueList items={unclaimed(issues, base, shown)} />
+            <RowEnd
+              what={text(p.name) || 'this check'}
+              onRemove={() => editor.remove(i)}
+              issues={unclaimed(issues, base, shown)}
+            />
           </fieldset>
         );
       })}
@@ -101,7 +97,6 @@ export function ChecksEditor({ section, defaults, onSaved }: ListSectionProps) {
       <IssueList
         items={unclaimed(issues, 'checks', shown).filter((m) => !/^probes\.\d+/.test(m))}
       />
-      <SaveBar editor={editor as never} />
-    </form>
+    </SectionForm>
   );
 }

@@ -3,10 +3,18 @@
  * receiver are edited as JSON in Alertmanager's shape (camelCase); secrets are `{ "secret": NAME }`
  * references to the secret store, never the values.
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { ConfigUpdateResult } from '../../../src-main/core/config/contract';
 import { Empty } from '../../components/states';
-import { Field, IssueList, SaveBar, unclaimed, useSectionEditor, type Issues } from './fields';
+import {
+  Field,
+  IssueList,
+  RowEnd,
+  SectionForm,
+  unclaimed,
+  useSectionEditor,
+  type Issues,
+} from './fields';
 import { type Raw } from './list-editor';
 
 interface Row {
@@ -54,13 +62,9 @@ export function ReceiversEditor({
   );
   const edit = (i: number, patch: Partial<Row>) =>
     editor.setDraft((d) => d.map((r, j) => (j === i ? { ...r, ...patch } : r)));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void editor.save();
-  };
   const shown = new Set<string>();
   return (
-    <form onSubmit={submit} onBlur={editor.check} aria-labelledby="settings-receivers" noValidate>
+    <SectionForm editor={editor as never} labelledBy="settings-receivers">
       <h2 id="settings-receivers">Notification channels</h2>
       <p className="muted">
         Alertmanager receivers. Put passwords and webhook tokens in the secret store (
@@ -104,14 +108,11 @@ export function ReceiversEditor({
               value={r.channels}
               onChange={(v) => edit(i, { channels: v })}
             />
-            <button
-              type="button"
-              className="link"
-              onClick={() => editor.setDraft((d) => d.filter((_, j) => j !== i))}
-            >
-              Remove {r.name || 'this receiver'}
-            </button>
-            <IssueList items={unclaimed(editor.issues, base, shown)} />
+            <RowEnd
+              what={r.name || 'this receiver'}
+              onRemove={() => editor.setDraft((d) => d.filter((_, j) => j !== i))}
+              issues={unclaimed(editor.issues, base, shown)}
+            />
           </fieldset>
         );
       })}
@@ -129,7 +130,6 @@ export function ReceiversEditor({
       <IssueList
         items={unclaimed(editor.issues, 'alerts', shown).filter((m) => !/^receivers\.\d+/.test(m))}
       />
-      <SaveBar editor={editor as never} />
-    </form>
+    </SectionForm>
   );
 }

@@ -2,11 +2,10 @@
  * Settings › Schedules: when backups, maintenance and reports run (cron expressions; empty means
  * on demand only). One form per config section, each saved and applied on its own.
  */
-import type { FormEvent } from 'react';
 import type { ConfigUpdateResult } from '../../../src-main/core/config/contract';
 import { Empty } from '../../components/states';
-import { Field, IssueList, SaveBar, unclaimed, useSectionEditor } from './fields';
-import { text, type Raw } from './list-editor';
+import { Field, IssueList, RowEnd, SectionForm, unclaimed, useSectionEditor } from './fields';
+import { text, useListEditor, type Raw } from './list-editor';
 
 const CRON_HINT = 'cron: minute hour day month weekday, e.g. 0 2 * * *; empty: on demand only';
 
@@ -16,30 +15,20 @@ interface Props {
   onSaved(r: ConfigUpdateResult): void;
 }
 
-function useSubmit(save: () => Promise<void>) {
-  return (e: FormEvent) => {
-    e.preventDefault();
-    void save();
-  };
-}
+/** The text fields of a scheduled report, in the order shown. */
+const REPORT_FIELDS: { name: string; label: string; hint?: string; placeholder?: string }[] = [
+  { name: 'name', label: 'Name' },
+  { name: 'schedule', label: 'Schedule', hint: 'cron, e.g. 0 7 * * 1' },
+  { name: 'period', label: 'Period', placeholder: '24h' },
+];
 
 function BackupSchedules({ document, effective, onSaved }: Props) {
   const section = document.backup as Raw | undefined;
-  const sets = (section?.sets ?? (effective.backup as Raw).sets) as Raw[];
-  const editor = useSectionEditor<Raw[]>(
-    'backup',
-    sets,
-    (s) => ({ ...(section ?? {}), sets: s }),
-    onSaved,
-  );
+  const defaults = (effective.backup as Raw).sets as Raw[];
+  const editor = useListEditor('backup', section, 'sets', defaults, onSaved);
   const shown = new Set<string>();
   return (
-    <form
-      onSubmit={useSubmit(editor.save)}
-      onBlur={editor.check}
-      aria-labelledby="settings-backup-schedule"
-      noValidate
-    >
+    <SectionForm editor={editor as never} labelledBy="settings-backup-schedule">
       <h3 id="settings-backup-schedule">Backups</h3>
       {editor.draft.length === 0 && (
         <Empty title="No backup sets">Add one in the config file (backup.sets).</Empty>
@@ -55,17 +44,12 @@ function BackupSchedules({ document, effective, onSaved }: Props) {
             issues={editor.issues}
             value={text(s.schedule)}
             hint={CRON_HINT}
-            onChange={(v) =>
-              editor.setDraft((d) =>
-                d.map((x, j) => (j === i ? { ...x, schedule: v.trim() ? v : null } : x)),
-              )
-            }
+            onChange={(v) => editor.edit(i, (x) => ({ ...x, schedule: v.trim() ? v : null }))}
           />
         );
       })}
       <IssueList items={unclaimed(editor.issues, 'backup', shown)} />
-      <SaveBar editor={editor as never} />
-    </form>
+    </SectionForm>
   );
 }
 
@@ -81,12 +65,7 @@ function MaintenanceSchedule({ document, effective, onSaved }: Props) {
     onSaved,
   );
   return (
-    <form
-      onSubmit={useSubmit(editor.save)}
-      onBlur={editor.check}
-      aria-labelledby="settings-maintenance-schedule"
-      noValidate
-    >
+    <SectionForm editor={editor as never} labelledBy="settings-maintenance-schedule">
       <h3 id="settings-maintenance-schedule">Maintenance</h3>
       <Field
         label="Maintenance window"
@@ -99,30 +78,17 @@ function MaintenanceSchedule({ document, effective, onSaved }: Props) {
       <IssueList
         items={unclaimed(editor.issues, 'maintenance', new Set(['maintenance.schedule']))}
       />
-      <SaveBar editor={editor as never} />
-    </form>
+    </SectionForm>
   );
 }
 
 function ReportSchedules({ document, effective, onSaved }: Props) {
   const section = document.reports as Raw | undefined;
-  const initial = (section?.schedules ?? (effective.reports as Raw).schedules) as Raw[];
-  const editor = useSectionEditor<Raw[]>(
-    'reports',
-    initial,
-    (s) => ({ ...(section ?? {}), schedules: s }),
-    onSaved,
-  );
-  const edit = (i: number, key: string, v: string) =>
-    editor.setDraft((d) => d.map((x, j) => (j === i ? { ...x, [key]: v } : x)));
+  const defaults = (effective.reports as Raw).schedules as Raw[];
+  const editor = useListEditor('reports', section, 'schedules', defaults, onSaved);
   const shown = new Set<string>();
   return (
-    <form
-      onSubmit={useSubmit(editor.save)}
-      onBlur={editor.check}
-      aria-labelledby="settings-report-schedule"
-      noValidate
-    >
+    <SectionForm editor={editor as never} labelledBy="settings-report-schedule">
       <h3 id="settings-report-schedule">Reports</h3>
       {editor.draft.length === 0 && (
         <Empty title="No scheduled reports">
@@ -131,57 +97,37 @@ function ReportSchedules({ document, effective, onSaved }: Props) {
       )}
       {editor.draft.map((s, i) => {
         const base = `reports.schedules.${i}`;
-        for (const f of ['name', 'schedule', 'period']) shown.add(`${base}.${f}`);
+        for (const f of REPORT_FIELDS) shown.add(`${base}.${f.name}`);
         return (
           <fieldset key={i} className="settings-row">
             <legend>{text(s.name) || 'New report'}</legend>
-            <Field
-              label="Name"
-              path={`${base}.name`}
-              issues={editor.issues}
-              value={text(s.name)}
-              onChange={(v) => edit(i, 'name', v)}
+            {REPORT_FIELDS.map(({ name, ...field }) => (
+              <Field
+                key={name}
+                {...field}
+                path={`${base}.${name}`}
+                issues={editor.issues}
+                value={text(s[name])}
+                onChange={(v) => editor.edit(i, (o) => ({ ...o, [name]: v }))}
+              />
+            ))}
+            <RowEnd
+              what={text(s.name) || 'this report'}
+              onRemove={() => editor.remove(i)}
+              issues={unclaimed(editor.issues, base, shown)}
             />
-            <Field
-              label="Schedule"
-              path={`${base}.schedule`}
-              issues={editor.issues}
-              value={text(s.schedule)}
-              hint="cron, e.g. 0 7 * * 1"
-              onChange={(v) => edit(i, 'schedule', v)}
-            />
-            <Field
-              label="Period"
-              path={`${base}.period`}
-              issues={editor.issues}
-              value={text(s.period)}
-              placeholder="24h"
-              onChange={(v) => edit(i, 'period', v)}
-            />
-            <button
-              type="button"
-              className="link"
-              onClick={() => editor.setDraft((d) => d.filter((_, j) => j !== i))}
-            >
-              Remove {text(s.name) || 'this report'}
-            </button>
-            <IssueList items={unclaimed(editor.issues, base, shown)} />
           </fieldset>
         );
       })}
       <button
         type="button"
         onClick={() =>
-          editor.setDraft((d) => [
-            ...d,
-            { name: '', schedule: '0 7 * * *', period: '24h', formats: ['html'] },
-          ])
+          editor.add({ name: '', schedule: '0 7 * * *', period: '24h', formats: ['html'] })
         }
       >
         Add a scheduled report
       </button>
-      <SaveBar editor={editor as never} />
-    </form>
+    </SectionForm>
   );
 }
 
@@ -190,7 +136,9 @@ export function SchedulesEditor(props: Props) {
     <section aria-labelledby="settings-schedules">
       <h2 id="settings-schedules">Schedules</h2>
       <p className="muted">
-        Saved to the file at once; schedules take effect at the agent&apos;s next start.
+        Saved to the file at once. New times apply at once; anything else about a backup set or a
+        report (a new one, its name, period or formats) takes effect at the agent&apos;s next start,
+        and the save message says so.
       </p>
       <BackupSchedules {...props} />
       <MaintenanceSchedule {...props} />

@@ -1,6 +1,6 @@
 /** Settings › Scrape targets: Prometheus jobs (prometheus.yml's scrape_configs) and their targets. */
 import { Empty } from '../../components/states';
-import { Field, IssueList, SaveBar, unclaimed } from './fields';
+import { Field, RowEnd, SectionForm, unclaimed } from './fields';
 import { put, text, useListEditor, type ListSectionProps, type Raw } from './list-editor';
 
 function targetsOf(job: Raw): string {
@@ -22,12 +22,7 @@ export function ScrapeEditor({ section, defaults, onSaved }: ListSectionProps) {
   const { draft, issues, edit } = editor;
   const shown = new Set<string>();
   return (
-    <form
-      onSubmit={editor.submit}
-      onBlur={editor.check}
-      aria-labelledby="settings-scrape"
-      noValidate
-    >
+    <SectionForm editor={editor as never} labelledBy="settings-scrape">
       <h2 id="settings-scrape">Scrape targets</h2>
       <p className="muted">Prometheus endpoints ccmon scrapes itself, as host:port.</p>
       {draft.length === 0 && (
@@ -71,10 +66,11 @@ export function ScrapeEditor({ section, defaults, onSaved }: ListSectionProps) {
               placeholder="15s"
               onChange={(v) => edit(i, (o) => put(o, 'interval', v))}
             />
-            <button type="button" className="link" onClick={() => editor.remove(i)}>
-              Remove {text(j.name) || 'this job'}
-            </button>
-            <IssueList items={unclaimed(issues, base, shown)} />
+            <RowEnd
+              what={text(j.name) || 'this job'}
+              onRemove={() => editor.remove(i)}
+              issues={unclaimed(issues, base, shown)}
+            />
           </fieldset>
         );
       })}
@@ -84,7 +80,6 @@ export function ScrapeEditor({ section, defaults, onSaved }: ListSectionProps) {
       >
         Add a scrape job
       </button>
-      <SaveBar editor={editor as never} />
-    </form>
+    </SectionForm>
   );
 }

@@ -4,7 +4,7 @@
  * config section: a draft, validation by the agent's own schema (config.validate), save
  * (config.update) and the issues by path.
  */
-import { useCallback, useState, type ReactNode } from 'react';
+import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
 import type {
   ConfigFieldIssue,
   ConfigSection,
@@ -197,5 +197,51 @@ export function SaveBar({
         </span>
       )}
     </div>
+  );
+}
+
+/**
+ * A section's form: submitting saves, leaving a field validates (so a problem shows at once), and
+ * the save bar closes it.
+ */
+export function SectionForm({
+  editor,
+  labelledBy,
+  children,
+}: {
+  editor: SectionEditor<never>;
+  labelledBy: string;
+  children: ReactNode;
+}) {
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void editor.save();
+  };
+  return (
+    <form onSubmit={submit} onBlur={editor.check} aria-labelledby={labelledBy} noValidate>
+      {children}
+      <SaveBar editor={editor} />
+    </form>
+  );
+}
+
+/** The end of a list row: its remove button and the row's problems that no field shows. */
+export function RowEnd({
+  what,
+  onRemove,
+  issues,
+}: {
+  /** What the button removes ("Remove llm-gateway"). */
+  what: string;
+  onRemove(): void;
+  issues: string[];
+}) {
+  return (
+    <>
+      <button type="button" className="link" onClick={onRemove}>
+        Remove {what}
+      </button>
+      <IssueList items={issues} />
+    </>
   );
 }
