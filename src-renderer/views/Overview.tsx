@@ -1,4 +1,7 @@
-/** The overview: the seed's five dimensions, then every check with status, latency, last error. */
+/**
+ * The overview: the seed's five dimensions, then every check with status, latency, last error, and
+ * every scrape target with its health and notes.
+ */
 import { useCallback, useState } from 'react';
 import type { CheckResult, CheckSummary } from '../../src-main/core/checks/contract';
 import { useApi, useEventListener, useRequest } from '../api/context';
@@ -6,6 +9,7 @@ import { DataTable } from '../components/DataTable';
 import { Empty, ErrorState, Loading, Unavailable } from '../components/states';
 import { ago, ms } from '../format';
 import { DIMENSIONS, dimensionOfCheck, dimensionStates } from './dimensions';
+import { TargetsTable } from './TargetsTable';
 
 export function Overview() {
   const api = useApi();
@@ -69,6 +73,8 @@ export function Overview() {
         </button>
       </div>
       <ChecksTable listed={listed} checks={checks} />
+      <h2>Scrape targets</h2>
+      <TargetsTable />
     </>
   );
 }
