@@ -9,9 +9,9 @@
 
 export type ExpositionFormat = 'text' | 'openmetrics';
 
-export interface ParsedSample {
-  /** Labels with `__name__`. */
-  labels: Record<string, string>;
+export interface ParsedSample<L extends Record<string, string> | null = Record<string, string>> {
+  /** Labels with `__name__`; null for a series the caller already knew (see parseScrape). */
+  labels: L;
   /**
    * The series as written (metric name and label block, before the value): the key of the
    * scraper's series cache, as Prometheus's scrape cache keys by the raw series bytes.
@@ -22,8 +22,10 @@ export interface ParsedSample {
   timestampMs?: number;
 }
 
-export interface ParsedExposition {
-  samples: ParsedSample[];
+export interface ParsedExposition<
+  L extends Record<string, string> | null = Record<string, string>,
+> {
+  samples: ParsedSample<L>[];
   /** Metric family name → TYPE. */
   types: Map<string, string>;
   help: Map<string, string>;
@@ -60,8 +62,41 @@ export function formatOf(contentType: string | undefined): ExpositionFormat {
 }
 
 export function parseExposition(text: string, format: ExpositionFormat = 'text'): ParsedExposition {
+  return parse(text, format, null) as ParsedExposition;
+}
+
+/** The series texts a scraper already holds labels for (its scrape cache). */
+export interface KnownSeries {
+  has(series: string): boolean;
+}
+
+/**
+ * parseExposition for a scrape loop: a sample line whose series text `known` has is not split
+ * into labels (its `labels` is null), as Prometheus's scrape cache skips parsing the labels of a
+ * series it has seen; the caller looks its labels up by `series`. Errors and warnings are the
+ * same, apart from a repeated series written with its labels in another order, which the caller
+ * finds by its labelled key.
+ */
+export function parseScrape(
+  text: string,
+  format: ExpositionFormat,
+  known: KnownSeries,
+): ParsedExposition<Record<string, string> | null> {
+  return parse(text, format, known);
+}
+
+function parse(
+  text: string,
+  format: ExpositionFormat,
+  known: KnownSeries | null,
+): ParsedExposition<Record<string, string> | null> {
   const om = format === 'openmetrics';
-  const out: ParsedExposition = { samples: [], types: new Map(), help: new Map(), warnings: [] };
+  const out: ParsedExposition<Record<string, string> | null> = {
+    samples: [],
+    types: new Map(),
+    help: new Map(),
+    warnings: [],
+  };
   const seen = new Set<string>();
   const lines = text.split('\n');
   let sawEof = false;
@@ -86,13 +121,15 @@ export function parseExposition(text: string, format: ExpositionFormat = 'text')
       parseComment(line, lineNo, om, out);
       continue;
     }
-    const sample = parseSampleLine(line, lineNo, om);
-    const name = sample.labels.__name__!;
+    const sample = parseSampleLine(line, lineNo, om, known);
+    const name = sample.labels ? sample.labels.__name__! : line.slice(0, nameEnd(line, 0, true));
     if (om && name.endsWith('_created') && isCreatedOf(name, out.types)) continue;
-    const key = dedupeKey(sample.labels);
+    // A known series is keyed by its text (equal text, equal series): no labels needed.
+    const key = sample.labels ? dedupeKey(sample.labels) : `\u0002${sample.series}`;
     if (seen.has(key)) {
+      const labels = sample.labels ?? parseSampleLine(line, lineNo, om, null).labels!;
       out.warnings.push(
-        `line ${lineNo}: duplicate series ${describe(sample.labels)} (kept the first sample)`,
+        `line ${lineNo}: duplicate series ${describe(labels)} (kept the first sample)`,
       );
       continue;
     }
@@ -104,7 +141,12 @@ export function parseExposition(text: string, format: ExpositionFormat = 'text')
   return out;
 }
 
-function parseComment(line: string, lineNo: number, om: boolean, out: ParsedExposition): void {
+function parseComment(
+  line: string,
+  lineNo: number,
+  om: boolean,
+  out: Pick<ParsedExposition, 'types' | 'help'>,
+): void {
   const m = /^#\s+(HELP|TYPE|UNIT)\s+(\S+)(?:\s(.*))?$/.exec(line);
   if (!m) {
     if (om)
@@ -138,6 +180,7 @@ const CHAR_UNDERSCORE = 95;
 const CHAR_COLON = 58;
 const CHAR_QUOTE = 34;
 const CHAR_BACKSLASH = 92;
+const CHAR_CLOSE_BRACE = 125;
 
 /** [a-zA-Z_] (label names), plus ':' for metric names. */
 function isNameStart(c: number, metric: boolean): boolean {
@@ -160,11 +203,21 @@ function nameEnd(line: string, start: number, metric: boolean): number {
   return pos;
 }
 
-function parseSampleLine(line: string, lineNo: number, om: boolean): ParsedSample {
-  // __name__ first, so labels written in sorted order give their dedupe key without sorting.
-  const labels: Record<string, string> = { __name__: '' };
+function parseSampleLine(
+  line: string,
+  lineNo: number,
+  om: boolean,
+  known: KnownSeries | null,
+): ParsedSample<Record<string, string> | null> {
   let pos = nameEnd(line, 0, true);
   let name = line.slice(0, pos);
+  if (known && pos > 0) {
+    const end = line[pos] === '{' ? labelBlockEnd(line, pos + 1) : pos;
+    if (end > 0 && known.has(line.slice(0, end)))
+      return valuePart(line, end, lineNo, om, name, null);
+  }
+  // __name__ first, so labels written in sorted order give their dedupe key without sorting.
+  const labels: Record<string, string> = { __name__: '' };
   if (!name && line[0] !== '{')
     throw new ExpositionError(lineNo, `expected a metric name, got '${line.slice(0, 20)}'`);
   if (line[pos] === '{') {
@@ -175,6 +228,18 @@ function parseSampleLine(line: string, lineNo: number, om: boolean): ParsedSampl
   }
   if (!name) throw new ExpositionError(lineNo, 'sample without a metric name');
   labels.__name__ = name;
+  return valuePart(line, pos, lineNo, om, name, labels);
+}
+
+/** The value and timestamp after the series text, which ends at `pos`. */
+function valuePart<L extends Record<string, string> | null>(
+  line: string,
+  pos: number,
+  lineNo: number,
+  om: boolean,
+  name: string,
+  labels: L,
+): ParsedSample<L> {
   const series = line.slice(0, pos);
   const rest = line.slice(pos);
   if (om ? !rest.startsWith(' ') : !/^[ \t]/.test(rest))
@@ -189,7 +254,7 @@ function parseSampleLine(line: string, lineNo: number, om: boolean): ParsedSampl
     );
   const value = parseValue(fields[0]!);
   if (value === null) throw new ExpositionError(lineNo, `invalid value '${fields[0]}' for ${name}`);
-  const sample: ParsedSample = { labels, series, value };
+  const sample: ParsedSample<L> = { labels, series, value };
   if (fields[1] !== undefined) {
     const ts = om ? Number(fields[1]) * 1000 : /^-?\d+$/.test(fields[1]) ? Number(fields[1]) : NaN;
     if (!Number.isFinite(ts))
@@ -259,6 +324,23 @@ function parseLabels(
     else if (line[pos] !== '}')
       throw new ExpositionError(lineNo, `expected ',' or '}' after label ${key}`);
   }
+}
+
+/**
+ * The position after the `}` closing a label block that starts at `start` (after `{`), skipping
+ * quoted strings and their escapes; -1 when it is not closed (the full parse reports why).
+ */
+function labelBlockEnd(line: string, start: number): number {
+  let inQuotes = false;
+  for (let pos = start; pos < line.length; pos++) {
+    const c = line.charCodeAt(pos);
+    if (inQuotes) {
+      if (c === CHAR_BACKSLASH) pos++;
+      else if (c === CHAR_QUOTE) inQuotes = false;
+    } else if (c === CHAR_QUOTE) inQuotes = true;
+    else if (c === CHAR_CLOSE_BRACE) return pos + 1;
+  }
+  return -1;
 }
 
 /** Where the quoted string readQuoted last read ends (after its closing quote). */

@@ -8,7 +8,7 @@
 import type { TargetHealth } from './contract.js';
 import { httpGet, HttpProbeError } from '../checks/http-get.js';
 import { formatLabels, type Labels, type SeriesAppender } from '../tsdb/types.js';
-import { ExpositionError, formatOf, parseExposition, seriesKey } from './exposition.js';
+import { ExpositionError, formatOf, parseScrape, seriesKey } from './exposition.js';
 
 // Prometheus's default Accept header for scrapes (OpenMetrics preferred, text 0.0.4 accepted).
 const ACCEPT =
@@ -101,15 +101,17 @@ export class ScrapeTarget {
         signal,
       });
       if (answer.status !== 200) throw new Error(`server returned HTTP status ${answer.status}`);
-      const parsed = parseExposition(
+      // Series of the last scrape keep their labels: only new ones are split into labels.
+      const parsed = parseScrape(
         answer.body.toString('utf8'),
         formatOf(answer.headers['content-type']),
+        this.cache,
       );
       warnings = parsed.warnings;
       for (const s of parsed.samples) {
         let series = this.cache.get(s.series);
         if (!series) {
-          const labels = Object.freeze(this.targetLabels(s.labels));
+          const labels = Object.freeze(this.targetLabels(s.labels!));
           series = { labels, key: seriesKey(labels) };
         }
         if (seen.has(series.key)) {

@@ -4,6 +4,7 @@ import {
   ExpositionError,
   formatOf,
   parseExposition,
+  parseScrape,
 } from '../../../../src-main/core/scrape/exposition.js';
 
 const byName = (text: string, format: 'text' | 'openmetrics' = 'text') => {
@@ -207,5 +208,58 @@ describe('OpenMetrics 1.0', () => {
     );
     assert.equal(formatOf('text/plain; version=0.0.4'), 'text');
     assert.equal(formatOf(undefined), 'text');
+  });
+});
+
+describe('parseScrape (series the scraper already knows)', () => {
+  const body = [
+    '# TYPE req counter',
+    'req_total{code="200",path="/a"} 5 1700000000000',
+    'req_total{code="500",path="/a\\"b"} 1',
+    'up 1',
+    'req_total{code="200",path="/a"} 6',
+    '',
+  ].join('\n');
+
+  it('gives the same series, values and timestamps, without labels for the known ones', () => {
+    const full = parseExposition(body);
+    const known = new Set(['req_total{code="200",path="/a"}', 'up']);
+    const quick = parseScrape(body, 'text', known);
+    assert.deepEqual(
+      quick.samples.map((s) => [s.series, s.value, s.timestampMs]),
+      full.samples.map((s) => [s.series, s.value, s.timestampMs]),
+    );
+    assert.deepEqual(
+      quick.samples.map((s) => s.labels),
+      [null, full.samples[1]!.labels, null],
+    );
+    // The repeated known series is still found and named with its labels.
+    assert.deepEqual(quick.warnings, full.warnings);
+    assert.match(quick.warnings[0]!, /line 5: duplicate series req_total\{code="200",path="\/a"\}/);
+  });
+
+  it('still reports a bad value or timestamp of a known series with its line', () => {
+    const known = new Set(['a{x="}"}']);
+    assert.throws(
+      () => parseScrape('a{x="}"} 1\na{x="}"} one\n', 'text', known),
+      (e: ExpositionError) => e.line === 2 && /invalid value 'one'/.test(e.message),
+    );
+    assert.throws(
+      () => parseScrape('a{x="}"} 1 1.5\n', 'text', known),
+      (e: ExpositionError) => e.line === 1 && /invalid timestamp/.test(e.message),
+    );
+  });
+
+  it('drops the OpenMetrics _created of a known counter and parses an unterminated block fully', () => {
+    const om = '# TYPE c counter\nc_total 3\nc_created 1700000000\n# EOF\n';
+    const quick = parseScrape(om, 'openmetrics', new Set(['c_total', 'c_created']));
+    assert.deepEqual(
+      quick.samples.map((s) => s.series),
+      ['c_total'],
+    );
+    assert.throws(
+      () => parseScrape('a{x="1" 2\n', 'text', new Set(['a{x="1" 2'])),
+      ExpositionError,
+    );
   });
 });
