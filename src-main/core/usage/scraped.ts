@@ -43,9 +43,16 @@ const LABEL_TO_ATTR: Record<string, string> = {
   terminal_type: 'terminal.type',
 };
 
+/** Answers by exposed name: a scrape asks again for the same few names every interval. */
+const knownNames = new Map<string, string | null>();
+
 export function claudeCodeMetricName(promName: string): string | null {
-  for (const [re, name] of CLAUDE_CODE_NAMES) if (re.test(promName)) return name;
-  return null;
+  let name = knownNames.get(promName);
+  if (name === undefined) {
+    name = CLAUDE_CODE_NAMES.find(([re]) => re.test(promName))?.[1] ?? null;
+    if (knownNames.size < 1000) knownNames.set(promName, name);
+  }
+  return name;
 }
 
 export interface ScrapedUsageOptions {
