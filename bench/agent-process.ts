@@ -36,6 +36,10 @@ export async function startAgentProcess(configYaml: string): Promise<AgentProces
   await writeFile(config, configYaml);
   const dist = join(root, 'dist/main/cli/bin.js');
   const args = existsSync(dist) ? [dist] : ['--import', 'tsx', join(root, 'src-main/cli/bin.ts')];
+  // CCMON_BENCH_NODE_ARGS: extra flags for the agent's node, to look inside a benchmark
+  // (`--cpu-prof --cpu-prof-dir=DIR`, `--trace-gc`; NODE_OPTIONS does not allow them).
+  const extra = process.env.CCMON_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  args.unshift(...extra);
   const child = spawn(
     process.execPath,
     [...args, '--config', config, '--json', 'agent', '--port', '0'],
@@ -47,6 +51,7 @@ export async function startAgentProcess(configYaml: string): Promise<AgentProces
   );
   await new Promise<void>((resolve, reject) => {
     let out = '';
+    if (extra.length > 0) child.stdout!.pipe(process.stderr); // what the flags print
     child.stdout!.on('data', (c) => {
       out += c;
       if (out.includes('\n')) resolve();
