@@ -5,7 +5,7 @@
  * nothing (Alertmanager's /-/reload loads and checks the file before it touches the dispatcher).
  */
 import type { SecretStore } from '../secrets/store.js';
-import type { AlertsConfig, RouteConfig } from './config.js';
+import type { AlertsConfig } from './config.js';
 import { buildInhibitRules, type InhibitRule } from './inhibit.js';
 import { buildRoute, type Route } from './route.js';
 import type { DesktopNotifier } from './sinks/desktop.js';
@@ -34,30 +34,34 @@ export function buildRouting(
     sinksByReceiver.set(s.receiver, list);
   }
   return {
-    route: buildRoute(withDesktopRoute(cfg)),
+    route: withDesktopRoute(cfg),
     sinks,
     sinksByReceiver,
     inhibitRules: buildInhibitRules(cfg.inhibitRules),
   };
 }
 
-function withDesktopRoute(cfg: AlertsConfig): RouteConfig {
-  if (!cfg.desktop.enabled) return cfg.route;
-  return {
-    ...cfg.route,
-    routes: [
-      // ccmon's desktop route comes first and continues, so the imported tree is untouched.
-      {
-        receiver: DESKTOP_RECEIVER,
-        matchers: cfg.desktop.matchers,
-        match: {},
-        matchRe: {},
-        continue: true,
-        routes: [],
-      },
-      ...cfg.route.routes,
-    ],
-  };
+/**
+ * The user's tree with ccmon's desktop route put first (it continues, so the imported tree is
+ * untouched). It gets an id of its own rather than position 0, so turning desktop notifications
+ * on or off does not shift the ids of the user's routes and lose their groups on a reload.
+ */
+function withDesktopRoute(cfg: AlertsConfig): Route {
+  const root = buildRoute(cfg.route);
+  if (!cfg.desktop.enabled) return root;
+  const desktop = buildRoute(
+    {
+      receiver: DESKTOP_RECEIVER,
+      matchers: cfg.desktop.matchers,
+      match: {},
+      matchRe: {},
+      continue: true,
+      routes: [],
+    },
+    root,
+  );
+  root.routes.unshift({ ...desktop, id: `${root.id}.desktop` });
+  return root;
 }
 
 /** What a reload changed, for the log line and the incident timeline. */

@@ -125,6 +125,22 @@ describe('notifier reload', () => {
     notifier.stop();
   });
 
+  it('turning desktop notifications on keeps the groups of the user routes', async () => {
+    const { notifier, clock, desktop } = makeNotifier(await dataDir(), slowTicks());
+    await evaluateFor(notifier, clock, 20_000, [down]);
+    assert.deepEqual(delivered(notifier), ['critical-alerts/desktop[0] firing:1']);
+    const summary = notifier.reload(parse({ ...slowTicks(), desktop: { enabled: true } }));
+    // The desktop route is a new group (notified as any new route is); the user's group is kept.
+    assert.match(summary, /^1 aggregation group\(s\) kept with their timers, 1 new, 0 dropped/);
+    await evaluateFor(notifier, clock, 30_000, [down]);
+    assert.deepEqual(delivered(notifier), [
+      'critical-alerts/desktop[0] firing:1',
+      'ccmon-desktop/desktop[0] firing:1',
+    ]);
+    assert.equal(desktop.shown.length, 2);
+    notifier.stop();
+  });
+
   it('a routing that cannot be built is refused and the old one keeps running', async () => {
     const { notifier, clock } = makeNotifier(await dataDir(), slowTicks());
     notifier.send([alert(clock, down)]);
