@@ -9,12 +9,10 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { alertsConfigSchema } from '../../../src-main/core/alerts/config.js';
 import { fingerprint } from '../../../src-main/core/alerts/matchers.js';
-import { createAlertsModule, type AlertsModule } from '../../../src-main/core/alerts/module.js';
-import { silentLogger } from '../../../src-main/core/log.js';
-import { FileSecretStore } from '../../../src-main/core/secrets/store.js';
+import type { AlertsModule } from '../../../src-main/core/alerts/module.js';
 import { freePort, tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import { startAlertmanager, type RunningServer } from '../../helpers/servers.js';
-import { RecordingDesktop } from '../../unit/core/alerts/helpers.js';
+import { RecordingDesktop, startAlertsModule } from '../../unit/core/alerts/helpers.js';
 
 const run = promisify(execFile);
 const AM_CONFIG = `
@@ -39,19 +37,16 @@ describe('push to and pull from a real Alertmanager', () => {
   async function module(cfg: object, desktop = new RecordingDesktop()) {
     const dir = await tempDir('ccmon-am-');
     dirs.push(dir);
-    const m = createAlertsModule({
-      config: alertsConfigSchema.parse({
+    const started = await startAlertsModule(
+      dir.path,
+      alertsConfigSchema.parse({
         ...cfg,
         route: { receiver: 'default', groupWait: '100ms', groupInterval: '300ms' },
       }),
-      dataDir: dir.path,
-      secrets: new FileSecretStore(dir.path),
-      logger: silentLogger,
       desktop,
-    });
-    await m.start();
-    modules.push(m);
-    return { m, desktop };
+    );
+    modules.push(started.m);
+    return started;
   }
 
   before(async () => {

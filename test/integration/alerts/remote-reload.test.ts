@@ -10,12 +10,10 @@ import {
   alertsConfigSchema,
   type AlertsConfigInput,
 } from '../../../src-main/core/alerts/config.js';
-import { createAlertsModule, type AlertsModule } from '../../../src-main/core/alerts/module.js';
-import { silentLogger } from '../../../src-main/core/log.js';
-import { FileSecretStore } from '../../../src-main/core/secrets/store.js';
+import type { AlertsModule } from '../../../src-main/core/alerts/module.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import { startAlertmanager, type RunningServer } from '../../helpers/servers.js';
-import { RecordingDesktop } from '../../unit/core/alerts/helpers.js';
+import { startAlertsModule } from '../../unit/core/alerts/helpers.js';
 
 const AM_CONFIG = `
 route:
@@ -56,14 +54,7 @@ describe('alerts reload: push and pull targets', () => {
   before(async () => {
     am = await startAlertmanager(AM_CONFIG);
     dir = await tempDir('ccmon-remote-reload-');
-    m = createAlertsModule({
-      config: base(),
-      dataDir: dir.path,
-      secrets: new FileSecretStore(dir.path),
-      logger: silentLogger,
-      desktop: new RecordingDesktop(),
-    });
-    await m.start();
+    ({ m } = await startAlertsModule(dir.path, base()));
   });
   after(async () => {
     await m?.stop();

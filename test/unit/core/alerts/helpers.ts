@@ -1,9 +1,11 @@
 /** A notifier on a manual clock with a recording desktop sink, over a temp data dir. */
 import {
   alertsConfigSchema,
+  type AlertsConfig,
   type AlertsConfigInput,
 } from '../../../../src-main/core/alerts/config.js';
 import { ManualClock } from '../../../../src-main/core/alerts/clock.js';
+import { createAlertsModule, type AlertsModule } from '../../../../src-main/core/alerts/module.js';
 import { Notifier } from '../../../../src-main/core/alerts/notifier.js';
 import type { PostableAlert } from '../../../../src-main/core/alerts/postable.js';
 import type {
@@ -84,4 +86,21 @@ export function alert(
     // Prometheus: firing alerts carry endsAt = now + 4 × eval interval; resolved ones endsAt = now.
     endsAt: new Date(opts.resolved ? now : now + 4 * 60_000).toISOString(),
   };
+}
+
+/** The whole alerts module (notifier + push/pull) started on a temp data dir, desktop recorded. */
+export async function startAlertsModule(
+  dataDir: string,
+  config: AlertsConfig,
+  desktop = new RecordingDesktop(),
+): Promise<{ m: AlertsModule; desktop: RecordingDesktop }> {
+  const m = createAlertsModule({
+    config,
+    dataDir,
+    secrets: new FileSecretStore(dataDir),
+    logger: silentLogger,
+    desktop,
+  });
+  await m.start();
+  return { m, desktop };
 }
