@@ -28,16 +28,17 @@ class AggregationGroup {
   readonly alerts = new Map<string, Alert>();
   hasFlushed = false;
   private cancel: (() => void) | null = null;
+  /** When the pending timer was set and for how long (to shorten it on a reload). */
+  private timer = { at: 0, ms: 0 };
 
   constructor(
     readonly groupKey: string,
-    /** Rebound on a reload that keeps the group (same position and key: new receiver/intervals). */
-    public route: Route,
+    private currentRoute: Route,
     readonly labels: Record<string, string>,
     private readonly clock: Clock,
     private readonly onFlush: FlushHandler,
   ) {
-    this.schedule(route.options.groupWait);
+    this.schedule(currentRoute.options.groupWait);
   }
 
   insert(alert: Alert): void {
@@ -47,6 +48,24 @@ class AggregationGroup {
       this.schedule(0);
   }
 
+  get route(): Route {
+    return this.currentRoute;
+  }
+
+  /**
+   * A reload kept this group on a route with possibly new receiver and intervals. A shorter
+   * group_wait (before the first flush) or group_interval moves the pending flush to that long
+   * after the group started or last flushed; a longer one applies from the next flush on.
+   */
+  rebind(route: Route): void {
+    const key = this.hasFlushed ? 'groupInterval' : 'groupWait';
+    const shorter = route.options[key] < this.currentRoute.options[key];
+    this.currentRoute = route;
+    if (!shorter || this.cancel === null) return;
+    const due = this.timer.at + Math.min(this.timer.ms, route.options[key]);
+    this.schedule(Math.max(0, due - this.clock.now()));
+  }
+
   stop(): void {
     this.cancel?.();
     this.cancel = null;
@@ -54,6 +73,7 @@ class AggregationGroup {
 
   private schedule(ms: number): void {
     this.cancel?.();
+    this.timer = { at: this.clock.now(), ms };
     this.cancel = this.clock.setTimer(() => this.tick(), ms);
   }
 
@@ -159,7 +179,7 @@ export class Dispatcher {
         let g = this.groups.get(id);
         if (!g && old.has(id)) {
           g = old.get(id)!;
-          g.route = r;
+          g.rebind(r);
           // Membership is decided again: an alert may now stop at an earlier sibling.
           g.alerts.clear();
           kept.add(id);

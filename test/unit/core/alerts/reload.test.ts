@@ -86,6 +86,23 @@ describe('notifier reload', () => {
     notifier.stop();
   });
 
+  it("a shorter group_interval moves the kept group's pending flush; nothing is sent before it", async () => {
+    const { notifier, clock } = makeNotifier(await dataDir(), slowTicks());
+    const a = { ...down, instance: 'a' };
+    const b = { ...down, instance: 'b' };
+    await evaluateFor(notifier, clock, 20_000, [a]); // notified at 10 s, next tick at 5 m 10 s
+    notifier.send([alert(clock, a, { startsAt: START }), alert(clock, b, { startsAt: START })]);
+    notifier.reload(parse(slowTicks({ receiver: 'default', groupInterval: '1m' })));
+    await evaluateFor(notifier, clock, 45_000, [a, b]);
+    assert.equal(delivered(notifier).length, 1, 'not before 1 m after the last flush');
+    await evaluateFor(notifier, clock, 30_000, [a, b]);
+    assert.deepEqual(delivered(notifier), [
+      'critical-alerts/desktop[0] firing:1',
+      'critical-alerts/desktop[0] firing:2',
+    ]);
+    notifier.stop();
+  });
+
   it('a route that is gone: its group is dropped, the alert is routed anew, the old receiver hears nothing more', async () => {
     const { notifier, clock } = makeNotifier(await dataDir(), slowTicks());
     notifier.send([alert(clock, down)]);
