@@ -13,7 +13,9 @@ import { parseMatchers, type Matcher } from './matchers.js';
 import { Notifier, type NotifierOptions } from './notifier.js';
 import type { AlertSender } from './postable.js';
 import { RemoteAlertmanagers } from './remote.js';
-import { silenceState, SilenceError, type Silence } from './silence.js';
+import { SilenceError, type Silence } from './silence.js';
+import { checkSecrets } from './secret-refs.js';
+import { localSilenceView, pulledSilenceView } from './silence-views.js';
 
 type AlertsHandlers = Pick<
   RequestHandlers,
@@ -73,18 +75,7 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
       throw new RequestError('bad_request', (err as Error).message);
     throw err;
   };
-  const localView = (s: Silence): SilenceView => ({
-    id: s.id,
-    matchers: s.matchers,
-    startsAt: rfc3339(s.startsAt),
-    endsAt: rfc3339(s.endsAt),
-    updatedAt: rfc3339(s.updatedAt),
-    createdBy: s.createdBy,
-    comment: s.comment,
-    state: silenceState(s, notifier.clock.now()),
-    ...(s.untilResolved ? { untilResolved: s.untilResolved } : {}),
-    source: 'ccmon',
-  });
+  const localView = (s: Silence) => localSilenceView(s, notifier.clock.now());
   const createSilence = async (
     target: string | undefined,
     s: {
@@ -123,28 +114,7 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
       for (const p of remote.pull) {
         if (src && src !== `alertmanager:${p.name}`) continue;
         try {
-          for (const s of await p.silences())
-            out.push({
-              id: s.id,
-              matchers: s.matchers.map((m) => ({
-                name: m.name,
-                value: m.value,
-                op: m.isRegex
-                  ? m.isEqual === false
-                    ? '!~'
-                    : '=~'
-                  : m.isEqual === false
-                    ? '!='
-                    : '=',
-              })),
-              startsAt: s.startsAt,
-              endsAt: s.endsAt,
-              updatedAt: s.updatedAt,
-              createdBy: s.createdBy,
-              comment: s.comment,
-              state: s.status.state,
-              source: `alertmanager:${p.name}`,
-            });
+          for (const s of await p.silences()) out.push(pulledSilenceView(s, p.name));
         } catch (err) {
           opts.logger.warn(`listing silences of ${p.name}: ${(err as Error).message}`);
         }
@@ -297,28 +267,6 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
       await notifier.stopGracefully();
     },
   };
-}
-
-/** Say once, at start, where secrets come from and which referenced ones are missing. */
-async function checkSecrets(opts: AlertsModuleOptions): Promise<void> {
-  const names = new Set<string>();
-  for (const r of opts.config.receivers) {
-    for (const e of r.email) if (e.authPassword) names.add(e.authPassword.secret);
-    for (const s of r.slack) names.add(s.apiUrl.secret);
-    for (const w of r.webhook) {
-      if (typeof w.url !== 'string') names.add(w.url.secret);
-      if (w.bearerToken) names.add(w.bearerToken.secret);
-    }
-  }
-  if (names.size === 0) return;
-  opts.logger.info(
-    `secrets for ${names.size} notification setting(s) come from: ${opts.secrets.describe()}`,
-  );
-  for (const n of names)
-    if ((await opts.secrets.get(n).catch(() => undefined)) === undefined)
-      opts.logger.warn(
-        `secret '${n}' is referenced by alerts.receivers but not stored; set it with \`ccmon alerts secret set ${n}\``,
-      );
 }
 
 /** The dashboard's URL for links in notifications (loopback when it listens on every address). */
