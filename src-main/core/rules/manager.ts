@@ -25,6 +25,7 @@ import {
   type RuleGroupSpec,
 } from './rule-file.js';
 import { listRules } from './rules-view.js';
+import { diff, snapshot } from './state-changes.js';
 import { globFiles } from './unittest/test-file.js';
 
 export interface RuleManagerOptions {
@@ -313,48 +314,4 @@ export class RuleManager {
 
 function countRules(groups: RuleGroup[]): number {
   return groups.reduce((n, g) => n + g.rules.length, 0);
-}
-
-type Snapshot = Map<
-  string,
-  { state: Alert['state']; labels: Record<string, string>; value: number }
->;
-
-function snapshot(g: RuleGroup): Snapshot {
-  const out: Snapshot = new Map();
-  for (const r of g.rules)
-    if (r instanceof AlertingRule)
-      for (const [k, a] of r.active)
-        out.set(`${r.name}\0${k}`, { state: a.state, labels: a.labels, value: a.value });
-  return out;
-}
-
-function diff(g: RuleGroup, before: Snapshot, after: Snapshot, ts: number): RuleStateChange[] {
-  const at = new Date(ts).toISOString();
-  const out: RuleStateChange[] = [];
-  for (const [k, a] of after) {
-    const from = before.get(k)?.state ?? 'inactive';
-    if (from !== a.state)
-      out.push({
-        group: g.name,
-        rule: k.split('\0')[0]!,
-        labels: a.labels,
-        from,
-        to: a.state,
-        value: a.value,
-        at,
-      });
-  }
-  for (const [k, b] of before)
-    if (!after.has(k) && b.state !== 'inactive')
-      out.push({
-        group: g.name,
-        rule: k.split('\0')[0]!,
-        labels: b.labels,
-        from: b.state,
-        to: 'inactive',
-        value: b.value,
-        at,
-      });
-  return out;
 }
