@@ -9,7 +9,9 @@
  * phase, how many of the 500 checks reported within their last two intervals. Anchor in the same
  * run: prometheus-node-exporter under the same 200 scrapers, its landing page probed the same way,
  * and the idle agent itself. Goals (set here): under load /healthz p99 < 500 ms, no failed request,
- * RSS peak ≤ 2× the idle peak, all 500 checks fresh.
+ * RSS peak ≤ 2× the idle peak, all 500 checks fresh. The agent runs with the exporter's defaults
+ * (a render shared for exporter.cacheFor = 1s, maxRequests 256 > the 200 scrapers);
+ * LOAD_BENCH_CACHE_FOR=0s measures the exporter rendering for every scrape not coalesced.
  */
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -40,7 +42,13 @@ const ports = { exporter: await freePort(), otlp: await freePort() };
 // The event-loop delay inside the agent, per phase, from a preloaded perf_hooks monitor.
 const loopFile = join(tmpdir(), `ccmon-load-loop-${process.pid}.json`);
 const preload = pathToFileURL(join(import.meta.dirname, 'lib/loop-delay-preload.mjs')).href;
-const agent = await runAgent(loadConfigYaml(sim, ports, CHECKS), {
+const cacheFor = process.env.LOAD_BENCH_CACHE_FOR;
+const configYaml = loadConfigYaml(sim, ports, CHECKS).replace(
+  /^exporter: \{ port: (\d+) \}$/m,
+  (line, port: string) =>
+    cacheFor ? `exporter: { port: ${port}, cacheFor: "${cacheFor}" }` : line,
+);
+const agent = await runAgent(configYaml, {
   env: {
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${preload}`.trim(),
     CCMON_BENCH_LOOP_FILE: loopFile,
@@ -166,7 +174,9 @@ const loopText = (l: LoopDelay | null) =>
   l ? `${l.p50.toFixed(1)} / ${l.p99.toFixed(1)} / ${l.max.toFixed(0)}` : 'not read';
 const mb = (b: number) => (b / 2 ** 20).toFixed(0);
 const idlePeak = Math.max(...phases[0]!.probes.rss);
-console.log(`### Agent under load: ${CHECKS} check targets, ${SECONDS} s per phase (${load})\n`);
+console.log(
+  `### Agent under load: ${CHECKS} check targets, ${SECONDS} s per phase, exporter.cacheFor ${cacheFor ?? '1s (default)'} (${load})\n`,
+);
 console.log(
   '| run | load applied | failed | /healthz p50 / p99 / max ms | status.get p50 / p99 / max ms | event-loop delay inside p50 / p99 / max ms | RSS first → peak MB | fds max | checks fresh |',
 );
