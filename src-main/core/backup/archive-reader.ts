@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { decompressor, type Compression } from './compress.js';
 import { GarbageHint } from './gc-hint.js';
 import { DecryptStream, type PassphraseProvider } from './crypto.js';
-import { MANIFEST_ENTRY, parseManifest, type BackupManifest } from './manifest.js';
+import { MANIFEST_ENTRY, type BackupManifest } from './manifest.js';
 import { TarParser, type TarHandler, type TarHeader } from './tar.js';
 
 export interface ArchiveFormat {
@@ -111,6 +111,8 @@ export async function readEmbeddedManifest(
     throw new Error(
       `${path}: the archive has no ${MANIFEST_ENTRY}; it was not made by ccmon (refusing to restore it)`,
     );
+  // Loaded here: the restore worker reads archives but never parses a whole manifest (zod).
+  const { parseManifest } = await import('./manifest-schema.js');
   return parseManifest(text, `${path}:${MANIFEST_ENTRY}`);
 }
 

@@ -70,7 +70,8 @@ export class DiffLists {
     closeSync(this.fd);
   }
 
-  private flush(): void {
+  /** Writes what is pending, so another reader of the file sees every path. */
+  flush(): void {
     if (!this.pending) return;
     const b = Buffer.from(this.pending);
     for (let off = 0; off < b.length;) off += writeSync(this.fd, b, off, b.length - off);

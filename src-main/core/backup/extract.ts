@@ -35,7 +35,7 @@ import {
   type ManifestFile,
 } from './manifest.js';
 import { crashPoint } from './crash-points.js';
-import { RESTORE_TEMP_INFIX } from './journal.js';
+import { RESTORE_TEMP_INFIX } from './destination.js';
 import { checkDestination, checkHeader, checkManifest, UnsafeArchiveError } from './safety.js';
 
 export interface ExtractOptions {

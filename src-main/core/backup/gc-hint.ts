@@ -5,7 +5,7 @@
  * KiB chunk), so GCs come rarely and dead buffers pile up: measured 34 MB of them while reading a
  * 30 MB incompressible file back (process.memoryUsage().arrayBuffers), the single largest part of a
  * restore's peak RSS, and the same for gzip's output during a backup. A minor GC (scavenge) frees
- * young dead buffers in about a millisecond; every 8 MiB bounds them whatever the archive's size.
+ * young dead buffers in about a millisecond; every 4 MiB bounds them whatever the archive's size.
  * `gc` is reached the documented way for a running process (v8.setFlagsFromString('--expose-gc')
  * and a new context, where V8 then installs it); where that fails, nothing is done.
  */
@@ -15,7 +15,7 @@ import vm from 'node:vm';
 type MinorGc = (opts: { type: 'minor' }) => void;
 
 /** Bytes of streamed data between two hints. */
-export const GC_HINT_BYTES = 8 << 20;
+export const GC_HINT_BYTES = 4 << 20;
 
 let collect: MinorGc | null | undefined;
 

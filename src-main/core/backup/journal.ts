@@ -27,8 +27,9 @@ import { BackupBusyError } from './store.js';
 export type { InterruptedRestore, RestorePhase };
 
 export const JOURNAL_FILE = '.ccmon-restore.journal.json';
-/** Temporary files of an extraction: `<dest>.ccmon-restore-<suffix>` (extract.ts). */
-export const RESTORE_TEMP_INFIX = '.ccmon-restore-';
+import { RESTORE_TEMP_INFIX } from './destination.js';
+
+export { RESTORE_TEMP_INFIX };
 
 export interface RestoreJournalEntry {
   pid: number;

@@ -8,11 +8,18 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { fileSchema, parseManifest, type BackupManifest, type ManifestFile } from './manifest.js';
+import type { BackupManifest, ManifestFile } from './manifest.js';
+import { streamManifestLines, type ManifestLinesSource } from './manifest-lines.js';
+import { parseManifest } from './manifest-schema.js';
 
 /** A manifest whose file list is read again from its source at each call of `files()`. */
 export interface ManifestRecords extends Omit<BackupManifest, 'files'> {
   files(): Iterable<ManifestFile>;
+  /**
+   * Where the list starts in its file, so another thread streams it too (manifest-lines.ts, no
+   * zod); none for a manifest held in memory.
+   */
+  source?: ManifestLinesSource;
 }
 
 const CHUNK = 64 * 1024;
@@ -27,10 +34,13 @@ export function openManifestRecords(path: string, where = path): ManifestRecords
   if (head) {
     const header = parseManifest(`${head.text}, "files": []}`, where);
     const { files: _none, ...rest } = header;
-    return { ...rest, files: () => streamRecords(path, head.offset, where) };
+    return {
+      ...rest,
+      files: () => streamManifestLines(path, head.offset, where),
+      source: { path, offset: head.offset, where },
+    };
   }
-  const whole = readWhole(path);
-  return fromManifest(parseManifest(whole, where));
+  return fromManifest(parseManifest(readWhole(path), where));
 }
 
 /** An in-memory manifest (a foreign layout, a test) behind the same interface. */
@@ -77,51 +87,4 @@ function readWhole(path: string): string {
     closeSync(fd);
   }
   return text + decoder.end();
-}
-
-/** One record per line from `offset` until the line that closes the list. */
-function* streamRecords(path: string, offset: number, where: string): Generator<ManifestFile> {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(CHUNK);
-    const decoder = new StringDecoder('utf8');
-    let carry = '';
-    let index = 0;
-    for (let pos = offset; ;) {
-      const n = readSync(fd, buf, 0, buf.length, pos);
-      pos += n;
-      const text = carry + (n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end());
-      const lines = text.split('\n');
-      carry = n > 0 ? lines.pop()! : '';
-      for (const raw of lines) {
-        const line = raw.trim();
-        if (line === ']' || line === ']}' || line.startsWith(']')) return;
-        if (line === '') continue;
-        yield parseRecord(line.endsWith(',') ? line.slice(0, -1) : line, where, index++);
-      }
-      if (n === 0) throw new Error(`${where}: the file list is cut short after ${index} entries`);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function parseRecord(text: string, where: string, index: number): ManifestFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(
-      `${where}: not a valid ccmon backup manifest: files.${index}: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  const r = fileSchema.safeParse(raw);
-  if (!r.success) {
-    const i = r.error.issues[0]!;
-    throw new Error(
-      `${where}: not a valid ccmon backup manifest: files.${index}.${i.path.join('.')}: ${i.message}`,
-    );
-  }
-  return r.data;
 }

@@ -10,7 +10,7 @@ import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { VerifyResult } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import { sha256File } from './diff.js';
-import { extractArchive } from './extract.js';
+import { extractOnWorker } from './extract-thread.js';
 import type { ManifestFile } from './manifest.js';
 import { destinationMapper, loadRestoreManifest } from './restore.js';
 import { restoreWorkDir, type BackupStore } from './store.js';
@@ -47,10 +47,11 @@ export async function runRestoreTest(
         passphrase,
       );
       const destinationOf = destinationMapper(target, null);
-      const r = await extractArchive({
+      const r = await extractOnWorker({
         archivePath: newest.archivePath,
         manifest,
-        destinationOf,
+        to: target,
+        dumpDir: null,
         roots: [target],
         passphrase: passphrase,
         onProgress,

@@ -6,17 +6,16 @@
  * backup the same way. `to` restores into another folder: no hooks, no safety backup.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { spoolEmbeddedManifest } from './archive-reader.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { RestoreReport } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
-import { DiffLists, diffRestore } from './diff.js';
 
 export type { RestoreReport };
-import { extractArchive } from './extract.js';
+import { extractOnWorker, planOnWorker } from './extract-thread.js';
 import {
   runCommand,
   runHook,
@@ -24,12 +23,14 @@ import {
   type HealthCheck,
   type HookResult,
 } from './hooks.js';
-import { DUMP_PREFIX, FS_PREFIX, type BackupSidecar } from './manifest.js';
+import { destinationMapper } from './destination.js';
+import { DUMP_PREFIX, type BackupSidecar } from './manifest.js';
+
+export { destinationMapper };
 import { openManifestRecords, type ManifestRecords } from './manifest-records.js';
 import { crashPoint } from './crash-points.js';
 import { claimJournal, RestoreJournal } from './journal.js';
 import { rootsOf, safetyBackup, startAndVerify } from './restore-steps.js';
-import { checkManifest } from './safety.js';
 import { BackupStore, restoreWorkDir } from './store.js';
 
 export interface RestoreOptions {
@@ -55,7 +56,7 @@ export interface RestoreOptions {
 export type Manifest = ManifestRecords;
 
 /**
- * The manifest of a restore, checked (safety.ts), its file list streamed from the sidecar or, for
+ * The manifest of a restore (checked by planOnWorker or the extraction), its file list streamed from the sidecar or, for
  * an encrypted archive or one without its sidecar, from the archive's manifest.json spooled into
  * `workDir` (never read into memory).
  */
@@ -73,30 +74,11 @@ export async function loadRestoreManifest(
     await spoolEmbeddedManifest(archivePath, spool, { passphrase });
     m = openManifestRecords(spool, `${archivePath}:manifest.json`);
   }
-  checkManifest(m);
   return m;
-}
-
-/** Where an archive entry goes: `fs/etc/x` → `/etc/x` in place, `<to>/etc/x` elsewhere. */
-export function destinationMapper(
-  to: string | null,
-  dumpDir: string | null,
-): (path: string) => string | null {
-  return (path) => {
-    if (path.startsWith(FS_PREFIX)) {
-      const rest = path.slice(FS_PREFIX.length);
-      if (to) return join(to, rest);
-      return process.platform === 'win32' ? rest.replace(/^([A-Za-z])\//, '$1:/') : `/${rest}`;
-    }
-    if (path.startsWith(DUMP_PREFIX))
-      return to ? join(to, path) : dumpDir ? join(dumpDir, basename(path)) : null;
-    return null;
-  };
 }
 
 export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport> {
   const work = restoreWorkDir(opts.backupDir, 'lists');
-  let lists: DiffLists | null = null;
   try {
     const manifest = await loadRestoreManifest(
       opts.archivePath,
@@ -104,10 +86,8 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
       work,
       opts.passphrase,
     );
-    lists = new DiffLists(opts.diffFile ?? join(work, 'diff'));
-    return await restoreChecked(opts, manifest, lists, work);
+    return await restoreChecked(opts, manifest, opts.diffFile ?? join(work, 'diff'), work);
   } finally {
-    lists?.close();
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -115,7 +95,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
 async function restoreChecked(
   opts: RestoreOptions,
   manifest: Manifest,
-  lists: DiffLists,
+  diffFile: string,
   work: string,
 ): Promise<RestoreReport> {
   const t0 = performance.now();
@@ -125,7 +105,13 @@ async function restoreChecked(
   const dumpDir =
     inPlace && dbRestore && !opts.dryRun ? restoreWorkDir(opts.backupDir, 'dump') : null;
   const destinationOf = destinationMapper(opts.to, dumpDir);
-  const diff = diffRestore(manifest, destinationOf, { removals: inPlace, lists });
+  const diff = await planOnWorker({
+    manifest,
+    to: opts.to,
+    dumpDir,
+    removals: inPlace,
+    diffFile,
+  });
   const report: RestoreReport = {
     ok: true,
     id: manifest.id,
@@ -173,7 +159,7 @@ async function restoreChecked(
       setConfig,
       dumpDir,
       destinationOf,
-      lists,
+      diffFile,
       work,
       roots,
       report,
@@ -192,7 +178,7 @@ interface RestoreRun {
   setConfig: BackupSetConfig | null;
   dumpDir: string | null;
   destinationOf: (path: string) => string | null;
-  lists: DiffLists;
+  diffFile: string;
   work: string;
   roots: string[];
   report: RestoreReport;
@@ -203,13 +189,14 @@ interface RestoreRun {
 
 /** The writing part of a restore, each phase recorded in the journal before it starts. */
 async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<RestoreReport> {
-  const { manifest, setConfig, destinationOf, lists, roots, report, journal, done } = r;
+  const { manifest, setConfig, destinationOf, roots, report, journal, done } = r;
   const dbRestore = setConfig?.database?.restoreCommand ?? null;
   if (opts.to !== null) {
-    const x = await extractArchive({
+    const x = await extractOnWorker({
       archivePath: opts.archivePath,
       manifest,
-      destinationOf,
+      to: opts.to,
+      dumpDir: null,
       roots,
       passphrase: opts.passphrase,
       signal: opts.signal,
@@ -245,12 +232,13 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
     return done(false, `stopping the service failed (${stop.message}); nothing was restored`);
   journal.update({ phase: 'extracting' });
   try {
-    await extractArchive({
+    await extractOnWorker({
       archivePath: opts.archivePath,
       manifest,
-      destinationOf,
+      to: null,
+      dumpDir: r.dumpDir,
       roots,
-      remove: () => lists.paths('removed'),
+      removeFrom: r.diffFile,
       passphrase: opts.passphrase,
       signal: opts.signal,
       onProgress: opts.onProgress,
@@ -287,30 +275,35 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
   crashPoint('restore-rolling-back');
   await step('stop', hooks.stopCommand);
   const back = new BackupStore(opts.backupDir).resolve(safety.id, { files: false });
+  const rollbackWork = join(r.work, 'rollback');
+  mkdirSync(rollbackWork);
   const safetyManifest = await loadRestoreManifest(
     back.archivePath,
     { header: back.sidecar, path: back.manifestPath },
-    r.work,
+    rollbackWork,
     opts.passphrase,
   );
   const backTo = destinationMapper(null, null);
-  const backLists = new DiffLists(join(r.work, 'rollback-diff'));
-  try {
-    diffRestore(safetyManifest, backTo, { removals: true, lists: backLists });
-    await extractArchive({
-      archivePath: back.archivePath,
-      manifest: safetyManifest,
-      destinationOf: backTo,
-      roots: rootsOf(safetyManifest, backTo),
-      remove: () => backLists.paths('removed'),
-      passphrase: opts.passphrase,
-      tempSuffix: r.tempSuffix,
-      onCommit: () => journal.update({ phase: 'rollback-committing' }),
-      crashLabel: 'rollback',
-    });
-  } finally {
-    backLists.close();
-  }
+  const backDiff = join(rollbackWork, 'diff');
+  await planOnWorker({
+    manifest: safetyManifest,
+    to: null,
+    dumpDir: null,
+    removals: true,
+    diffFile: backDiff,
+  });
+  await extractOnWorker({
+    archivePath: back.archivePath,
+    manifest: safetyManifest,
+    to: null,
+    dumpDir: null,
+    roots: rootsOf(safetyManifest, backTo),
+    removeFrom: backDiff,
+    passphrase: opts.passphrase,
+    tempSuffix: r.tempSuffix,
+    onCommit: () => journal.update({ phase: 'rollback-committing' }),
+    crashLabel: 'rollback',
+  });
   const again = await startAndVerify(step, opts, hooks, report, null);
   return done(
     false,

@@ -22,7 +22,8 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { parseSidecar, type BackupSidecar } from './manifest.js';
+import type { BackupSidecar } from './manifest.js';
+import { parseSidecar } from './manifest-schema.js';
 import { SIDECAR_FILES_MARKER } from './manifest-spool.js';
 
 export const SIDECAR_SUFFIX = '.manifest.json';

@@ -9,12 +9,12 @@ import { readArchive, type ReadArchiveOptions } from './archive-reader.js';
 import {
   MANIFEST_ENTRY,
   MANIFEST_TEXT_ENTRY,
-  parseManifest,
   type BackupManifest,
   type BackupSidecar,
   type ManifestFile,
 } from './manifest.js';
 import type { VerifyResult } from './contract.js';
+import { parseManifest } from './manifest-schema.js';
 import { checkManifest, unsafePath } from './safety.js';
 
 export type { VerifyResult };

@@ -28,7 +28,7 @@ export async function runBackup(opts: CreateBackupOptions): Promise<BackupResult
   const { passphrase: _p, onProgress, signal, ...rest } = opts;
   if (signal?.aborted) throw new BackupError('backup cancelled; the partial archive was removed');
   const data: BackupWorkerData = { opts: rest, passphrase };
-  const worker = startWorker(data);
+  const worker = startWorker('backup-worker', data);
   const onAbort = () => worker.postMessage({ type: 'abort' });
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -68,7 +68,8 @@ export async function runBackup(opts: CreateBackupOptions): Promise<BackupResult
   }
 }
 
-function startWorker(data: BackupWorkerData): Worker {
+/** A worker running `<name>.js` (or `.ts` under tsx) with the backup worker's V8 limits. */
+export function startWorker(name: 'backup-worker' | 'extract-worker', data: unknown): Worker {
   const options = {
     workerData: data,
     resourceLimits: BACKUP_WORKER_LIMITS,
@@ -77,9 +78,9 @@ function startWorker(data: BackupWorkerData): Worker {
     execArgv: [],
   };
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./backup-worker.js', import.meta.url), options);
+    return new Worker(new URL(`./${name}.js`, import.meta.url), options);
   // From source (tests, `npm run dev` under tsx): a worker does not inherit tsx's loader hooks.
-  const entry = new URL('./backup-worker.ts', import.meta.url).href;
+  const entry = new URL(`./${name}.ts`, import.meta.url).href;
   return new Worker(
     `import('tsx/esm/api').then((t) => t.register()).then(() => import(${JSON.stringify(entry)}))`,
     { ...options, eval: true },

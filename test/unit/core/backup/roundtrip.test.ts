@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BackupConfig } from '../../../../src-main/core/backup/config.js';
 import { createBackup } from '../../../../src-main/core/backup/create.js';
-import { parseSidecar } from '../../../../src-main/core/backup/manifest.js';
+import { parseSidecar } from '../../../../src-main/core/backup/manifest-schema.js';
 import { BackupService } from '../../../../src-main/core/backup/service.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
 import { backupConfig, sampleTree, writeTree, type TreeFile } from './fixtures.js';

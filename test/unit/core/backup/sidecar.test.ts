@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createBackup } from '../../../../src-main/core/backup/create.js';
-import { parseManifest, parseSidecar } from '../../../../src-main/core/backup/manifest.js';
+import { parseManifest, parseSidecar } from '../../../../src-main/core/backup/manifest-schema.js';
 import { readArchive } from '../../../../src-main/core/backup/archive-reader.js';
 import { readSidecarHeader } from '../../../../src-main/core/backup/store.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';

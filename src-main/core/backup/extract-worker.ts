@@ -1,0 +1,108 @@
+/**
+ * The worker-thread side of extract-thread.ts, one job per worker:
+ * - `plan`: check the manifest (safety.ts) and work out the restore diff, spooled to a file;
+ * - `extract`: one extractArchive, with the removals read back from that file.
+ * The manifest's file list is streamed again from its file (without zod: manifest-lines.ts) and
+ * destinations rebuilt from `to` / `dumpDir` (functions cannot cross threads). Before the first file is replaced, `extract` tells its parent
+ * and waits on a shared flag, so the parent's journal says "committing" first.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ProgressUpdate } from '../jobs/scheduler.js';
+import type { RestoreDiff } from './contract.js';
+import { destinationMapper } from './destination.js';
+import { DiffLists, diffFilePaths, diffRestore } from './diff.js';
+import { extractArchive, type ExtractResult } from './extract.js';
+import type { ManifestSource } from './manifest.js';
+import { streamManifestLines, type ManifestLinesSource } from './manifest-lines.js';
+import { checkManifest, UnsafeArchiveError } from './safety.js';
+
+interface CommonData {
+  /** The manifest's sources (from its header) and where its file list lies. */
+  manifest: { sources: ManifestSource[]; lines: ManifestLinesSource };
+  to: string | null;
+  dumpDir: string | null;
+}
+
+export interface PlanWorkerData extends CommonData {
+  op: 'plan';
+  removals: boolean;
+  /** Where the diff's lists are written (DiffLists). */
+  diffFile: string;
+}
+
+export interface ExtractWorkerData extends CommonData {
+  op: 'extract';
+  archivePath: string;
+  roots: string[];
+  /** A DiffLists file whose "removed" paths are deleted at commit time. */
+  removeFrom: string | null;
+  passphrase: string | null;
+  restoreOwnership?: boolean;
+  tempSuffix?: string;
+  crashLabel?: string;
+  /** Int32 flag: the worker waits for the parent to set it to 1 after the commit message. */
+  commitGate: SharedArrayBuffer;
+}
+
+export type RestoreWorkerMessage =
+  | { type: 'progress'; update: ProgressUpdate }
+  | { type: 'commit' }
+  | { type: 'done'; result: ExtractResult | RestoreDiff }
+  | { type: 'error'; name: string; message: string; entry?: string };
+
+const port = parentPort!;
+const data = workerData as PlanWorkerData | ExtractWorkerData;
+const abort = new AbortController();
+port.on('message', (m: { type: string }) => {
+  if (m.type === 'abort') abort.abort(new Error('restore cancelled'));
+});
+const post = (m: RestoreWorkerMessage) => port.postMessage(m);
+try {
+  const { sources, lines } = data.manifest;
+  const manifest = {
+    sources,
+    files: () => streamManifestLines(lines.path, lines.offset, lines.where),
+  };
+  const destinationOf = destinationMapper(data.to, data.dumpDir);
+  if (data.op === 'plan') {
+    checkManifest(manifest);
+    const lists = new DiffLists(data.diffFile);
+    try {
+      post({
+        type: 'done',
+        result: diffRestore(manifest, destinationOf, { removals: data.removals, lists }),
+      });
+    } finally {
+      lists.close();
+    }
+  } else {
+    const { passphrase, removeFrom } = data;
+    const gate = new Int32Array(data.commitGate);
+    const result = await extractArchive({
+      archivePath: data.archivePath,
+      manifest,
+      destinationOf,
+      roots: data.roots,
+      remove: removeFrom ? () => diffFilePaths(removeFrom, 'removed') : undefined,
+      passphrase: passphrase === null ? undefined : async () => passphrase,
+      signal: abort.signal,
+      onProgress: (update) => post({ type: 'progress', update }),
+      restoreOwnership: data.restoreOwnership,
+      tempSuffix: data.tempSuffix,
+      crashLabel: data.crashLabel,
+      onCommit: () => {
+        post({ type: 'commit' });
+        Atomics.wait(gate, 0, 0);
+      },
+    });
+    post({ type: 'done', result });
+  }
+} catch (err) {
+  post({
+    type: 'error',
+    name: (err as Error).name,
+    message: (err as Error).message,
+    entry: err instanceof UnsafeArchiveError ? err.entry : undefined,
+  });
+}
+port.close();
