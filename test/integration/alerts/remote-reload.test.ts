@@ -69,9 +69,12 @@ describe('alerts reload: push and pull targets', () => {
     await waitFor('the alert pushed after the reload', () => inAm('AfterPush'));
     assert.equal(await inAm('BeforePush'), false, 'nothing is pushed retroactively');
     const sender = m.remote.push[0];
+    // The reports mailer holds this object: a reload updates it in place.
+    const live = m.config;
     await m.reload(base({ pushTo: [{ url: am.url }], resolveTimeout: '10m' }));
     assert.equal(m.remote.push[0], sender, 'an unchanged target keeps its sender and queue');
-    assert.equal(m.config.resolveTimeout, 600_000, 'the live section is the new one');
+    assert.equal(live.resolveTimeout, 600_000, 'the live section is the new one, in place');
+    assert.equal(m.config, live);
     await m.reload(base());
     send('AfterRemoval');
     await sleep(1_000);
