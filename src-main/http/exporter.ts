@@ -5,8 +5,9 @@
  *
  * Under many scrapers the exporter must not starve the agent's event loop (/healthz, the
  * dashboard API, the checks): concurrent scrapes share one render, a render is served again for
- * `cacheForMs` (values at most that old), and past `maxRequests` scrapes in flight the answer is
- * 503 with Retry-After, as node_exporter's --web.max-requests does.
+ * `exporter.cacheFor` (values at most that old), and past `exporter.maxRequests` scrapes in flight
+ * the answer is 503 with Retry-After, as node_exporter's --web.max-requests does. Measured in
+ * bench/load.bench.ts: 200 scrapers rendering each scrape kept /healthz waiting ~0.9 s at p99.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
