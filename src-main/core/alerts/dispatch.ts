@@ -111,6 +111,15 @@ class AggregationGroup {
   }
 }
 
+/** The group an alert lands in on a route: Alertmanager's group key, and our map's id for it. */
+function placement(route: Route, alert: Alert) {
+  const labels = groupLabels(route, alert.labels);
+  const groupKey = `${route.key}:${formatLabels(labels)}`;
+  // Two routes may share a key (same matchers): groups belong to the route object, as in
+  // Alertmanager, so they are kept apart by the route's position in the tree.
+  return { id: `${route.id}|${groupKey}`, groupKey, labels };
+}
+
 export class Dispatcher {
   private readonly groups = new Map<string, AggregationGroup>();
   private cancelMaintenance: (() => void) | null = null;
@@ -140,11 +149,7 @@ export class Dispatcher {
     const receivers: string[] = [];
     for (const route of matchRoutes(this.route, alert.labels)) {
       receivers.push(route.options.receiver);
-      const labels = groupLabels(route, alert.labels);
-      const groupKey = `${route.key}:${formatLabels(labels)}`;
-      // Two routes may share a key (same matchers): groups belong to the route object, as in
-      // Alertmanager, so they are kept apart by the route's position in the tree.
-      const id = `${route.id}|${groupKey}`;
+      const { id, groupKey, labels } = placement(route, alert);
       let g = this.groups.get(id);
       if (!g) {
         g = new AggregationGroup(groupKey, route, labels, this.clock, this.onFlush);
@@ -173,9 +178,7 @@ export class Dispatcher {
     const kept = new Set<string>();
     for (const a of alerts.values())
       for (const r of matchRoutes(route, a.labels)) {
-        const labels = groupLabels(r, a.labels);
-        const groupKey = `${r.key}:${formatLabels(labels)}`;
-        const id = `${r.id}|${groupKey}`;
+        const { id, groupKey, labels } = placement(r, a);
         let g = this.groups.get(id);
         if (!g && old.has(id)) {
           g = old.get(id)!;
