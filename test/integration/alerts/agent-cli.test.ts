@@ -4,18 +4,14 @@
  * and silences still there.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { agentProcessConfig, webhookAlerts } from '../../helpers/agent-config.js';
+import { ccmonArgv, execCcmon, REPO_ROOT, spawnCcmon } from '../../helpers/cli.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import { startHttpReceiver, type HttpReceiver } from './receivers.js';
-
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('ccmon alerts against a running agent', () => {
   let dir: TempDir;
@@ -25,15 +21,7 @@ describe('ccmon alerts against a running agent', () => {
   let cfgFile: string;
 
   async function startAgent() {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src-main/cli/bin.ts', '--config', cfgFile, 'agent', '--json'],
-      {
-        cwd: root,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawnCcmon(['--config', cfgFile, 'agent', '--json'], env);
     let out = '';
     child.stdout!.on('data', (c) => (out += c));
     child.stderr!.on('data', (c) => (out += c));
@@ -54,12 +42,7 @@ describe('ccmon alerts against a running agent', () => {
     a.kill('SIGTERM');
     await new Promise((r) => a.once('exit', r));
   }
-  const ccmon = (...args: string[]) =>
-    run(
-      process.execPath,
-      ['--import', 'tsx', 'src-main/cli/bin.ts', '--config', cfgFile, ...args],
-      { cwd: root, env },
-    );
+  const ccmon = (...args: string[]) => execCcmon(['--config', cfgFile, ...args], env);
 
   before(async () => {
     dir = await tempDir('ccmon-agent-alerts-');
@@ -156,8 +139,8 @@ describe('ccmon alerts against a running agent', () => {
     await new Promise<void>((resolve, reject) => {
       const p = execFile(
         process.execPath,
-        ['--import', 'tsx', 'src-main/cli/bin.ts', 'alerts', 'secret', 'set', 'smtp-pw'],
-        { cwd: root, env },
+        ccmonArgv(['alerts', 'secret', 'set', 'smtp-pw']),
+        { cwd: REPO_ROOT, env },
         (err) => (err ? reject(err) : resolve()),
       );
       p.stdin!.end('hunter2\n');

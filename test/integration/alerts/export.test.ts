@@ -9,26 +9,21 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import {
   importAlertmanagerYaml,
   storeImportedSecrets,
 } from '../../../src-main/core/alerts/import.js';
 import { FileSecretStore } from '../../../src-main/core/secrets/store.js';
+import { execCcmon } from '../../helpers/cli.js';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
 
 const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const seedAm = new URL('../../fixtures/alerts/seed-alertmanager.yml', import.meta.url);
 
-async function ccmon(args: string[], env: Record<string, string>) {
-  return run(process.execPath, ['--import', 'tsx', 'src-main/cli/bin.ts', ...args], {
-    cwd: root,
-    // No session bus: the 0600 file store, never the developer's own keyring.
-    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: '', ...env },
-  });
-}
+// No session bus: the 0600 file store, never the developer's own keyring.
+const ccmon = (args: string[], env: Record<string, string>) =>
+  execCcmon(args, { ...process.env, DBUS_SESSION_BUS_ADDRESS: '', ...env });
 
 describe('ccmon rules export', () => {
   let dir: TempDir;

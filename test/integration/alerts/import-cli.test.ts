@@ -1,16 +1,13 @@
 /** `ccmon config import alertmanager.yml` through the real CLI: the seed's file imports as-is. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { execCcmon } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/ports.js';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const seedAm = fileURLToPath(
   new URL('../../fixtures/alerts/seed-alertmanager.yml', import.meta.url),
 );
@@ -26,21 +23,7 @@ describe('ccmon config import alertmanager.yml', () => {
         CCMON_DATA_DIR: join(dir.path, 'data'),
         DBUS_SESSION_BUS_ADDRESS: '',
       };
-      const r = await run(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'src-main/cli/bin.ts',
-          '--config',
-          cfg,
-          'config',
-          'import',
-          seedAm,
-          '--write',
-        ],
-        { cwd: root, env },
-      );
+      const r = await execCcmon(['--config', cfg, 'config', 'import', seedAm, '--write'], env);
       assert.match(r.stderr, /imported as alertmanager\.yml/);
       assert.match(r.stderr, /5 secret\(s\) .* moved to the secret store/);
       const text = await readFile(cfg, 'utf8');
@@ -61,14 +44,7 @@ describe('ccmon config import alertmanager.yml', () => {
         stored['alertmanager.warning-alerts.slack.0.api_url'],
         'https://hooks.slack.com/services/XXX/YYY/ZZZ',
       );
-      const v = await run(
-        process.execPath,
-        ['--import', 'tsx', 'src-main/cli/bin.ts', 'config', 'validate', cfg],
-        {
-          cwd: root,
-          env,
-        },
-      );
+      const v = await execCcmon(['config', 'validate', cfg], env);
       assert.match(v.stderr, /valid/);
     } finally {
       await dir.cleanup();

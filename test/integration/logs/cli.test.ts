@@ -3,7 +3,6 @@
  * JSON on stdout, warnings on stderr, and the exit-code contract (0 done, 1 failed or anomaly, 2 bad input).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,33 +11,17 @@ import {
   fixtureLogsConfig,
   materializeLogFixtures,
 } from '../../fixtures/logs/fixtures.js';
+import { runCcmon } from '../../helpers/cli.js';
 import { freePort, tempDir, type TempDir } from '../../helpers/ports.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('ccmon logs', () => {
   let dir: TempDir;
   let configFile: string;
 
-  const ccmon = (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'src-main/cli/bin.ts', '--config', configFile, ...args],
-        {
-          env: { ...process.env, CCMON_DATA_DIR: join(dir.path, 'data') },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  const ccmon = (...args: string[]) =>
+    runCcmon(['--config', configFile, ...args], {
+      ...process.env,
+      CCMON_DATA_DIR: join(dir.path, 'data'),
     });
 
   before(async () => {
@@ -180,18 +163,7 @@ describe('ccmon logs', () => {
         },
       }),
     );
-    const r = await new Promise<Run>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'src-main/cli/bin.ts', '--config', es, 'logs', 'errors'],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    const r = await runCcmon(['--config', es, 'logs', 'errors']);
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,

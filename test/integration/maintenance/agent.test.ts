@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { SilenceView } from '../../../src-main/core/alerts/contract.js';
 import { configSchema } from '../../../src-main/core/config/schema.js';
 import type { MaintenanceRun } from '../../../src-main/core/maintenance/contract.js';
 import { requestAgent, startTestAgent, type TestAgent } from '../../helpers/agent.js';
+import { configForAgent, execCcmon } from '../../helpers/cli.js';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
-
-const run = promisify(execFile);
 
 describe('maintenance in a running agent', () => {
   let agent: TestAgent;
@@ -62,25 +59,10 @@ describe('maintenance in a running agent', () => {
   });
 
   it('ccmon maintenance --dry-run --json uses the running agent', async () => {
-    const configFile = join(dir.path, 'ccmon.yaml');
-    writeFileSync(configFile, `dashboard:\n  port: ${agent.dashboard.port}\n`);
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src-main/cli/bin.ts',
-        '--config',
-        configFile,
-        '--json',
-        'maintenance',
-        '--dry-run',
-        '--task',
-        'disk-usage',
-      ],
-      {
-        env: { ...process.env, CCMON_DATA_DIR: agent.dataDir },
-      },
+    const configFile = configForAgent(dir.path, agent.dashboard.port);
+    const { stdout } = await execCcmon(
+      ['--config', configFile, '--json', 'maintenance', '--dry-run', '--task', 'disk-usage'],
+      { ...process.env, CCMON_DATA_DIR: agent.dataDir },
     );
     const r = JSON.parse(stdout) as MaintenanceRun;
     assert.equal(r.dryRun, true);
@@ -93,11 +75,10 @@ describe('maintenance in a running agent', () => {
 
   it('ccmon maintenance refuses an unknown task with exit 2', async () => {
     await assert.rejects(
-      run(
-        process.execPath,
-        ['--import', 'tsx', 'src-main/cli/bin.ts', 'maintenance', '--task', 'defrag'],
-        { env: { ...process.env, CCMON_DATA_DIR: dir.path } },
-      ),
+      execCcmon(['maintenance', '--task', 'defrag'], {
+        ...process.env,
+        CCMON_DATA_DIR: dir.path,
+      }),
       (err: { code: number; stderr: string }) =>
         err.code === 2 && /unknown defrag/.test(err.stderr),
     );

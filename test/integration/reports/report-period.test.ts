@@ -12,6 +12,7 @@ import type { Simulation } from '../../../src-main/simulator/index.js';
 import { startQuietSimulation } from '../../helpers/simulation.js';
 import { requestAgent, startTestAgent, type TestAgent } from '../../helpers/agent.js';
 import { launchChromium } from '../../helpers/browser.js';
+import { configForAgent, execCcmon } from '../../helpers/cli.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import { startSmtpReceiver } from '../alerts/receivers.js';
 
@@ -194,28 +195,13 @@ describe('health report over a scripted period with an outage', () => {
   });
 
   it('ccmon report writes a PDF through the running agent whose pages hold the report', async () => {
-    const configFile = join(out.path, 'ccmon.yaml');
-    writeFileSync(configFile, `dashboard:\n  port: ${agent.dashboard.port}\n`);
+    const configFile = configForAgent(out.path, agent.dashboard.port);
     const pdf = join(out.path, 'report.pdf');
     const period = `${new Date(from).toISOString()}..${new Date(to).toISOString()}`;
     const env = { ...process.env, CCMON_DATA_DIR: agent.dataDir };
-    await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src-main/cli/bin.ts',
-        '--config',
-        configFile,
-        'report',
-        '--period',
-        period,
-        '--format',
-        'pdf',
-        '-o',
-        pdf,
-      ],
-      { env },
+    await execCcmon(
+      ['--config', configFile, 'report', '--period', period, '--format', 'pdf', '-o', pdf],
+      env,
     );
     const { stdout: text } = await run('pdftotext', ['-layout', pdf, '-']);
     assert.match(text, /Claude Code health report/);
@@ -242,11 +228,10 @@ describe('health report over a scripted period with an outage', () => {
     const configFile = join(out.path, 'nobody.yaml');
     writeFileSync(configFile, 'dashboard:\n  port: 1\n');
     await assert.rejects(
-      run(
-        process.execPath,
-        ['--import', 'tsx', 'src-main/cli/bin.ts', '--config', configFile, 'report'],
-        { env: { ...process.env, CCMON_DATA_DIR: agent.dataDir } },
-      ),
+      execCcmon(['--config', configFile, 'report'], {
+        ...process.env,
+        CCMON_DATA_DIR: agent.dataDir,
+      }),
       (err: { code: number; stderr: string }) =>
         err.code === 1 && /not answering at http:\/\/127\.0\.0\.1:1/.test(err.stderr),
     );

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import { runCcmonSync } from '../../helpers/cli.js';
 
 // Every rule unit-test file under test/fixtures/rules goes through the real `promtool test rules`
 // (Debian's prometheus package) and `ccmon rules test`: same verdict, same exit code. Files under
@@ -28,12 +29,8 @@ function promtool(args: string[]) {
 }
 
 function ccmon(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/bin.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (r.error) throw r.error;
-  return { code: r.status, out: r.stdout + r.stderr };
+  const r = runCcmonSync(args);
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 interface Verdict {

@@ -4,19 +4,13 @@
  * transcripts, and refuses bad flags with exit 2.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runCcmonSync, spawnCcmon } from '../../helpers/cli.js';
 import { freePort, tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 
-const root = new URL('../../../', import.meta.url).pathname;
-const ccmon = (args: string[], env: NodeJS.ProcessEnv) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/bin.ts', ...args], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-  });
+const ccmon = runCcmonSync;
 
 describe('ccmon usage', () => {
   let dir: TempDir;
@@ -58,14 +52,10 @@ describe('ccmon usage', () => {
     );
     env = { ...process.env, CCMON_DATA_DIR: join(dir.path, 'data'), CCMON_CONFIG: configFile };
 
-    const agent = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli/bin.ts', 'agent'], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const agent = spawnCcmon(['agent'], env);
     let out = '';
-    agent.stdout.on('data', (d) => (out += d));
-    agent.stderr.on('data', (d) => (out += d));
+    agent.stdout!.on('data', (d) => (out += d));
+    agent.stderr!.on('data', (d) => (out += d));
     try {
       await waitFor(
         'agent OTLP receiver',
@@ -101,7 +91,7 @@ describe('ccmon usage', () => {
 
   it('--json: telemetry by user, with the budget evaluated', () => {
     const r = ccmon(['usage', '--json'], env);
-    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
     assert.equal(s.source, 'telemetry');
     assert.deepEqual(
@@ -113,7 +103,7 @@ describe('ccmon usage', () => {
 
   it('--source all --by model --csv includes the transcripts, priced', () => {
     const r = ccmon(['usage', '--source', 'all', '--by', 'model', '--csv', '--since', '1d'], env);
-    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\r\n');
     assert.equal(lines[0]!.split(',')[0], 'model');
     const haiku = lines.find((l) => l.startsWith('claude-haiku-4-5,'))!;
@@ -123,12 +113,12 @@ describe('ccmon usage', () => {
 
   it('a readable table by day; bad flags exit 2 with a message naming the flag', () => {
     const r = ccmon(['usage', '--by', 'day'], env);
-    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^${today}\\s+51545\\s+1200\\s+345\\s+50000`, 'm'));
     assert.match(r.stdout, /budget org-daily: \$0\.02 of \$0\.03/);
     const bad = ccmon(['usage', '--since', 'yesterday'], env);
-    assert.equal(bad.status, 2);
+    assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--since 'yesterday' is not a date/);
-    assert.equal(ccmon(['usage', '--by', 'week'], env).status, 2);
+    assert.equal(ccmon(['usage', '--by', 'week'], env).code, 2);
   });
 });
