@@ -118,6 +118,33 @@ describe('alert routing reloads live', () => {
     assert.equal(newHook.received.length, 2);
   });
 
+  it('a delivery retrying against the old URL goes to the new one after the reload', async () => {
+    const third = await startHttpReceiver();
+    try {
+      newHook.failNext('/hook', 1_000); // the current URL answers 500: the outbox retries it
+      await call('alerts.post', {
+        alerts: [{ labels: { alertname: 'QueueFull', severity: 'warning' }, startsAt: START }],
+      });
+      await waitFor('a failed attempt', async () => {
+        const d = await call<{ outbox: { groupKey: string; attempts: number }[] }>(
+          'alerts.deliveries',
+        );
+        return d.outbox.some((e) => e.groupKey.includes('QueueFull') && e.attempts > 0) || null;
+      });
+      await call('config.update', { section: 'alerts', value: routing(`${third.url}/hook`) });
+      await waitFor('the retry at the new URL', async () => third.received.length === 1 || null);
+      const body = third.received[0]!.body as Notification;
+      assert.equal(body.commonLabels.alertname, 'QueueFull');
+      await sleep(1_500);
+      assert.equal(third.received.length, 1, 'once');
+      assert.ok(!bodies(newHook).some((b) => b.commonLabels.alertname === 'QueueFull'));
+    } finally {
+      newHook.failNext('/hook', 0);
+      await call('config.update', { section: 'alerts', value: routing(`${newHook.url}/hook`) });
+      await third.close();
+    }
+  });
+
   it('an invalid routing is refused with its path; the running one keeps delivering', async () => {
     const bad = routing(`${oldHook.url}/hook`);
     (bad.route as { receiver: string }).receiver = 'nobody';
