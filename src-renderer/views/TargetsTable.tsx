@@ -63,22 +63,35 @@ export function TargetsTable() {
 const badgeOf = (t: TargetHealth) =>
   t.health === 'up' ? 'healthy' : t.health === 'down' ? 'unhealthy' : 'unknown';
 
+/** Notes shown before the rest fold away (a series limit names every refused series). */
+const SHOWN_NOTES = 3;
+
 function TargetNotes({ target: t }: { target: TargetHealth }) {
-  if (!t.lastError && t.warnings.length === 0 && t.appendErrors.length === 0)
-    return <span className="muted">none</span>;
+  const notes = [
+    ...t.warnings.map((text) => ({ kind: 'exposition', label: 'Exposition:', text })),
+    ...t.appendErrors.map((text) => ({ kind: 'not-stored', label: 'Not stored:', text })),
+  ];
+  if (!t.lastError && notes.length === 0) return <span className="muted">none</span>;
+  const item = (n: (typeof notes)[number]) => (
+    <li
+      key={`${n.kind} ${n.text}`}
+      data-note={n.kind}
+      className={n.kind === 'not-stored' ? 'field-error' : undefined}
+    >
+      <span className="muted">{n.label}</span> {n.text}
+    </li>
+  );
+  const rest = notes.slice(SHOWN_NOTES);
   return (
-    <ul className="notes">
-      {t.lastError && <li className="field-error">{t.lastError}</li>}
-      {t.warnings.map((w) => (
-        <li key={`w ${w}`} data-note="exposition">
-          <span className="muted">Exposition:</span> {w}
-        </li>
-      ))}
-      {t.appendErrors.map((e) => (
-        <li key={`a ${e}`} data-note="not-stored" className="field-error">
-          <span className="muted">Not stored:</span> {e}
-        </li>
-      ))}
-    </ul>
+    <>
+      {t.lastError}
+      {notes.length > 0 && <ul className="notes">{notes.slice(0, SHOWN_NOTES).map(item)}</ul>}
+      {rest.length > 0 && (
+        <details>
+          <summary>{rest.length} more</summary>
+          <ul className="notes">{rest.map(item)}</ul>
+        </details>
+      )}
+    </>
   );
 }

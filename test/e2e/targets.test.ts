@@ -4,13 +4,17 @@
  * shows those refusals next to the exposition warnings (a repeated series), not just a green "up".
  */
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { configSchema } from '../../src-main/core/config/schema.js';
-import { startTestAgent, type TestAgent } from '../helpers/agent.js';
+import type { TargetHealth } from '../../src-main/core/scrape/contract.js';
+import { requestAgent, startTestAgent, type TestAgent } from '../helpers/agent.js';
 import { launchChromium } from '../helpers/browser.js';
+
+const SHOTS = 'test-results/screenshots';
 
 // 40 series against a store limit of 10, and one series written twice.
 const EXPOSITION =
@@ -73,5 +77,13 @@ describe('scrape targets in the dashboard', () => {
       /^Exposition: line 42: duplicate series .*queue="q0".* \(kept the first sample\)$/,
     );
     assert.equal(await row.locator('.badge').innerText(), 'up');
+    // A series limit names each refused series: past the first three, the notes fold away.
+    const [target] = await requestAgent<TargetHealth[]>(agent, 'targets.list');
+    const notes = target!.warnings.length + target!.appendErrors.length;
+    assert.ok(target!.appendErrors.length > 3, JSON.stringify(target));
+    assert.equal(await row.locator('summary').innerText(), `${notes - 3} more`);
+    assert.equal(await row.locator('li[data-note]').count(), notes);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.getByTestId('targets').screenshot({ path: `${SHOTS}/targets-refused.png` });
   });
 });
