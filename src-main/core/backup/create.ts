@@ -39,14 +39,13 @@ import { sha256File } from './diff.js';
 import { ManifestSpool } from './manifest-spool.js';
 import { addDumps, countSources, plannedEntries } from './plan.js';
 import {
-  BackupStore,
   fsyncPath,
-  type BackupRecord,
+  lockBackupDir,
   PARTIAL_SUFFIX,
   SIDECAR_SUFFIX,
   SIDECAR_TEXT_SUFFIX,
   STAGING_PREFIX,
-} from './store.js';
+} from './backup-dir.js';
 
 export type BackupKind = BackupManifest['kind'];
 
@@ -60,6 +59,27 @@ export interface CreateBackupOptions {
   passphrase?: PassphraseProvider;
   onProgress?: (p: ProgressUpdate) => void;
   signal?: AbortSignal;
+  /** The folder's backups as previousBackups() lists them; read here when not given. */
+  previous?: PreviousBackups;
+}
+
+/** What a run needs to know of earlier backups: ids taken, and the set's last totals (ETA). */
+export interface PreviousBackups {
+  ids: string[];
+  totals: { files: number; bytes: number } | null;
+}
+
+/**
+ * The backups already in `dir` (their sidecars are parsed with zod, store.ts: the backup worker
+ * is handed this instead of loading it).
+ */
+export async function previousBackups(dir: string, set: string): Promise<PreviousBackups> {
+  const { BackupStore } = await import('./store.js');
+  const list = new BackupStore(dir).list();
+  return {
+    ids: list.map((b) => b.id),
+    totals: list.find((b) => b.sidecar.set === set)?.sidecar.totals ?? null,
+  };
 }
 
 export interface BackupResult {
@@ -86,10 +106,15 @@ export class BackupError extends Error {
 export async function createBackup(opts: CreateBackupOptions): Promise<BackupResult> {
   const t0 = performance.now();
   const createdAt = new Date();
-  const store = new BackupStore(opts.backupDir);
-  const lock = store.lock();
-  const previous = store.list();
-  const id = uniqueId(previous, opts.set.name, createdAt);
+  const lock = lockBackupDir(opts.backupDir);
+  let previous: PreviousBackups;
+  try {
+    previous = opts.previous ?? (await previousBackups(opts.backupDir, opts.set.name));
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const id = uniqueId(previous.ids, opts.set.name, createdAt);
   const encrypted = opts.config.encryption.enabled;
   const suffix = archiveSuffix(opts.config.compression, encrypted);
   const archivePath = join(opts.backupDir, id + suffix);
@@ -109,9 +134,7 @@ export async function createBackup(opts: CreateBackupOptions): Promise<BackupRes
     const dumps = await addDumps(opts, staging, sources);
     // The same set's previous backup sizes the progress bar (ETA) without walking the tree twice;
     // a first backup counts first (one more lstat per file, nothing kept).
-    const last =
-      previous.find((b) => b.sidecar.set === opts.set.name)?.sidecar.totals ??
-      (opts.onProgress ? countSources(opts, dumps) : undefined);
+    const last = previous.totals ?? (opts.onProgress ? countSources(opts, dumps) : undefined);
     const state: ArchiveWriterState = { spool, warnings, filesDone: 0, bytesDone: 0 };
     let header: Omit<BackupManifest, 'files'> | null = null;
     const s = spool;
@@ -241,12 +264,12 @@ function buildHeader(
 }
 
 /** `<set>-YYYYMMDDTHHMMSSZ`, with `-2`, `-3` … when a backup of that second exists. */
-function uniqueId(existing: BackupRecord[], set: string, at: Date): string {
+function uniqueId(existing: string[], set: string, at: Date): string {
   const stamp = at
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  const taken = new Set(existing.map((r) => r.id));
+  const taken = new Set(existing);
   let id = `${set}-${stamp}`;
   for (let n = 2; taken.has(id); n++) id = `${set}-${stamp}-${n}`;
   return id;

@@ -1,16 +1,13 @@
 /**
- * The backup folder: which backups are complete, a lock so two writers never interleave, and the
- * clean-up of what an interrupted run left behind. A backup is complete when its archive has its
+ * The backup folder: which backups are complete (their sidecars parsed with zod), and its lock
+ * (backup-dir.ts, which a backup's worker uses without loading zod). A backup is complete when its archive has its
  * final name; that rename is the last step of a run, after the archive and its manifest were
  * fsynced, so a crash at any point leaves only `*.partial` files and a `.staging-*` folder, which
  * the next run removes.
  */
 import {
   closeSync,
-  mkdtempSync,
   existsSync,
-  fsyncSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -18,27 +15,24 @@ import {
   rmSync,
   statSync,
   unlinkSync,
-  writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { BackupSidecar } from './manifest.js';
 import { parseSidecar } from './manifest-schema.js';
 import { SIDECAR_FILES_MARKER } from './manifest-spool.js';
+import { lockBackupDir, SIDECAR_SUFFIX, SIDECAR_TEXT_SUFFIX } from './backup-dir.js';
 
-export const SIDECAR_SUFFIX = '.manifest.json';
-export const SIDECAR_TEXT_SUFFIX = '.manifest.txt';
-export const PARTIAL_SUFFIX = '.partial';
-export const STAGING_PREFIX = '.staging-';
-/** Work folders of restores and restore tests (which do not hold the lock): `.restore-<pid>-…`. */
-export const RESTORE_TMP_PREFIX = '.restore-';
-
-/** A work folder for a restore, tagged with our pid so a concurrent backup's clean-up spares it. */
-export function restoreWorkDir(backupDir: string, what: string): string {
-  mkdirSync(backupDir, { recursive: true, mode: 0o700 });
-  return mkdtempSync(join(backupDir, `${RESTORE_TMP_PREFIX}${process.pid}-${what}-`));
-}
-const LOCK_FILE = '.ccmon-backup.lock';
+export {
+  BackupBusyError,
+  fsyncPath,
+  PARTIAL_SUFFIX,
+  RESTORE_TMP_PREFIX,
+  restoreWorkDir,
+  SIDECAR_SUFFIX,
+  SIDECAR_TEXT_SUFFIX,
+  STAGING_PREFIX,
+} from './backup-dir.js';
 const ARCHIVE_RE = /\.tar\.(gz|zst)(\.enc)?$/;
 
 export interface BackupRecord {
@@ -132,55 +126,7 @@ export class BackupStore {
    * is taken over), then remove leftovers of interrupted runs. Returns the release function.
    */
   lock(): { release: () => void; removed: string[] } {
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const file = join(this.dir, LOCK_FILE);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = openSync(file, 'wx', 0o600);
-        writeFileSync(fd, String(process.pid));
-        closeSync(fd);
-        const removed = this.removeLeftovers();
-        return { release: () => rmSync(file, { force: true }), removed };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const pid = Number(readFileSync(file, 'utf8').trim());
-        if (pid && pid !== process.pid && alive(pid))
-          throw new BackupBusyError(
-            `another backup or restore is running in ${this.dir} (pid ${pid})`,
-          );
-        if (pid === process.pid)
-          throw new BackupBusyError(`a backup or restore is already running in ${this.dir}`);
-        rmSync(file, { force: true }); // stale: its process is gone (e.g. kill -9)
-      }
-    }
-    throw new BackupBusyError(`cannot lock ${this.dir}`);
-  }
-
-  private removeLeftovers(): string[] {
-    const removed: string[] = [];
-    const names = readdirSync(this.dir);
-    const archives = new Set(names.filter((n) => ARCHIVE_RE.test(n)));
-    for (const name of names) {
-      const p = join(this.dir, name);
-      const orphanSidecar =
-        (name.endsWith(SIDECAR_SUFFIX) || name.endsWith(SIDECAR_TEXT_SUFFIX)) &&
-        ![...archives].some(
-          (a) => a.replace(ARCHIVE_RE, '') === name.replace(/\.manifest\.(json|txt)$/, ''),
-        );
-      const deadRestore =
-        name.startsWith(RESTORE_TMP_PREFIX) &&
-        !alive(Number(name.slice(RESTORE_TMP_PREFIX.length).split('-')[0]));
-      if (
-        name.endsWith(PARTIAL_SUFFIX) ||
-        name.startsWith(STAGING_PREFIX) ||
-        orphanSidecar ||
-        deadRestore
-      ) {
-        rmSync(p, { recursive: true, force: true });
-        removed.push(name);
-      }
-    }
-    return removed;
+    return lockBackupDir(this.dir);
   }
 
   /** Delete one backup's files (archive last, so a half-deleted backup is never listed). */
@@ -196,13 +142,6 @@ export class BackupNotFoundError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'BackupNotFoundError';
-  }
-}
-
-export class BackupBusyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackupBusyError';
   }
 }
 
@@ -239,25 +178,3 @@ export function readSidecarHeader(path: string): BackupSidecar {
 const HEAD_CHUNK = 16 * 1024;
 /** Headers are a few KiB (sources, warnings); past this the file is parsed whole. */
 const HEAD_LIMIT = 4 * 1024 * 1024;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** fsync a file (by path) or a directory; directories cannot be fsynced on Windows. */
-export function fsyncPath(path: string): void {
-  let fd: number | null = null;
-  try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
-  } catch (err) {
-    if (process.platform !== 'win32') throw err;
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}

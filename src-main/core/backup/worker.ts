@@ -11,11 +11,12 @@ import { Worker } from 'node:worker_threads';
 import type { BackupWorkerData, BackupWorkerMessage } from './backup-worker.js';
 import {
   BackupError,
+  previousBackups,
   requirePassphrase,
   type BackupResult,
   type CreateBackupOptions,
 } from './create.js';
-import { BackupBusyError } from './store.js';
+import { BackupBusyError } from './backup-dir.js';
 
 /** V8 limits of the backup worker: semi-spaces of 1 MiB (young generation 3×), a bounded old one. */
 export const BACKUP_WORKER_LIMITS = { maxYoungGenerationSizeMb: 3, maxOldGenerationSizeMb: 96 };
@@ -27,7 +28,9 @@ export async function runBackup(opts: CreateBackupOptions): Promise<BackupResult
     : null;
   const { passphrase: _p, onProgress, signal, ...rest } = opts;
   if (signal?.aborted) throw new BackupError('backup cancelled; the partial archive was removed');
-  const data: BackupWorkerData = { opts: rest, passphrase };
+  // Listed here, where zod is loaded anyway: the worker does without it (~13 MB per thread).
+  const previous = rest.previous ?? (await previousBackups(rest.backupDir, rest.set.name));
+  const data: BackupWorkerData = { opts: { ...rest, previous }, passphrase };
   const worker = startWorker('backup-worker', data);
   const onAbort = () => worker.postMessage({ type: 'abort' });
   signal?.addEventListener('abort', onAbort, { once: true });
