@@ -268,6 +268,7 @@ export function createAgent(opts: AgentOptions): Agent {
         schedules,
         scheduled,
         appender: seriesAppender,
+        backup,
       });
       current = next;
       return result;

@@ -9,7 +9,7 @@ import type { JobScheduler, ProgressUpdate } from '../jobs/scheduler.js';
 import type { JobProgress } from '../jobs/contract.js';
 import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
-import type { BackupConfig } from './config.js';
+import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { BackupEvents } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import type { HealthCheck } from './hooks.js';
@@ -41,6 +41,13 @@ type BackupRequest =
 export interface BackupModule extends EngineModule {
   handlers: Pick<RequestHandlers, BackupRequest>;
   service: BackupService;
+  /**
+   * Apply a new backup section while running (config reload): added sets are scheduled at once,
+   * removed ones stop being scheduled (their archives stay), changed sources, schedules, retention,
+   * compression and restore hooks apply from the next run; a running backup is never interrupted
+   * (it runs with the set it started with). Returns the fields that only apply at the next start.
+   */
+  reload(next: BackupConfig): { restartRequired: string[] };
   /** For maintenance's config-backup task: one backup now, its one-line summary. */
   backupNow(set: string | null): Promise<string>;
 }
@@ -86,7 +93,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     }
   };
 
-  for (const set of opts.config.sets) {
+  const registerSet = (set: BackupSetConfig) => {
     opts.scheduler.register({
       id: backupJobId(set.name),
       title: `Backup ${set.name}`,
@@ -116,7 +123,43 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
         return `restore test of ${r.id}: ${r.files} files match`;
       },
     });
-  }
+  };
+  for (const set of opts.config.sets) registerSet(set);
+
+  /**
+   * A set removed from the config: the scheduler has no unregister, so its jobs stay known but
+   * unscheduled, and a manual trigger says why it does nothing (its archives stay listed).
+   */
+  const retireSet = (name: string) => {
+    const gone = async () => {
+      throw new Error(`backup set '${name}' was removed from the config; its archives are kept`);
+    };
+    for (const [id, title] of [
+      [backupJobId(name), `Backup ${name} (removed from the config)`],
+      [restoreTestJobId(name), `Restore test ${name} (removed from the config)`],
+    ] as const)
+      opts.scheduler.register({ id, title, schedule: null, catchUp: false, run: gone });
+  };
+
+  const reload = (next: BackupConfig): { restartRequired: string[] } => {
+    // Wired once at start: the folder (store, metrics), the S3 client, the passphrase provider.
+    const restartRequired = (['directory', 's3'] as const)
+      .filter((k) => JSON.stringify(opts.config[k]) !== JSON.stringify(next[k]))
+      .map((k) => `backup.${k}`);
+    if (opts.config.encryption.passphraseEnv !== next.encryption.passphraseEnv)
+      restartRequired.push('backup.encryption.passphraseEnv');
+    if (restartRequired.length) return { restartRequired };
+    const before = new Map(opts.config.sets.map((s) => [s.name, JSON.stringify(s)]));
+    const testScheduleChanged = opts.config.restoreTestSchedule !== next.restoreTestSchedule;
+    // In place: the service and the handlers read this object. A running backup already holds
+    // its own set object (service.backup took it from the old array), so it is not affected.
+    Object.assign(opts.config, structuredClone(next));
+    for (const set of opts.config.sets)
+      if (testScheduleChanged || before.get(set.name) !== JSON.stringify(set)) registerSet(set);
+    const kept = new Set(opts.config.sets.map((s) => s.name));
+    for (const name of before.keys()) if (!kept.has(name)) retireSet(name);
+    return { restartRequired: [] };
+  };
 
   const wrap = async <T>(fn: () => Promise<T> | T): Promise<T> => {
     try {
@@ -131,6 +174,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
   return {
     name: 'backup',
     service,
+    reload,
     // Through the scheduler, so it never overlaps the set's scheduled run and shows in the history.
     backupNow: async (set) => {
       const run = await opts.scheduler.run(

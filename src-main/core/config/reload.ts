@@ -4,11 +4,13 @@
  * that fails leaves the old engine running. Rules reload in place (their alert state carries over:
  * Prometheus's Group.CopyState); checks and scrape targets are rebuilt in their slots; a change of
  * nothing but schedules re-registers those jobs (config/schedules.ts); alert routing and receivers
- * are swapped as Alertmanager's /-/reload does (alerts/notifier.ts reload). Sections that are wired
- * once at start (dashboard, exporter, store, a new backup set, …) are written and reported as taking
- * effect at the next start.
+ * are swapped as Alertmanager's /-/reload does (alerts/notifier.ts reload); backup sets are added,
+ * removed and changed in place (backup/module.ts reload). Sections that are wired once at start
+ * (dashboard, exporter, store, the backup folder, …) are written and reported as taking effect at
+ * the next start.
  */
 import type { AlertsModule } from '../alerts/module.js';
+import type { BackupModule } from '../backup/module.js';
 import type { ChecksModule } from '../checks/module.js';
 import type { RulesModule } from '../rules/module.js';
 import type { ScrapeModule } from '../scrape/module.js';
@@ -40,6 +42,8 @@ export interface ReloadTargets {
   scheduled: Pick<CcmonConfig, ScheduledSection>;
   /** The store, to mark the series of removed checks stale. */
   appender: SeriesAppender;
+  /** Backup sets reload whole (added, removed, changed sets); without it, schedules only. */
+  backup?: Pick<BackupModule, 'reload'>;
 }
 
 const LIVE: ReadonlySet<ConfigSection> = new Set([
@@ -99,6 +103,11 @@ export async function reloadEngine(
     }
     for (const section of SCHEDULED_SECTIONS) {
       if (!changed.includes(section)) continue;
+      if (section === 'backup' && t.backup) {
+        const r = t.backup.reload(next.backup);
+        (r.restartRequired.length ? restartRequired : applied).push('backup');
+        continue;
+      }
       const jobs = scheduleChanges(section, previous, next);
       if (!jobs || ![...jobs.keys()].every((id) => t.schedules.has(id))) {
         restartRequired.push(section);
@@ -111,7 +120,9 @@ export async function reloadEngine(
   } catch (err) {
     // Put back what this reload already changed, so the engine runs one config, not half of two.
     for (const section of SCHEDULED_SECTIONS)
-      if (applied.includes(section)) {
+      if (section === 'backup' && t.backup && applied.includes(section))
+        t.backup.reload(previous.backup);
+      else if (applied.includes(section)) {
         for (const [id, cron] of scheduleChanges(section, next, previous) ?? [])
           t.schedules.reschedule(id, cron);
         copySchedules(section, t.scheduled, previous);

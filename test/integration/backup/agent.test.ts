@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { configSchema } from '../../../src-main/core/config/schema.js';
-import { startTestAgent, type TestAgent } from '../../helpers/agent.js';
+import { requestAgent, startTestAgent, type TestAgent } from '../../helpers/agent.js';
 import { freePort, tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import { writeTree } from '../../unit/core/backup/fixtures.js';
 
@@ -33,15 +33,8 @@ describe('backups in the agent', () => {
     await dir?.cleanup();
   });
 
-  const call = async <T>(name: string, params: object = {}): Promise<T> => {
-    const res = await agent.api(`/api/v1/${name}`, {
-      method: 'POST',
-      body: JSON.stringify(params),
-    });
-    const body = await res.json();
-    if (res.status !== 200) throw new Error(`${name}: HTTP ${res.status} ${JSON.stringify(body)}`);
-    return body as T;
-  };
+  const call = <T>(name: string, params: object = {}, expect = 200) =>
+    requestAgent<T>(agent, name, params, expect);
 
   it('runs a backup on request, lists it, and exports its gauges', async () => {
     const started = await call<{ jobId: string; status: string }>('backup.run', {});
@@ -72,14 +65,11 @@ describe('backups in the agent', () => {
 
   it('refuses a restore without the typed confirmation (HTTP 400)', async () => {
     const id = (await call<{ backups: { id: string }[] }>('backup.list')).backups[0]!.id;
-    const res = await agent.api('/api/v1/backup.restore', {
-      method: 'POST',
-      body: JSON.stringify({ id, confirm: 'yes', to: join(dir.path, 'r') }),
-    });
-    assert.equal(res.status, 400);
-    assert.match(
-      ((await res.json()) as { error: { message: string } }).error.message,
-      new RegExp(id),
+    const body = await call<{ error: { message: string } }>(
+      'backup.restore',
+      { id, confirm: 'yes', to: join(dir.path, 'r') },
+      400,
     );
+    assert.match(body.error.message, new RegExp(id));
   });
 });

@@ -57,10 +57,12 @@ describe('config reload on a running engine', () => {
     assert.equal(agent.config.maintenance.schedule, '15 4 * * *');
   });
 
-  it('a new backup set or a dashboard port waits for a restart, and says so', async () => {
+  // A new backup set applies at once (test/integration/backup/reload.test.ts); its folder does not.
+  it('a new backup folder or a dashboard port waits for a restart, and says so', async () => {
     const r = await agent.handlers['config.update']({
       section: 'backup',
       value: {
+        directory: join(dir.path, 'elsewhere'),
         sets: [
           { name: 'main', sources: [] },
           { name: 'extra', sources: [] },

@@ -1,0 +1,171 @@
+/**
+ * Backup sets reload live in a real agent (config.update, like the other sections): an added set is
+ * scheduled at once and runs on its schedule, changed sources apply at the next run, a removed set
+ * stops being scheduled while its archives stay, a running backup is never interrupted, and the
+ * backup folder (wired once at start) is reported as needing a restart.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { BackupSummary } from '../../../src-main/core/backup/contract.js';
+import { loadConfig } from '../../../src-main/core/config/load.js';
+import type { JobInfo, JobRun } from '../../../src-main/core/jobs/contract.js';
+import { silentLogger } from '../../../src-main/core/log.js';
+import { startHeadless, type HeadlessAgent } from '../../../src-main/http/headless.js';
+import { requestAgent } from '../../helpers/agent.js';
+import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
+import { writeTree } from '../../unit/core/backup/fixtures.js';
+
+let dir: TempDir;
+let agent: HeadlessAgent;
+let backups = '';
+let srcA = '';
+let srcB = '';
+
+const call = <T>(name: string, params: unknown = {}, expect = 200) =>
+  requestAgent<T>(agent, name, params, expect);
+
+interface BackupList {
+  backups: BackupSummary[];
+  sets: { set: string; schedule: string | null; nextRunAt: string | null; running: boolean }[];
+}
+interface UpdateResult {
+  applied: string[];
+  restartRequired: string[];
+}
+
+const set = (name: string, sources: string[], schedule: string | null) => ({
+  name,
+  sources,
+  schedule,
+  ccmonState: false,
+});
+const update = (sets: object[], extra: object = {}) =>
+  call<UpdateResult>('config.update', {
+    section: 'backup',
+    value: { directory: backups, restoreTestSchedule: null, sets, ...extra },
+  });
+const job = async (id: string) => (await call<JobInfo[]>('jobs.list')).find((j) => j.id === id);
+const history = (jobId: string) => call<JobRun[]>('jobs.history', { jobId });
+
+before(async () => {
+  dir = await tempDir('ccmon-bk-reload-');
+  backups = join(dir.path, 'backups');
+  srcA = join(dir.path, 'a');
+  srcB = join(dir.path, 'b');
+  writeTree(srcA, [{ path: 'a.conf', content: 'a' }]);
+  writeTree(srcB, [
+    { path: 'b1.conf', content: 'b1' },
+    { path: 'b2.conf', content: 'b2' },
+  ]);
+  // Incompressible, so a backup of A takes long enough to reload the config in the middle of it.
+  for (let i = 0; i < 6; i++) writeFileSync(join(srcA, `blob-${i}.bin`), randomBytes(8 << 20));
+  const file = join(dir.path, 'ccmon.yaml');
+  await writeFile(
+    file,
+    `# backups of the team's deployment
+exporter: { port: 0 }
+usage: { otlp: { enabled: false } }
+rules: { enabled: false }
+checks: { probes: [] }
+scrape: { jobs: [] }
+backup:
+  directory: ${backups}
+  restoreTestSchedule: null
+  sets:
+    - name: alpha
+      schedule: "0 2 * * *"
+      sources: [${srcA}]
+      ccmonState: false
+`,
+  );
+  agent = await startHeadless({
+    loaded: await loadConfig(file),
+    dataDir: join(dir.path, 'data'),
+    logger: silentLogger,
+    port: 0,
+  });
+});
+after(async () => {
+  await agent?.stop();
+  await dir?.cleanup();
+});
+
+describe('backup sets reload without a restart', () => {
+  it('an added set is scheduled at once and runs on its schedule', async () => {
+    assert.equal(await job('backup-beta'), undefined);
+    const r = await update([set('alpha', [srcA], '0 2 * * *'), set('beta', [srcB], '* * * * * *')]);
+    assert.deepEqual(r.applied, ['backup']);
+    assert.deepEqual(r.restartRequired, []);
+    const beta = await job('backup-beta');
+    assert.equal(beta?.schedule, '* * * * * *');
+    assert.ok(beta?.nextRunAt, 'beta has a next run');
+    const run = await waitFor('a scheduled run of the new set', async () =>
+      (await history('backup-beta')).find(
+        (h) => h.trigger === 'schedule' && h.status !== 'running',
+      ),
+    );
+    assert.equal(run.status, 'succeeded', run.message);
+    const list = await call<BackupList>('backup.list');
+    assert.deepEqual(
+      list.sets.map((s) => s.set),
+      ['alpha', 'beta'],
+    );
+    assert.equal(list.backups.find((b) => b.set === 'beta')?.files, 2);
+    // Back to on demand, so its runs do not hold the folder's lock during the next tests.
+    await update([set('alpha', [srcA], '0 2 * * *'), set('beta', [srcB], null)]);
+    assert.equal((await job('backup-beta'))?.nextRunAt, null);
+  });
+
+  it('changed sources apply at the next run', async () => {
+    await update([
+      set('alpha', [srcA], '0 2 * * *'),
+      set('beta', [srcB, join(srcA, 'a.conf')], null),
+    ]);
+    await call('backup.run', { set: 'beta' });
+    const latest = await waitFor('the next backup of beta', async () => {
+      const runs = await history('backup-beta');
+      return runs[0]?.trigger === 'manual' && runs[0].status !== 'running' ? runs[0] : null;
+    });
+    assert.equal(latest.status, 'succeeded', latest.message);
+    const newest = (await call<BackupList>('backup.list')).backups.find((b) => b.set === 'beta');
+    assert.equal(newest?.files, 3);
+  });
+
+  it('a removed set stops being scheduled, keeps its archives, and a running backup finishes', async () => {
+    const started = await call<JobRun>('backup.run', { set: 'alpha' });
+    assert.equal(started.status, 'running');
+    // Reload while alpha is being written: it is removed from the config.
+    const r = await update([set('beta', [srcB], null)]);
+    assert.deepEqual(r.applied, ['backup']);
+    const done = await waitFor('the running backup of alpha to end', async () => {
+      const runs = await history('backup-alpha');
+      const run = runs.find((h) => h.runId === started.runId);
+      return run && run.status !== 'running' ? run : null;
+    });
+    assert.equal(done.status, 'succeeded', done.message);
+    const alpha = await job('backup-alpha');
+    assert.equal(alpha?.schedule, null);
+    assert.equal(alpha?.nextRunAt, null);
+    const list = await call<BackupList>('backup.list');
+    assert.deepEqual(
+      list.sets.map((s) => s.set),
+      ['beta'],
+    );
+    assert.ok(
+      list.backups.some((b) => b.set === 'alpha' && b.files === 7),
+      'the archive of the removed set is still listed',
+    );
+    await call('backup.run', { set: 'alpha' }, 404);
+  });
+
+  it('a new backup folder is reported as needing a restart and changes nothing now', async () => {
+    const r = await update([set('beta', [srcB], null)], { directory: join(dir.path, 'elsewhere') });
+    assert.deepEqual(r.applied, []);
+    assert.deepEqual(r.restartRequired, ['backup']);
+    assert.equal((await call<{ directory: string }>('backup.list')).directory, backups);
+  });
+});
