@@ -1,0 +1,29 @@
+/**
+ * Child process of restore-memory.test.ts. `engine <op> <ccmon.json> <ref> [to]`: one restore
+ * through BackupService (op `dry` or `restore`); `cli <args…>`: the `ccmon` command line itself
+ * (src-main/cli/index.ts main(), stdout consumed by the test). Either way the process's peak RSS
+ * (VmHWM, the kernel's high-water mark) is written to the file named by CCMON_TEST_HWM.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [mode, ...args] = process.argv.slice(2);
+let summary: unknown = null;
+if (mode === 'engine') {
+  const [op, configFile, ref, to] = args;
+  const { backupConfigSchema } = await import('../../../src-main/core/backup/config.js');
+  const { BackupService } = await import('../../../src-main/core/backup/service.js');
+  const config = backupConfigSchema.parse(JSON.parse(readFileSync(configFile!, 'utf8')).backup);
+  const service = new BackupService({
+    config,
+    dataDir: `${config.directory}-state`,
+    configFile: null,
+  });
+  const r = await service.restore({ ref: ref!, to: to ?? null, dryRun: op === 'dry' });
+  if (!r.ok) throw new Error(r.message);
+  summary = { counts: r.diff.counts, unchanged: r.diff.unchanged, message: r.message };
+} else {
+  const { main } = await import('../../../src-main/cli/index.js');
+  process.exitCode = await main(['node', 'ccmon', ...args]);
+}
+const hwmKb = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
+writeFileSync(process.env.CCMON_TEST_HWM!, JSON.stringify({ hwmKb, summary }));
