@@ -182,6 +182,8 @@ async function main(): Promise<void> {
     ]);
     row('restore, gzip (`ccmon restore`)', restore, tarX, '`tar -xzf`', 1.5);
 
+    // The CLI's own start-up: every command imports its implementation in its action.
+    const version = await cli(['--version']);
     const sizes = `archives: ccmon gzip ${(JSON.parse(gz.stdout).sizeBytes / 1048576).toFixed(0)} MB, zstd ${(JSON.parse(zst.stdout).sizeBytes / 1048576).toFixed(0)} MB`;
     process.stdout.write(
       `Load average (1 min) ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end, on ${cpus} CPUs.\n` +
@@ -189,7 +191,7 @@ async function main(): Promise<void> {
         '| operation | ccmon | ccmon peak RSS | anchor | anchor time | anchor peak RSS | ratio | goal | met |\n' +
         '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n' +
         rows.map((r) => `| ${r.join(' | ')} |`).join('\n') +
-        '\n',
+        `\n\nCLI start-up alone (\`ccmon --version\`): peak RSS ${version.rssMb.toFixed(0)} MB.\n`,
     );
   } finally {
     await cleanup();
