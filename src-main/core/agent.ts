@@ -153,6 +153,8 @@ export function createAgent(opts: AgentOptions): Agent {
       latest: () => checks.latest(),
       onResult: (l) => checks.onResult(l),
     },
+    // 'record' lists no alerting rule: only the hold is wanted (rules is built further down).
+    rulesHold: () => rules.manager.list('record').held ?? null,
     onStatus: (s) => {
       if (!monitoring.state().paused) bus.emit('status', s);
     },

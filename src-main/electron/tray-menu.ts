@@ -22,6 +22,8 @@ export interface TrayState {
   /** Notifications held back: until a time, or until the alerts firing now resolve. */
   snooze: { until: Date } | { untilResolved: true } | null;
   monitoringPaused: boolean;
+  /** Rule evaluation held after a backward clock step: no alert fires or resolves until then. */
+  rulesHeldUntil: Date | null;
   /** Requests the running engine does not offer (the item is shown disabled, saying so). */
   unavailable: ReadonlySet<TrayAction>;
 }
@@ -61,6 +63,9 @@ const TOOLTIP_MAX = 127;
 export function trayTooltip(state: TrayState): string {
   const parts = [`ccmon: ${statusWords[state.overall]}`];
   const worst = state.worstChecks.find((c) => c.status !== 'healthy');
+  // Before the check detail, which may be long: the 127-character cut must not drop it.
+  if (state.rulesHeldUntil && state.overall !== 'paused')
+    parts.push(`rules on hold until ${clockTime(state.rulesHeldUntil)}`);
   if (worst && state.overall !== 'paused') parts.push(`${worst.name} ${worst.detail}`.trim());
   if (state.firingAlerts > 0)
     parts.push(`${state.firingAlerts} alert${state.firingAlerts === 1 ? '' : 's'} firing`);
@@ -71,6 +76,9 @@ export function trayTooltip(state: TrayState): string {
   const line = parts.join(' · ').replace(/\s+/g, ' ');
   return line.length <= TOOLTIP_MAX ? line : line.slice(0, TOOLTIP_MAX - 1) + '…';
 }
+
+/** Local HH:MM:SS: a hold lasts at most the clock step, so the time of day is enough. */
+const clockTime = (d: Date) => d.toTimeString().slice(0, 8);
 
 const MAX_CHECKS_IN_MENU = 3;
 
@@ -99,6 +107,11 @@ export function trayMenuTemplate(
   if (state.firingAlerts > 0)
     header.push({
       label: `  ${state.firingAlerts} alert${state.firingAlerts === 1 ? '' : 's'} firing`,
+      enabled: false,
+    });
+  if (state.rulesHeldUntil && !state.monitoringPaused)
+    header.push({
+      label: `  Alert rules on hold until ${clockTime(state.rulesHeldUntil)} (clock set back)`,
       enabled: false,
     });
 

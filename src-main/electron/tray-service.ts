@@ -41,6 +41,7 @@ export class TrayService {
     job: null,
     snooze: null,
     monitoringPaused: false,
+    rulesHeldUntil: null,
     unavailable: new Set(),
   };
   private tray: TrayLike | null = null;
@@ -58,9 +59,21 @@ export class TrayService {
     this.render();
   }
 
-  setStatus(snapshot: Pick<StatusSnapshot, 'overall' | 'summary'>): void {
-    if (snapshot.overall === this.state.overall && snapshot.summary === this.state.summary) return;
-    this.state = { ...this.state, overall: snapshot.overall, summary: snapshot.summary };
+  /** The overall status and, when the snapshot carries it, the rule-evaluation hold. */
+  setStatus(snapshot: Pick<StatusSnapshot, 'overall' | 'summary' | 'rulesHeld'>): void {
+    const held = snapshot.rulesHeld ? new Date(snapshot.rulesHeld.until) : null;
+    if (
+      snapshot.overall === this.state.overall &&
+      snapshot.summary === this.state.summary &&
+      held?.getTime() === this.state.rulesHeldUntil?.getTime()
+    )
+      return;
+    this.state = {
+      ...this.state,
+      overall: snapshot.overall,
+      summary: snapshot.summary,
+      rulesHeldUntil: held,
+    };
     this.render();
   }
 

@@ -13,6 +13,7 @@ import { Settings } from '../views/settings/Settings';
 import { StatusBadge } from '../views/StatusBadge';
 import { Usage } from '../views/Usage';
 import { PauseControl, PausedBanner } from './PausedBanner';
+import { RulesHeldBanner } from './RulesHeldBanner';
 
 const views: Record<RouteId, (p: { rest: string[] }) => ReactElement> = {
   overview: () => <Overview />,
@@ -73,6 +74,7 @@ export function Shell({ info }: { info: AgentInfo }) {
         </span>
       </header>
       <PausedBanner />
+      <RulesHeldBanner />
       {info.configWarnings.length > 0 && (
         <div className="banner" role="alert">
           {info.configWarnings.map((w) => (

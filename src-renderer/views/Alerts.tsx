@@ -2,6 +2,7 @@
 import { useCallback, useState } from 'react';
 import type { AlertState, AlertView } from '../../src-main/core/alerts/contract';
 import { useEventListener, useRequest } from '../api/context';
+import { HeldUntil, useRulesHold } from '../components/RulesHeldBanner';
 import { Empty, ErrorState, Loading, Unavailable } from '../components/states';
 import { ago } from '../format';
 import { navigate } from '../routes';
@@ -28,6 +29,7 @@ export function Alerts({ selected }: { selected: string | null }) {
   );
   // Pending alerts live in the rule engine (condition true, `for` not yet elapsed).
   const rules = useRequest('rules.list', { type: 'alert' }, [], 15_000);
+  const hold = useRulesHold();
   useEventListener(
     'rules.state',
     useCallback(() => rules.reload(), [rules.reload]), // eslint-disable-line react-hooks/exhaustive-deps
@@ -53,6 +55,13 @@ export function Alerts({ selected }: { selected: string | null }) {
   return (
     <div className="split">
       <div>
+        {hold && (
+          <p className="note note-held" data-testid="alerts-held">
+            Rules are not evaluated <HeldUntil hold={hold} /> (the system clock was set back): no
+            alert fires, resolves or turns pending before then. Firing alerts stay firing and keep
+            being sent.
+          </p>
+        )}
         <div className="tabs" role="tablist" aria-label="Alert state">
           {TABS.map((t) => {
             const n =

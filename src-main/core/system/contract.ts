@@ -20,6 +20,18 @@ export interface StatusSnapshot {
   /** ISO time of the newest result that fed `overall`; null before the first round. */
   updatedAt: string | null;
   summary: string;
+  /**
+   * Set while rule evaluation waits after the system clock was set back (rules.list's `held`):
+   * until when and why. No alert fires or resolves meanwhile; absent or null otherwise.
+   */
+  rulesHeld?: RulesHold | null;
+}
+
+/** Rule evaluation held after a backward clock step (core/rules/clock-hold.ts). */
+export interface RulesHold {
+  /** ISO time evaluation resumes. */
+  until: string;
+  reason: string;
 }
 
 export const systemRequests = {

@@ -8,7 +8,7 @@ import type { RequestHandlers } from '../api.js';
 import type { CheckResult } from '../checks/types.js';
 import type { EngineModule } from '../module.js';
 import { VERSION } from '../version.js';
-import type { AgentInfo, StatusSnapshot } from './contract.js';
+import type { AgentInfo, RulesHold, StatusSnapshot } from './contract.js';
 import { computeOverall, type CheckRef } from './overall.js';
 
 export interface StatusSource {
@@ -24,6 +24,11 @@ export interface SystemModuleOptions {
   configWarnings: string[];
   /** The checks whose results make the overall status; without it the status stays 'unknown'. */
   checks?: StatusSource;
+  /**
+   * Whether rule evaluation is held after a backward clock step (the rule manager's view); read on
+   * every snapshot and on the tick, so the hold shows within a tick of starting and ending.
+   */
+  rulesHold?: () => RulesHold | null;
   /** Called with every changed snapshot (the agent forwards it as the `status` event). */
   onStatus?: (s: StatusSnapshot) => void;
   /** Tick for staleness and sleep detection. */
@@ -57,17 +62,31 @@ export function createSystemModule(opts: SystemModuleOptions): SystemModule {
     updatedAt: null,
     summary: 'no checks have run yet',
   };
-  const compute = (): StatusSnapshot => {
+  const fromChecks = (): StatusSnapshot => {
     if (!opts.checks) return last;
     const latest = opts.checks.latest();
     if (latest.size === 0)
       return { overall: 'unknown', updatedAt: null, summary: 'no checks have run yet' };
     return computeOverall(opts.checks.configured(), latest, now(), resumedAt);
   };
+  const compute = (): StatusSnapshot => {
+    const base = fromChecks();
+    if (!opts.rulesHold) return base;
+    let rulesHeld: RulesHold | null;
+    try {
+      rulesHeld = opts.rulesHold();
+    } catch {
+      rulesHeld = null; // a status must come out whatever the rule manager does
+    }
+    return { ...base, rulesHeld };
+  };
   let emittedAt = 0;
   const refresh = () => {
     const next = compute();
-    const changed = next.overall !== last.overall || next.summary !== last.summary;
+    const changed =
+      next.overall !== last.overall ||
+      next.summary !== last.summary ||
+      next.rulesHeld?.until !== last.rulesHeld?.until;
     // A new result alone only moves updatedAt; publish that at most every 10 s, changes at once.
     if (changed || (next.updatedAt !== last.updatedAt && now() - emittedAt >= 10_000)) {
       last = next;
@@ -87,8 +106,8 @@ export function createSystemModule(opts: SystemModuleOptions): SystemModule {
       'status.get': async () => compute(),
     },
     async start() {
-      if (!opts.checks || timer) return;
-      unsubscribe = opts.checks.onResult(refresh);
+      if ((!opts.checks && !opts.rulesHold) || timer) return;
+      unsubscribe = opts.checks?.onResult(refresh) ?? null;
       lastTick = now();
       timer = setInterval(() => {
         const t = now();

@@ -89,10 +89,37 @@ describe('TrayService', () => {
       job: null,
       snooze: null,
       monitoringPaused: false,
+      rulesHeldUntil: null,
       unavailable: new Set(),
     });
     assert.equal(tip.length, 127);
     assert.ok(tip.endsWith('…'));
+  });
+
+  it('says in the tooltip and the menu that alert rules are on hold, and until when', () => {
+    const { service, tray } = setup();
+    const until = new Date('2026-01-01T10:01:30Z');
+    const hhmmss = until.toTimeString().slice(0, 8);
+    service.setStatus({
+      overall: 'degraded',
+      summary: 'api slow',
+      rulesHeld: { until: until.toISOString(), reason: 'the system clock was set back by 90 s' },
+    });
+    service.setWorstChecks([{ name: 'api', status: 'degraded', detail: 'z'.repeat(200) }]);
+    const tip = tray.tooltips.at(-1)!;
+    assert.ok(tip.includes(`rules on hold until ${hhmmss}`), tip);
+    assert.ok(tip.length <= 127, 'a long check detail is cut, not the hold');
+    assert.ok(tray.item(`  Alert rules on hold until ${hhmmss} (clock set back)`));
+    const renders = tray.menus.length;
+    service.setStatus({
+      overall: 'degraded',
+      summary: 'api slow',
+      rulesHeld: { until: until.toISOString(), reason: 'same' },
+    });
+    assert.equal(tray.menus.length, renders, 'same hold: no re-render');
+    service.setStatus({ overall: 'degraded', summary: 'api slow', rulesHeld: null });
+    assert.ok(!tray.tooltips.at(-1)!.includes('on hold'));
+    assert.ok(!tray.items().some((i) => i.label?.includes('on hold')));
   });
 
   it('has the menu of the issue, and each item runs its action', () => {
