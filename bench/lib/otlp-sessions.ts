@@ -4,7 +4,8 @@
  * them), and a driver that sends it closed-loop or paced. Shared by the usage-ingest and load
  * benchmarks and the load test.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { type Causes, exportWithRetry } from './otlp-export.js';
 import { otlpTypes } from '../../src-main/core/usage/otlp/schema.js';
 
 const MODELS = ['claude-sonnet-4-5', 'claude-haiku-4-5'];
@@ -137,13 +138,24 @@ export const realItemsPerSecond = (sessions: number) => sessions * (11 / 60 + 12
 export interface DriveResult {
   seconds: number;
   items: number;
+  /** Per attempt (the receiver's answer time), ms. */
   p99: number;
   p50: number;
+  /** Per export, first send to final answer, backoff included, ms. */
+  exportP99: number;
+  /** Exports finally lost (refused for good, or out of retries). */
   failed: number;
+  /** Exports accepted only after a retry. */
+  retried: number;
+  /** Every failed attempt by cause ('HTTP 429', 'ECONNRESET', …). */
+  causes: Causes;
+  /** The last cause of each lost export. */
+  lostCauses: Causes;
 }
 
 /** Closed loop (each session sends its next request when the last one is answered), or paced: each
- *  session sends one request every `everyMs`, whatever the answers (an open loop, like real senders). */
+ *  session sends one request every `everyMs`, whatever the answers (an open loop, like real senders).
+ *  Each export retries as an OTel SDK exporter does (lib/otlp-export.ts). */
 export async function driveSessions(
   port: number,
   sessions: Work[][],
@@ -151,36 +163,24 @@ export async function driveSessions(
 ): Promise<DriveResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: sessions.length });
   const latencies: number[] = [];
+  const totals: number[] = [];
+  const causes: Causes = {};
+  const lostCauses: Causes = {};
   let items = 0;
   let failed = 0;
-  const send = (w: Work) =>
-    new Promise<void>((resolve) => {
-      const t0 = performance.now();
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: w.path,
-          method: 'POST',
-          agent,
-          headers: { 'Content-Type': 'application/x-protobuf', 'Content-Length': w.body.length },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            latencies.push(performance.now() - t0);
-            if (res.statusCode === 200) items += w.items;
-            else failed++;
-            resolve();
-          });
-        },
-      );
-      req.on('error', () => {
-        failed++;
-        resolve();
-      });
-      req.end(w.body);
-    });
+  let retried = 0;
+  const send = async (w: Work) => {
+    const o = await exportWithRetry(port, agent, w.path, w.body, causes);
+    latencies.push(...o.attemptMs);
+    totals.push(o.totalMs);
+    if (o.ok) {
+      items += w.items;
+      if (o.attempts > 1) retried++;
+    } else {
+      failed++;
+      lostCauses[o.cause!] = (lostCauses[o.cause!] ?? 0) + 1;
+    }
+  };
   const start = performance.now();
   if (everyMs === 0)
     await Promise.all(
@@ -204,8 +204,19 @@ export async function driveSessions(
     );
   const seconds = (performance.now() - start) / 1000;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-  return { seconds, items, p99: q(0.99), p50: q(0.5), failed };
+  const q = (a: number[], p: number) => {
+    a.sort((x, y) => x - y);
+    return a[Math.min(a.length - 1, Math.floor(p * a.length))]!;
+  };
+  return {
+    seconds,
+    items,
+    p99: q(latencies, 0.99),
+    p50: q(latencies, 0.5),
+    exportP99: q(totals, 0.99),
+    failed,
+    retried,
+    causes,
+    lostCauses,
+  };
 }
