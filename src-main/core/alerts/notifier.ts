@@ -13,7 +13,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { SecretStore } from '../secrets/store.js';
-import { fromPostable, InvalidAlertError, isResolved, mergeAlerts, type Alert } from './alert.js';
+import { isResolved, type Alert } from './alert.js';
+import { AlertStore, type UpstreamState } from './alert-store.js';
 import { systemClock, type Clock } from './clock.js';
 import { ClockJumpDetector } from './clock-jump.js';
 import type { AlertsConfig } from './config.js';
@@ -55,13 +56,9 @@ export class Notifier implements AlertSender {
   readonly history: IncidentHistory;
   readonly outbox: Outbox;
   readonly status: AlertStatusTracker;
-  private readonly alerts = new Map<string, Alert>();
-  private readonly sources = new Map<string, string>();
+  private readonly alerts = new AlertStore();
   /** Pulled alerts their own Alertmanager reports as suppressed: muted here too. */
-  readonly upstream = new Map<
-    string,
-    { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy: string[]; inhibitedBy: string[] }
-  >();
+  readonly upstream: Map<string, UpstreamState> = this.alerts.upstream;
   private readonly dispatcher: Dispatcher;
   private inhibitor: Inhibitor;
   private readonly nflog: NotificationLog;
@@ -171,36 +168,16 @@ export class Notifier implements AlertSender {
   /** Take alerts in (Alertmanager's POST /api/v2/alerts); returns per-alert validation errors. */
   receive(alerts: PostableAlert[], source: string): { accepted: number; errors: string[] } {
     this.checkClock();
-    const now = this.clock.now();
-    const errors: string[] = [];
-    let accepted = 0;
-    for (const p of alerts) {
-      let a: Alert;
-      try {
-        a = fromPostable(p, now, this.config.resolveTimeout);
-      } catch (err) {
-        if (err instanceof InvalidAlertError) {
-          errors.push(`${JSON.stringify(p?.labels ?? {})}: ${err.message}`);
-          continue;
-        }
-        throw err;
-      }
-      const old = this.alerts.get(a.fingerprint);
-      // provider/mem Put: merge only when the activity ranges overlap; otherwise a new incident.
-      if (
-        old &&
-        ((a.endsAt > old.startsAt && a.endsAt < old.endsAt) ||
-          (a.startsAt > old.startsAt && a.startsAt < old.endsAt))
-      )
-        a = mergeAlerts(old, a, now);
-      this.alerts.set(a.fingerprint, a);
-      this.sources.set(a.fingerprint, source);
-      this.dispatcher.put(a);
-      accepted++;
-    }
+    const result = this.alerts.put(
+      alerts,
+      source,
+      this.clock.now(),
+      this.config.resolveTimeout,
+      (a) => this.dispatcher.put(a),
+    );
     this.inhibitor.invalidate();
     this.refresh();
-    return { accepted, errors };
+    return result;
   }
 
   /** Silences, inhibitions and resolutions of every known alert, recorded when they change. */
@@ -239,13 +216,7 @@ export class Notifier implements AlertSender {
   private checkClock(): void {
     const jump = this.jumps.check();
     if (!jump) return;
-    const before = this.clock.now() - jump;
-    let moved = 0;
-    for (const a of this.alerts.values())
-      if (!isResolved(a, before) && Number.isFinite(a.endsAt)) {
-        a.endsAt += jump;
-        moved++;
-      }
+    const moved = this.alerts.shiftActive(jump, this.clock.now() - jump);
     this.nflog.shift(jump);
     this.outbox.shift(jump);
     this.opts.logger.warn(
@@ -256,13 +227,7 @@ export class Notifier implements AlertSender {
 
   private gc(now: number): void {
     this.lastGc = now;
-    for (const [fp, a] of this.alerts)
-      if (isResolved(a, now) && a.endsAt < now - GC_MS) {
-        this.alerts.delete(fp);
-        this.sources.delete(fp);
-        this.upstream.delete(fp);
-        this.status.forget(fp);
-      }
+    for (const fp of this.alerts.gc(now, GC_MS)) this.status.forget(fp);
     this.inhibitor.invalidate();
     this.silences.gc();
     this.nflog.gc(now);
@@ -310,7 +275,7 @@ export class Notifier implements AlertSender {
   }
 
   allAlerts(): Alert[] {
-    return [...this.alerts.values()];
+    return this.alerts.all();
   }
 
   alert(fp: string): Alert | undefined {
@@ -318,7 +283,7 @@ export class Notifier implements AlertSender {
   }
 
   sourceOf(fp: string): string {
-    return this.sources.get(fp) ?? 'ccmon';
+    return this.alerts.sourceOf(fp);
   }
 
   receiversFor(a: Alert): string[] {
