@@ -1,5 +1,5 @@
 /**
- * Produces the tar stream of a backup as an async generator of ~1 MiB buffers (pulled by the
+ * Produces the tar stream of a backup as an async generator of blocks (pulled by the
  * compressor, so memory stays constant): every planned entry with its sha256 computed while it is
  * read, then manifest.json and manifest.txt last. Files are read with plain synchronous reads: for
  * many small files that is far cheaper than a thread-pool round trip per call, and compression
@@ -19,7 +19,7 @@ import { encodeHeader, padding, TAR_END } from './tar.js';
 const BLOCK = BLOCK_SIZE;
 
 /**
- * Packs the tar stream into 1 MiB blocks, reading file data straight into the current block: one
+ * Packs the tar stream into blocks (blocks.ts), reading file data straight into the current block: one
  * allocation per MiB of output and no copies in between (allocation churn is what makes a
  * streaming Node process's RSS grow, not the data it holds).
  */

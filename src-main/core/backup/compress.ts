@@ -1,6 +1,6 @@
 /**
  * Compression streams for archives.
- * - gzip: the stream is cut into 1 MiB blocks, each compressed as its own gzip member on libuv's
+ * - gzip: the stream is cut into 512 KiB blocks, each compressed as its own gzip member on libuv's
  *   thread pool (a long-lived zlib stream per slot, reset between members) with two blocks in
  *   flight, and written in order. A concatenation of gzip members is one valid gzip file (RFC 1952
  *   §2.2), read by gunzip, GNU tar and Node alike; it is pigz's idea without a binary, and it uses
