@@ -6,6 +6,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type protobuf from 'protobufjs';
+import { decodeLogsProto, decodeMetricsProto } from './proto-decode.js';
 import { otlpTypes } from './schema.js';
 import type { OtlpLogsRequest, OtlpMetricsRequest } from './types.js';
 
@@ -88,11 +89,25 @@ function decodeWith(type: protobuf.Type, body: Buffer, encoding: OtlpEncoding): 
   }
 }
 
+/** Protobuf through the direct decoder (proto-decode.ts); any error in it is the body's fault. */
+function decodeProto<T>(decode: (b: Buffer) => T, body: Buffer, name: string): T {
+  try {
+    return decode(body);
+  } catch (err) {
+    // WireError, or a RangeError from a body nested past the stack: a bad body either way.
+    throw new OtlpBadRequest(`body is not a valid ${name} protobuf: ${(err as Error).message}`);
+  }
+}
+
 export function decodeMetricsRequest(body: Buffer, encoding: OtlpEncoding): OtlpMetricsRequest {
+  if (encoding === 'protobuf')
+    return decodeProto(decodeMetricsProto, body, 'ExportMetricsServiceRequest');
   return decodeWith(otlpTypes().metricsRequest, body, encoding) as OtlpMetricsRequest;
 }
 
 export function decodeLogsRequest(body: Buffer, encoding: OtlpEncoding): OtlpLogsRequest {
+  if (encoding === 'protobuf')
+    return decodeProto(decodeLogsProto, body, 'ExportLogsServiceRequest');
   return decodeWith(otlpTypes().logsRequest, body, encoding) as OtlpLogsRequest;
 }
 
