@@ -10,6 +10,11 @@ export interface Column<T> {
   cell(row: T): ReactNode;
   /** Right-aligned, tabular figures. */
   numeric?: boolean;
+  /**
+   * Free text that may hold long unbroken tokens (names, URLs, error messages): it may break
+   * anywhere, so the table fits a narrow window instead of overflowing it.
+   */
+  longText?: boolean;
   /** This column names the row (`<th scope="row">`). */
   rowHeader?: boolean;
   /** Extra attributes of the cell, e.g. a title with the exact time. */
@@ -37,7 +42,7 @@ export function DataTable<T>({
   label?: string;
 }) {
   if (rows.length === 0 && empty !== undefined) return <>{empty}</>;
-  const num = (c: Column<T>) => (c.numeric ? 'num' : undefined);
+  const num = (c: Column<T>) => (c.numeric ? 'num' : c.longText ? 'long-text' : undefined);
   return (
     <table data-testid={testId} aria-label={label}>
       <thead>

@@ -38,10 +38,10 @@ export function AlertDetail({ alert }: { alert: AlertView }) {
   };
   return (
     <section className="panel stack" aria-labelledby="alert-title" data-testid="alert-detail">
-      <h2 id="alert-title">
+      <h2 id="alert-title" className="long-text">
         {alert.labels.alertname} <span className={`badge badge-${alert.state}`}>{alert.state}</span>
       </h2>
-      <p>{alert.annotations.description ?? alert.annotations.summary}</p>
+      <p className="long-text">{alert.annotations.description ?? alert.annotations.summary}</p>
       <div className="labels">
         {Object.entries(alert.labels).map(([k, v]) => (
           <code key={k}>

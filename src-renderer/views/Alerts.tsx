@@ -111,8 +111,12 @@ export function Alerts({ selected }: { selected: string | null }) {
           )
         ) : shown.length === 0 ? (
           <Empty title={tab === 'firing' ? 'Nothing is firing.' : `No ${tab} alerts.`}>
-            {tab === 'firing' &&
-              'Alerts from the rules appear here within one evaluation interval of their condition holding for its `for` duration.'}
+            {tab === 'firing' && (
+              <>
+                Alerts from the rules appear here within one evaluation interval of their condition
+                holding for its <code>for</code> duration.
+              </>
+            )}
           </Empty>
         ) : (
           <table data-testid="alerts">
@@ -131,7 +135,7 @@ export function Alerts({ selected }: { selected: string | null }) {
                   className={a.fingerprint === selected ? 'selected' : undefined}
                   data-alert={a.labels.alertname}
                 >
-                  <th scope="row">
+                  <th scope="row" className="long-text">
                     <button
                       type="button"
                       className="linkish"
@@ -146,7 +150,9 @@ export function Alerts({ selected }: { selected: string | null }) {
                     </span>
                   </td>
                   <td>{ago(a.startsAt)}</td>
-                  <td>{a.annotations.summary ?? a.annotations.description ?? ''}</td>
+                  <td className="long-text">
+                    {a.annotations.summary ?? a.annotations.description ?? ''}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -112,6 +112,7 @@ function ChecksTable({
         {
           header: 'Check',
           rowHeader: true,
+          longText: true,
           cell: (c) => (
             <>
               {c.name} <span className="muted">({c.type})</span>
@@ -127,6 +128,7 @@ function ChecksTable({
         { header: 'Last run', cell: (c) => (c.enabled ? ago(c.last?.at) : 'disabled') },
         {
           header: 'Last error',
+          longText: true,
           cell: (c) =>
             c.last && c.last.status !== 'healthy' ? (
               <>

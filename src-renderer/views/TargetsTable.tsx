@@ -36,6 +36,7 @@ export function TargetsTable() {
         {
           header: 'Target',
           rowHeader: true,
+          longText: true,
           cell: (t) => (
             <>
               {t.job} <span className="muted">{t.url}</span>
@@ -54,7 +55,7 @@ export function TargetsTable() {
             t.lastScrapeDurationSeconds === null ? '–' : ms(t.lastScrapeDurationSeconds * 1000),
         },
         { header: 'Samples', numeric: true, cell: (t) => String(t.samples) },
-        { header: 'Error and notes', cell: (t) => <TargetNotes target={t} /> },
+        { header: 'Error and notes', longText: true, cell: (t) => <TargetNotes target={t} /> },
       ]}
     />
   );
