@@ -76,6 +76,27 @@ describe('TrayApp (real engine, fake Electron)', () => {
     assert.equal(tray.menu[0]!.label, 'Unhealthy: api down');
   });
 
+  it('says in the tray that alert rules are on hold while the status snapshot carries it', async () => {
+    const { tray } = await start();
+    const until = new Date(now.getTime() + 90_000);
+    agent.bus.emit('status', {
+      overall: 'healthy',
+      updatedAt: now.toISOString(),
+      summary: 'all 7 checks healthy',
+      rulesHeld: { until: until.toISOString(), reason: 'the system clock was set back by 90 s' },
+    });
+    assert.ok(
+      tray.tooltips.at(-1)!.includes(`rules on hold until ${until.toTimeString().slice(0, 8)}`),
+    );
+    agent.bus.emit('status', {
+      overall: 'healthy',
+      updatedAt: now.toISOString(),
+      summary: 'all 7 checks healthy',
+      rulesHeld: null,
+    });
+    assert.ok(!tray.tooltips.at(-1)!.includes('on hold'));
+  });
+
   it('opens the dashboard at start, and not when started hidden at login', async () => {
     await start();
     assert.equal(electron.windows.length, 1);
