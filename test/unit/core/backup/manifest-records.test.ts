@@ -1,0 +1,120 @@
+/**
+ * The streamed manifest (manifest-records.ts, manifest-lines.ts) reads back exactly what the zod
+ * parser reads, refuses a damaged list naming the record and field, and falls back to a whole
+ * parse for other layouts; the hash set behind duplicates and removals (path-set.ts) answers
+ * exactly, and checkManifest still finds a path listed twice in a streamed list.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openManifestRecords } from '../../../../src-main/core/backup/manifest-records.js';
+import { parseSidecar } from '../../../../src-main/core/backup/manifest-schema.js';
+import { duplicateAmong, PathHashSet } from '../../../../src-main/core/backup/path-set.js';
+import { checkManifest, UnsafeArchiveError } from '../../../../src-main/core/backup/safety.js';
+import { BackupService } from '../../../../src-main/core/backup/service.js';
+import { tempDir, type TempDir } from '../../../helpers/ports.js';
+import { backupConfig, sampleTree, writeTree } from './fixtures.js';
+
+describe('streamed manifests', () => {
+  let dir: TempDir;
+  let sidecar = '';
+  before(async () => {
+    dir = await tempDir('ccmon-bk-records-');
+    const src = join(dir.path, 'src');
+    writeTree(src, sampleTree(src));
+    const service = new BackupService({
+      config: backupConfig({
+        directory: join(dir.path, 'backups'),
+        sets: [{ name: 'app', sources: [src], ccmonState: false }],
+      }),
+      dataDir: join(dir.path, 'data'),
+      configFile: null,
+    });
+    sidecar = (await service.backup('app')).backup.archivePath.replace(
+      /\.tar\.gz$/,
+      '.manifest.json',
+    );
+  });
+  after(() => dir.cleanup());
+
+  const list = <T>(it: Iterable<T>) => [...it];
+
+  it('reads the same header and records as the zod parser, as often as asked', () => {
+    const whole = parseSidecar(readFileSync(sidecar, 'utf8'), sidecar);
+    const m = openManifestRecords(sidecar);
+    assert.equal(m.id, whole.id);
+    assert.deepEqual(m.sources, whole.sources);
+    assert.ok(m.source, 'streamed from its file');
+    assert.deepEqual(list(m.files()), whole.files);
+    assert.deepEqual(list(m.files()), whole.files, 'a second pass reads it again');
+  });
+
+  it('a damaged record is refused with its index and field', () => {
+    const lines = readFileSync(sidecar, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('"type":"file"'));
+    lines[at] = lines[at]!.replace(/"mode":\d+/, '"mode":"0644"');
+    const bad = join(dir.path, 'bad.manifest.json');
+    writeFileSync(bad, lines.join('\n'));
+    assert.throws(
+      () => list(openManifestRecords(bad).files()),
+      /bad\.manifest\.json: not a valid ccmon backup manifest: files\.\d+\.mode: expected an integer/,
+    );
+  });
+
+  it('a list cut short is refused, not read as complete', () => {
+    const text = readFileSync(sidecar, 'utf8');
+    const cut = join(dir.path, 'cut.manifest.json');
+    writeFileSync(cut, text.slice(0, text.lastIndexOf('\n ]')));
+    assert.throws(() => list(openManifestRecords(cut).files()), /cut short after \d+ entries/);
+  });
+
+  it('another layout (one line of JSON) is parsed whole, with the same records', () => {
+    const whole = parseSidecar(readFileSync(sidecar, 'utf8'), sidecar);
+    const compact = join(dir.path, 'compact.json');
+    writeFileSync(compact, JSON.stringify(whole));
+    const m = openManifestRecords(compact);
+    assert.equal(m.source, undefined, 'held in memory: no file another thread could stream');
+    assert.deepEqual(list(m.files()), whole.files);
+  });
+
+  it('checkManifest finds a path listed twice in a streamed list, and counts files', () => {
+    const m = openManifestRecords(sidecar);
+    const files = list(m.files());
+    const counts = checkManifest(m);
+    assert.equal(counts.files, files.filter((f) => f.type === 'file').length);
+    const twice = { ...m, files: () => [...files, files[files.length - 1]!] };
+    assert.throws(
+      () => checkManifest(twice),
+      (e: Error) =>
+        e instanceof UnsafeArchiveError &&
+        e.entry === files[files.length - 1]!.path &&
+        /appears twice/.test(e.message),
+    );
+  });
+});
+
+describe('PathHashSet', () => {
+  it('answers membership exactly for what was added, and no more', () => {
+    const set = new PathHashSet();
+    const paths = Array.from(
+      { length: 5000 },
+      (_, i) => `/var/log/claude-code/d${i % 50}/s-${i}.log`,
+    );
+    for (const p of paths) set.add(p);
+    for (const p of paths) assert.ok(set.has(p), p);
+    for (let i = 5000; i < 10_000; i++)
+      assert.equal(set.has(`/var/log/claude-code/d${i % 50}/s-${i}.log`), false);
+    assert.equal(set.repeatedHashes().size, 0);
+  });
+
+  it('duplicateAmong confirms a repeated hash by comparing the paths themselves', () => {
+    const set = new PathHashSet();
+    const paths = ['fs/a/1', 'fs/a/2', 'fs/a/1'];
+    for (const p of paths) set.add(p);
+    const suspects = set.repeatedHashes();
+    assert.equal(suspects.size, 1);
+    assert.equal(duplicateAmong(paths, suspects), 'fs/a/1');
+    assert.equal(duplicateAmong(['fs/a/1', 'fs/a/2'], suspects), null);
+  });
+});
