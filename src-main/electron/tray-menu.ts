@@ -60,12 +60,12 @@ const checkMarks: Record<TrayCheck['status'], string> = {
 const TOOLTIP_MAX = 127;
 
 /** The one-line tooltip: status, what is wrong, how many alerts fire, what job runs. */
-export function trayTooltip(state: TrayState): string {
+export function trayTooltip(state: TrayState, now = new Date()): string {
   const parts = [`ccmon: ${statusWords[state.overall]}`];
   const worst = state.worstChecks.find((c) => c.status !== 'healthy');
   // Before the check detail, which may be long: the 127-character cut must not drop it.
   if (state.rulesHeldUntil && state.overall !== 'paused')
-    parts.push(`rules on hold until ${clockTime(state.rulesHeldUntil)}`);
+    parts.push(`rules on hold until ${clockTime(state.rulesHeldUntil, now)}`);
   if (worst && state.overall !== 'paused') parts.push(`${worst.name} ${worst.detail}`.trim());
   if (state.firingAlerts > 0)
     parts.push(`${state.firingAlerts} alert${state.firingAlerts === 1 ? '' : 's'} firing`);
@@ -77,8 +77,16 @@ export function trayTooltip(state: TrayState): string {
   return line.length <= TOOLTIP_MAX ? line : line.slice(0, TOOLTIP_MAX - 1) + '…';
 }
 
-/** Local HH:MM:SS: a hold lasts at most the clock step, so the time of day is enough. */
-const clockTime = (d: Date) => d.toTimeString().slice(0, 8);
+/**
+ * Local HH:MM:SS, the usual case (a hold lasts as long as the clock step); with the date when it
+ * ends on another day (a clock that had run days ahead and was corrected).
+ */
+function clockTime(d: Date, now = new Date()): string {
+  const time = d.toTimeString().slice(0, 8);
+  if (d.toDateString() === now.toDateString()) return time;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+}
 
 const MAX_CHECKS_IN_MENU = 3;
 
@@ -111,7 +119,7 @@ export function trayMenuTemplate(
     });
   if (state.rulesHeldUntil && !state.monitoringPaused)
     header.push({
-      label: `  Alert rules on hold until ${clockTime(state.rulesHeldUntil)} (clock set back)`,
+      label: `  Alert rules on hold until ${clockTime(state.rulesHeldUntil, now)} (clock set back)`,
       enabled: false,
     });
 

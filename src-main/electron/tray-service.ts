@@ -141,12 +141,11 @@ export class TrayService {
       this.shownIcon = status;
     }
     const shown = { ...this.state, overall: status };
-    tray.setToolTip(trayTooltip(shown));
+    const now = this.opts.now?.() ?? new Date();
+    tray.setToolTip(trayTooltip(shown, now));
     // Linux (AppIndicator) only picks up menu changes when the menu is set again, so it always is.
     tray.setContextMenu(
-      this.opts.buildMenu(
-        trayMenuTemplate(shown, (a) => this.opts.onAction(a), this.opts.now?.() ?? new Date()),
-      ),
+      this.opts.buildMenu(trayMenuTemplate(shown, (a) => this.opts.onAction(a), now)),
     );
   }
 }

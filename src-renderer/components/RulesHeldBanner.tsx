@@ -26,14 +26,15 @@ export function useRulesHold(): RulesHold | null {
   return hold;
 }
 
-const clockTime = (iso: string) =>
-  new Date(iso).toLocaleTimeString(undefined, {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+/** The time of day; with the date when the hold ends on another day (a clock days ahead, corrected). */
+function clockTime(iso: string): string {
+  const d = new Date(iso);
+  if (d.toDateString() !== new Date().toDateString())
+    return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
 
-/** "until 14:03:20": the hold is at most the clock step, so the time of day is enough. */
+/** "until 14:03:20": a hold usually lasts as long as the clock step, minutes at most. */
 export function HeldUntil({ hold }: { hold: RulesHold }) {
   return (
     <>

@@ -120,6 +120,15 @@ describe('TrayService', () => {
     service.setStatus({ overall: 'degraded', summary: 'api slow', rulesHeld: null });
     assert.ok(!tray.tooltips.at(-1)!.includes('on hold'));
     assert.ok(!tray.items().some((i) => i.label?.includes('on hold')));
+
+    // A clock that had run days ahead, corrected: the hold ends on another day, so say which.
+    const later = new Date(2026, 0, 3, 9, 5, 0);
+    service.setStatus({
+      overall: 'degraded',
+      summary: 'api slow',
+      rulesHeld: { until: later.toISOString(), reason: 'the system clock was set back by 2 days' },
+    });
+    assert.ok(tray.tooltips.at(-1)!.includes('rules on hold until 2026-01-03 09:05:00'));
   });
 
   it('has the menu of the issue, and each item runs its action', () => {
