@@ -15,6 +15,7 @@ import { createExporterModule } from '../http/exporter.js';
 import { HostSampler } from './checks/host-sampler.js';
 import { createChecksModule } from './checks/module.js';
 import { createMetricsModule } from './metrics/module.js';
+import { registrySource } from './metrics/render.js';
 import { createScrapeModule } from './scrape/module.js';
 import { createSystemModule } from './system/module.js';
 import { createTsdbModule } from './tsdb/module.js';
@@ -127,6 +128,7 @@ export function createAgent(opts: AgentOptions): Agent {
         appender: scrapeAppender,
         logger: logger.child('scrape'),
         selfAddress: opts.config.exporter.enabled ? opts.config.exporter : null,
+        self: { source: registrySource(metricsRegistry), appender: seriesAppender },
       }),
     opts.config.scrape,
   );

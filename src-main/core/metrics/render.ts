@@ -167,3 +167,13 @@ export async function renderTextParts(registry: Registry): Promise<string[]> {
 export async function renderTextFormat(registry: Registry): Promise<string> {
   return (await renderTextParts(registry)).join('');
 }
+
+/** The registry as a scrape source: ccmon storing its own metrics (scrape/self-target.ts). */
+export function registrySource(
+  registry: Registry,
+): () => Promise<{ body: string; contentType: string }> {
+  return async () => ({
+    body: await renderTextFormat(registry),
+    contentType: registry.contentType,
+  });
+}

@@ -1,14 +1,15 @@
 /**
  * The scrape engine module: expands the configured jobs into targets and scrapes each at its
  * interval, appending every sample to the series store. A target that is ccmon's own exporter (the
- * seed's `sandbox` job at :9100, where its claude_code_exporter.py ran) is listed but not scraped:
- * its numbers are already in the store.
+ * seed's `sandbox` job at :9100, where its claude_code_exporter.py ran) is read in-process
+ * (self-target.ts); without such a job, an implicit job `ccmon` does that.
  */
 import type { RequestHandlers } from '../api.js';
 import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
 import type { SeriesAppender } from '../tsdb/types.js';
 import type { ScrapeConfig } from './config.js';
+import { implicitSelfSpec, selfTarget, type SelfScrape } from './self-target.js';
 import { ScrapeTarget, type TargetSpec } from './target.js';
 
 export interface ScrapeModuleOptions {
@@ -17,6 +18,8 @@ export interface ScrapeModuleOptions {
   logger: Logger;
   /** host:port of ccmon's own exporter, when it runs. */
   selfAddress?: { host: string; port: number } | null;
+  /** ccmon's own registry, stored like a target's (without it, a job at the exporter is skipped). */
+  self?: SelfScrape | null;
 }
 
 export interface ScrapeModule extends EngineModule {
@@ -87,16 +90,16 @@ export function isSelf(
 }
 
 export function createScrapeModule(opts: ScrapeModuleOptions): ScrapeModule {
-  const targets = expandTargets(opts.config).map(
-    (spec) =>
-      new ScrapeTarget(
-        spec,
-        opts.appender,
-        isSelf(spec, opts.selfAddress)
-          ? `not scraped: ${spec.address} is ccmon's own exporter (the seed's exporter port); its metrics are already stored`
-          : null,
-      ),
-  );
+  const self = opts.self ?? null;
+  const targets = expandTargets(opts.config).map((spec) => {
+    if (!isSelf(spec, opts.selfAddress)) return new ScrapeTarget(spec, opts.appender);
+    if (self) return selfTarget(spec, self);
+    return new ScrapeTarget(spec, opts.appender, {
+      skipReason: `not scraped: ${spec.address} is ccmon's own exporter (the seed's exporter port)`,
+    });
+  });
+  if (self && !targets.some((t) => isSelf(t.spec, opts.selfAddress)))
+    targets.push(selfTarget(implicitSelfSpec(opts.config, opts.selfAddress), self));
   const active = targets.filter((t) => t.health.health !== 'skipped');
   const timers = new Set<NodeJS.Timeout>();
   const inflight = new Set<Promise<unknown>>();
@@ -139,7 +142,7 @@ export function createScrapeModule(opts: ScrapeModuleOptions): ScrapeModule {
     handlers: { 'targets.list': async () => targets.map((t) => ({ ...t.health })) },
     targets: () => targets,
     scrapeAll: async () => {
-      await Promise.all(active.map(scrapeOne));
+      await Promise.all(active.map((t) => scrapeOne(t)));
     },
     async start() {
       if (running) return;

@@ -38,6 +38,20 @@ interface CachedSeries {
   key: string;
 }
 
+/** An exposition read some other way than over HTTP (ccmon's own registry, in-process). */
+export type ExpositionSource = () => Promise<{ body: string; contentType: string | undefined }>;
+
+export interface ScrapeTargetOptions {
+  /** Listed but never scraped, for this reason. */
+  skipReason?: string | null;
+  /** Where the exposition comes from instead of GET spec.url. */
+  source?: ExpositionSource;
+  /** Metric names to store (metric_relabel_configs' `drop`, by name); default: all. */
+  keep?: (metricName: string) => boolean;
+  /** What the targets view shows as the URL (default: spec.url). */
+  displayUrl?: string;
+}
+
 /** At most this many distinct notes of each kind are kept per scrape. */
 const MAX_NOTES = 20;
 
@@ -48,13 +62,19 @@ export class ScrapeTarget {
   private readonly reportLabels: Record<'up' | 'duration' | 'samples', Labels>;
   /** Store refusals during the scrape in progress (the next scrape starts a fresh list). */
   private appendErrors: string[] = [];
+  /** Exposed series texts `keep` turned down, so they are not split into labels again. */
+  private readonly dropped = new Set<string>();
+  private readonly known = {
+    has: (series: string) => this.cache.has(series) || this.dropped.has(series),
+  };
   readonly health: TargetHealth;
 
   constructor(
     readonly spec: TargetSpec,
     private readonly appender: SeriesAppender,
-    skipReason: string | null = null,
+    private readonly options: ScrapeTargetOptions = {},
   ) {
+    const skipReason = options.skipReason ?? null;
     const report = (name: string) => Object.freeze({ ...spec.labels, __name__: name });
     this.reportLabels = {
       up: report('up'),
@@ -64,7 +84,7 @@ export class ScrapeTarget {
     this.health = {
       job: spec.job,
       instance: spec.labels.instance ?? spec.address,
-      url: spec.url.toString(),
+      url: options.displayUrl ?? spec.url.toString(),
       labels: spec.labels,
       health: skipReason ? 'skipped' : 'unknown',
       lastError: skipReason,
@@ -91,27 +111,19 @@ export class ScrapeTarget {
     let appended = 0;
     this.appendErrors = [];
     try {
-      const answer = await httpGet(this.spec.url, {
-        headers: {
-          Accept: ACCEPT,
-          'X-Prometheus-Scrape-Timeout-Seconds': String(this.spec.timeoutMs / 1000),
-        },
-        timeoutMs: this.spec.timeoutMs,
-        maxBytes: this.spec.bodySizeLimit,
-        signal,
-      });
-      if (answer.status !== 200) throw new Error(`server returned HTTP status ${answer.status}`);
+      const answer = await (this.options.source ?? (() => this.fetch(signal)))();
       // Series of the last scrape keep their labels: only new ones are split into labels.
-      const parsed = parseScrape(
-        answer.body.toString('utf8'),
-        formatOf(answer.headers['content-type']),
-        this.cache,
-      );
+      const parsed = parseScrape(answer.body, formatOf(answer.contentType), this.known);
       warnings = parsed.warnings;
       for (const s of parsed.samples) {
         let series = this.cache.get(s.series);
         if (!series) {
-          const labels = Object.freeze(this.targetLabels(s.labels!));
+          if (s.labels === null) continue; // known because dropped
+          if (this.options.keep && !this.options.keep(s.labels.__name__!)) {
+            this.dropped.add(s.series);
+            continue;
+          }
+          const labels = Object.freeze(this.targetLabels(s.labels));
           series = { labels, key: seriesKey(labels) };
         }
         if (seen.has(series.key)) {
@@ -152,6 +164,20 @@ export class ScrapeTarget {
       appendErrors: this.appendErrors,
     });
     return this.health;
+  }
+
+  private async fetch(signal?: AbortSignal): Promise<{ body: string; contentType?: string }> {
+    const answer = await httpGet(this.spec.url, {
+      headers: {
+        Accept: ACCEPT,
+        'X-Prometheus-Scrape-Timeout-Seconds': String(this.spec.timeoutMs / 1000),
+      },
+      timeoutMs: this.spec.timeoutMs,
+      maxBytes: this.spec.bodySizeLimit,
+      signal,
+    });
+    if (answer.status !== 200) throw new Error(`server returned HTTP status ${answer.status}`);
+    return { body: answer.body.toString('utf8'), contentType: answer.headers['content-type'] };
   }
 
   /** Mark everything this target produced stale (the target was removed or the agent stops). */

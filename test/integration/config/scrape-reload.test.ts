@@ -61,9 +61,10 @@ describe('scrape targets through config.update', () => {
       5000,
     );
     const targets = await agent.handlers['targets.list']({});
+    // The configured job, then ccmon itself (always there, read in-process).
     assert.deepEqual(
       targets.map((t) => t.job),
-      ['gateway'],
+      ['gateway', 'ccmon'],
     );
     await waitFor(
       'the new job to be scraped',

@@ -297,6 +297,59 @@ describe('scrape jobs', () => {
     assert.match(list.find((t) => t.job === 'sandbox')!.lastError!, /ccmon's own exporter/);
   });
 
+  it("reads ccmon's own exporter in-process under the job that points at it, dropping what is stored elsewhere", async () => {
+    const config = scrapeSectionSchema.parse({});
+    const scraped = new RecordingAppender();
+    const own = new RecordingAppender();
+    let reads = 0;
+    const mod = createScrapeModule({
+      config: { ...config, jobs: config.jobs.filter((j) => j.name === 'sandbox') },
+      appender: scraped,
+      logger: silentLogger,
+      selfAddress: { host: '127.0.0.1', port: 9100 },
+      self: {
+        appender: own,
+        source: async () => {
+          reads++;
+          return {
+            contentType: 'text/plain; version=0.0.4',
+            body: [
+              'ccmon_backup_last_success_timestamp_seconds{set="app"} 1700000000',
+              'node_memory_MemTotal_bytes 8e9',
+              'claude_code_cost_usd 3.5',
+              'ccmon_check_up{check="API"} 1',
+              '',
+            ].join('\n'),
+          };
+        },
+      },
+    });
+    await mod.scrapeAll();
+    await mod.scrapeAll();
+    assert.equal(reads, 2);
+    assert.deepEqual(scraped.samples, [], 'ccmon is not fed through the usage tap');
+    const names = [...new Set(own.samples.map((s) => s.labels.__name__))].sort();
+    assert.deepEqual(names, [
+      'ccmon_backup_last_success_timestamp_seconds',
+      'node_memory_MemTotal_bytes',
+      'scrape_duration_seconds',
+      'scrape_samples_scraped',
+      'up',
+    ]);
+    assert.deepEqual(own.last('ccmon_backup_last_success_timestamp_seconds')!.labels, {
+      __name__: 'ccmon_backup_last_success_timestamp_seconds',
+      set: 'app',
+      instance: 'localhost:9100',
+      job: 'sandbox',
+    });
+    assert.equal(own.last('scrape_samples_scraped')!.v, 2);
+    // scrapeAll stamps with the time of the scrape, not an array index.
+    assert.ok(Math.abs(own.last('up')!.t - Date.now()) < 60_000);
+    const [target] = await mod.handlers['targets.list']({});
+    assert.equal(target!.health, 'up');
+    assert.match(target!.url, /localhost:9100\/metrics \(read in-process\)/);
+  });
+
   it('stamps each scrape with its tick on the interval grid; late ticks keep their time, missed ones are skipped', async () => {
     body = 'tick 1\n';
     const app = new RecordingAppender();
