@@ -1,7 +1,8 @@
 /**
- * Agent identity and the overall status snapshot, fed by the checks module's results: recomputed on
- * every result and on a slow tick (so data that stops arriving turns 'unknown'), published as the
- * `status` event whenever it changes. A tick arriving far too late means the machine slept: older
+ * Agent identity and the overall status snapshot, fed by the checks module's results and the rule
+ * manager's hold after a backward clock step (`rulesHeld`, so every UI can say why nothing fires):
+ * recomputed on every result and on a slow tick (so data that stops arriving turns 'unknown'),
+ * published as the `status` event whenever it changes. A tick arriving far too late means the machine slept: older
  * results are then distrusted until fresh ones arrive.
  */
 import type { RequestHandlers } from '../api.js';
