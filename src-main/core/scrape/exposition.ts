@@ -7,6 +7,8 @@
  * keeps its first sample and is reported.
  */
 
+import { setLabel } from '../tsdb/types.js';
+
 export type ExpositionFormat = 'text' | 'openmetrics';
 
 export interface ParsedSample<L extends Record<string, string> | null = Record<string, string>> {
@@ -310,15 +312,7 @@ function parseLabels(
     if (key === '__name__' || Object.prototype.hasOwnProperty.call(labels, key))
       throw new ExpositionError(lineNo, `label ${key} given twice`);
     if (key.length === 0) throw new ExpositionError(lineNo, 'empty label name');
-    // A plain assignment to `__proto__` would set the prototype and drop the label.
-    if (key === '__proto__')
-      Object.defineProperty(labels, key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else labels[key] = value;
+    setLabel(labels, key, value);
     skipSpace();
     if (line[pos] === ',') pos++;
     else if (line[pos] !== '}')

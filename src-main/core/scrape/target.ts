@@ -7,7 +7,7 @@
  */
 import type { TargetHealth } from './contract.js';
 import { httpGet, HttpProbeError } from '../checks/http-get.js';
-import { formatLabels, type Labels, type SeriesAppender } from '../tsdb/types.js';
+import { formatLabels, setLabel, type Labels, type SeriesAppender } from '../tsdb/types.js';
 import { ExpositionError, formatOf, parseScrape, seriesKey } from './exposition.js';
 
 // Prometheus's default Accept header for scrapes (OpenMetrics preferred, text 0.0.4 accepted).
@@ -189,15 +189,15 @@ export class ScrapeTarget {
 
   private targetLabels(exposed: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(exposed)) if (v !== '') out[k] = v; // empty label = absent
+    for (const [k, v] of Object.entries(exposed)) if (v !== '') setLabel(out, k, v); // empty = absent
     for (const [k, v] of Object.entries(this.spec.labels)) {
-      if (k in out && k !== '__name__') {
+      if (Object.hasOwn(out, k) && k !== '__name__') {
         if (this.spec.honorLabels) continue;
         let renamed = `exported_${k}`;
-        while (renamed in out) renamed = `exported_${renamed}`;
+        while (Object.hasOwn(out, renamed)) renamed = `exported_${renamed}`;
         out[renamed] = out[k]!;
       }
-      out[k] = v;
+      setLabel(out, k, v);
     }
     return out;
   }

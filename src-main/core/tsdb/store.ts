@@ -12,6 +12,7 @@ import { compileMatcher, matchAll, type CompiledMatcher } from './matchers.js';
 import { MemSeries } from './series.js';
 import { SelectionMemo } from './selections.js';
 import {
+  setLabel,
   SeriesLimitError,
   type LabelMatcher,
   type Labels,
@@ -297,7 +298,7 @@ function normalize(labels: Labels): Labels {
   const out: Record<string, string> = {};
   for (const name of Object.keys(labels).sort()) {
     const v = labels[name];
-    if (typeof v === 'string' && v !== '') out[name] = v;
+    if (typeof v === 'string' && v !== '') setLabel(out, name, v);
   }
   return Object.freeze(out);
 }

@@ -93,3 +93,18 @@ export function formatLabels(labels: Labels): string {
     .join(', ');
   return inner ? `${name}{${inner}}` : name || '{}';
 }
+
+/**
+ * Set one label on a label object being built. A plain assignment to `__proto__` would set the
+ * object's prototype and lose the label (Prometheus allows the name), merging two series.
+ */
+export function setLabel(labels: Record<string, string>, name: string, value: string): void {
+  if (name === '__proto__')
+    Object.defineProperty(labels, name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  else labels[name] = value;
+}

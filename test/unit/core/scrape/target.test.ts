@@ -11,6 +11,7 @@ import {
 } from '../../../../src-main/core/scrape/module.js';
 import { ScrapeTarget, type TargetSpec } from '../../../../src-main/core/scrape/target.js';
 import { silentLogger } from '../../../../src-main/core/log.js';
+import { createSeriesStore } from '../../../../src-main/core/tsdb/store.js';
 import {
   SeriesLimitError,
   type Labels,
@@ -267,6 +268,29 @@ describe('scrape timestamps, series cache and store refusals', () => {
     body = 'a 1\n';
     const again = await new ScrapeTarget(spec(), new RecordingAppender()).scrape();
     assert.deepEqual([again.warnings, again.appendErrors], [[], []]);
+  });
+});
+
+describe('label names shared with Object.prototype, scrape to store', () => {
+  it('keeps __proto__, toString and constructor through relabelling and the store', async () => {
+    body = 'm{__proto__="a"} 1\nm{__proto__="b"} 2\nm{toString="t"} 3\nm 4\n';
+    const store = createSeriesStore();
+    const target = new ScrapeTarget(
+      spec({ labels: { ...spec().labels, constructor: 'c' } }),
+      store,
+    );
+    const h = await target.scrape();
+    assert.equal(h.health, 'up');
+    assert.deepEqual(h.warnings, []);
+    const series = store.select([{ name: '__name__', op: '=', value: 'm' }], 0, Date.now() + 1000);
+    assert.equal(series.length, 4, 'four series, none merged');
+    const protos = series
+      .map((s) => (Object.hasOwn(s.labels, '__proto__') ? s.labels['__proto__'] : null))
+      .sort();
+    assert.deepEqual(protos, ['a', 'b', null, null]);
+    assert.ok(series.every((s) => s.labels.constructor === 'c'));
+    assert.ok(series.some((s) => s.labels.toString === 't'));
+    assert.ok(series.every((s) => Object.getPrototypeOf(s.labels) === Object.prototype));
   });
 });
 
