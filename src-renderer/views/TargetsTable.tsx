@@ -68,9 +68,10 @@ const badgeOf = (t: TargetHealth) =>
 const SHOWN_NOTES = 3;
 
 function TargetNotes({ target: t }: { target: TargetHealth }) {
+  // Samples not stored (lost data) before exposition warnings, so they never fold away.
   const notes = [
-    ...t.warnings.map((text) => ({ kind: 'exposition', label: 'Exposition:', text })),
     ...t.appendErrors.map((text) => ({ kind: 'not-stored', label: 'Not stored:', text })),
+    ...t.warnings.map((text) => ({ kind: 'exposition', label: 'Exposition:', text })),
   ];
   if (!t.lastError && notes.length === 0) return <span className="muted">none</span>;
   const item = (n: (typeof notes)[number]) => (

@@ -7,7 +7,13 @@
  */
 import type { TargetHealth } from './contract.js';
 import { httpGet, HttpProbeError } from '../checks/http-get.js';
-import { formatLabels, setLabel, type Labels, type SeriesAppender } from '../tsdb/types.js';
+import {
+  formatLabels,
+  SeriesLimitError,
+  setLabel,
+  type Labels,
+  type SeriesAppender,
+} from '../tsdb/types.js';
 import { ExpositionError, formatOf, parseScrape, seriesKey } from './exposition.js';
 
 // Prometheus's default Accept header for scrapes (OpenMetrics preferred, text 0.0.4 accepted).
@@ -62,6 +68,8 @@ export class ScrapeTarget {
   private readonly reportLabels: Record<'up' | 'duration' | 'samples', Labels>;
   /** Store refusals during the scrape in progress (the next scrape starts a fresh list). */
   private appendErrors: string[] = [];
+  /** Series the store's limit refused in the scrape in progress: one note for all of them. */
+  private limitRefusals: { error: SeriesLimitError; count: number } | null = null;
   /** Exposed series texts `keep` turned down, so they are not split into labels again. */
   private readonly dropped = new Set<string>();
   private readonly known = {
@@ -110,6 +118,7 @@ export class ScrapeTarget {
     let warnings: string[] = [];
     let appended = 0;
     this.appendErrors = [];
+    this.limitRefusals = null;
     try {
       const answer = await (this.options.source ?? (() => this.fetch(signal)))();
       // Series of the last scrape keep their labels: only new ones are split into labels.
@@ -161,7 +170,9 @@ export class ScrapeTarget {
       lastScrapeDurationSeconds: duration,
       samples: appended,
       warnings: warnings.slice(0, MAX_NOTES),
-      appendErrors: this.appendErrors,
+      appendErrors: this.limitRefusals
+        ? [limitNote(this.limitRefusals), ...this.appendErrors]
+        : this.appendErrors,
     });
     return this.health;
   }
@@ -207,6 +218,11 @@ export class ScrapeTarget {
     try {
       this.appender.append(labels, t, v);
     } catch (err) {
+      if (err instanceof SeriesLimitError) {
+        if (this.limitRefusals) this.limitRefusals.count++;
+        else this.limitRefusals = { error: err, count: 1 };
+        return;
+      }
       const reason = (err as Error).message;
       if (this.appendErrors.length < MAX_NOTES && !this.appendErrors.includes(reason))
         this.appendErrors.push(reason);
@@ -220,4 +236,13 @@ export class ScrapeTarget {
       // Nothing to mark: the store never accepted this series.
     }
   }
+}
+
+/** One line for every series a scrape could not store past the limit, naming the first. */
+function limitNote({ error, count }: { error: SeriesLimitError; count: number }): string {
+  const which = count === 1 ? '1 new series' : `${count} new series`;
+  return (
+    `series limit of ${error.limit} reached: ${which} not stored (the first: ` +
+    `${formatLabels(error.labels)}); raise tsdb.maxSeries in the config or drop high-cardinality labels`
+  );
 }
