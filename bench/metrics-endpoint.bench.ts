@@ -35,8 +35,10 @@ const checks = Array.from(
     `    - { name: "svc-${i}", type: http, url: "${sim.urls.api}/sandbox/status?i=${i}", interval: 30s }`,
 );
 const ccmonPort = await freePort();
+// cacheFor 0s: every request renders afresh, as node_exporter collects on every request (the
+// default serves one render for up to 1 s, which would measure a cache, not the exporter).
 const agent = await startAgentProcess(
-  `exporter: { port: ${ccmonPort} }\nusage: { otlp: { port: ${await freePort()} } }\nscrape: { jobs: [] }\nchecks:\n  probes:\n` +
+  `exporter: { port: ${ccmonPort}, cacheFor: 0s }\nusage: { otlp: { port: ${await freePort()} } }\nscrape: { jobs: [] }\nchecks:\n  probes:\n` +
     `    - { name: API Health, type: http, url: "${sim.urls.api}/health", interval: 10s, exportAs: claude_code_api }\n` +
     `${checks.join('\n')}\n`,
 );
