@@ -4,7 +4,7 @@ import type { AlertState, AlertView } from '../../src-main/core/alerts/contract'
 import { useEventListener, useRequest } from '../api/context';
 import { HeldUntil, useRulesHold } from '../components/RulesHeldBanner';
 import { Empty, ErrorState, Loading, Unavailable } from '../components/states';
-import { ago } from '../format';
+import { ago, duration } from '../format';
 import { navigate } from '../routes';
 import { AlertDetail } from './AlertDetail';
 import { SilencesList } from './SilencesList';
@@ -102,7 +102,13 @@ export function Alerts({ selected }: { selected: string | null }) {
                   <tr key={`${a.rule}${JSON.stringify(a.labels)}`}>
                     <th scope="row">{a.rule}</th>
                     <td>{ago(a.activeAt)}</td>
-                    <td>{a.for} s</td>
+                    <td>
+                      {/* The rule's `for`, and when it fires if the condition keeps holding. */}
+                      {duration(a.for)}{' '}
+                      <span className="muted">
+                        ({ago(new Date(Date.parse(a.activeAt) + a.for * 1000).toISOString())})
+                      </span>
+                    </td>
                     <td className="num">{+a.value.toFixed(4)}</td>
                   </tr>
                 ))}

@@ -20,19 +20,19 @@ export const DIMENSIONS: readonly Dimension[] = [
   {
     id: 'availability',
     title: 'Availability',
-    target: '99.9 % available',
+    target: '99.9\u00a0% available',
     measures: ['service status', 'response time', 'error rate'],
   },
   {
     id: 'performance',
     title: 'Performance',
-    target: 'P95 latency < 2 s',
+    target: 'P95 latency <\u00a02\u00a0s',
     measures: ['API latency', 'token usage', 'concurrent sessions'],
   },
   {
     id: 'resources',
     title: 'Resources',
-    target: 'utilisation < 80 %',
+    target: 'utilisation <\u00a080\u00a0%',
     measures: ['CPU', 'memory', 'disk I/O', 'network'],
   },
   {
