@@ -9,11 +9,16 @@
  */
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { detectFormat } from './archive-reader.js';
-import type { RestoreDiff } from './contract.js';
+import type { RestoreDiff, VerifyResult } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import { destinationMapper } from './destination.js';
 import { DiffLists, diffFilePaths, diffRestore } from './diff.js';
-import type { ExtractWorkerData, PlanWorkerData, RestoreWorkerMessage } from './extract-worker.js';
+import type {
+  ExtractWorkerData,
+  PlanWorkerData,
+  RestoreWorkerMessage,
+  VerifyWorkerData,
+} from './extract-worker.js';
 import {
   extractArchive,
   RestoreError,
@@ -94,10 +99,34 @@ interface Callbacks {
   onCommit?: () => void;
 }
 
+/**
+ * verifyArchive on a worker: it reads every entry and streams two file lists, and like a restore
+ * would grow the main thread's young generation (measured +22 MB from 5,000 to 50,000 files).
+ */
+export async function verifyOnWorker(
+  archivePath: string,
+  sidecar: VerifyWorkerData['sidecar'],
+  opts: { passphrase?: PassphraseProvider; onProgress?: (p: ProgressUpdate) => void },
+): Promise<VerifyResult> {
+  let encrypted = false;
+  try {
+    encrypted = detectFormat(archivePath).encrypted;
+  } catch {
+    // not an archive: verifyArchive says so
+  }
+  const data: VerifyWorkerData = {
+    op: 'verify',
+    archivePath,
+    sidecar,
+    passphrase: encrypted && opts.passphrase ? await opts.passphrase() : null,
+  };
+  return (await runOnWorker(data, { onProgress: opts.onProgress })) as VerifyResult;
+}
+
 async function runOnWorker(
-  data: PlanWorkerData | ExtractWorkerData,
+  data: PlanWorkerData | ExtractWorkerData | VerifyWorkerData,
   cb: Callbacks,
-): Promise<ExtractResult | RestoreDiff> {
+): Promise<ExtractResult | RestoreDiff | VerifyResult> {
   const worker = startWorker('extract-worker', data);
   const onAbort = () => worker.postMessage({ type: 'abort' });
   cb.signal?.addEventListener('abort', onAbort, { once: true });

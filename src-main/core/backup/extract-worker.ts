@@ -1,14 +1,16 @@
 /**
  * The worker-thread side of extract-thread.ts, one job per worker:
  * - `plan`: check the manifest (safety.ts) and work out the restore diff, spooled to a file;
- * - `extract`: one extractArchive, with the removals read back from that file.
+ * - `extract`: one extractArchive, with the removals read back from that file;
+ * - `verify`: one verifyArchive (`ccmon verify`, backup.verify).
  * The manifest's file list is streamed again from its file (without zod: manifest-lines.ts) and
  * destinations rebuilt from `to` / `dumpDir` (functions cannot cross threads). Before the first file is replaced, `extract` tells its parent
  * and waits on a shared flag, so the parent's journal says "committing" first.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
-import type { RestoreDiff } from './contract.js';
+import type { RestoreDiff, VerifyResult } from './contract.js';
+import type { BackupSidecar } from './manifest.js';
 import { destinationMapper } from './destination.js';
 import { DiffLists, diffFilePaths, diffRestore } from './diff.js';
 import { extractArchive, type ExtractResult } from './extract.js';
@@ -44,20 +46,48 @@ export interface ExtractWorkerData extends CommonData {
   commitGate: SharedArrayBuffer;
 }
 
+/** `verify`: verifyArchive (loaded only for this job: it parses manifests with zod). */
+export interface VerifyWorkerData {
+  op: 'verify';
+  archivePath: string;
+  sidecar: { header: BackupSidecar | null; path: string | null };
+  passphrase: string | null;
+}
+
 export type RestoreWorkerMessage =
   | { type: 'progress'; update: ProgressUpdate }
   | { type: 'commit' }
-  | { type: 'done'; result: ExtractResult | RestoreDiff }
+  | { type: 'done'; result: ExtractResult | RestoreDiff | VerifyResult }
   | { type: 'error'; name: string; message: string; entry?: string };
 
 const port = parentPort!;
-const data = workerData as PlanWorkerData | ExtractWorkerData;
+const data = workerData as PlanWorkerData | ExtractWorkerData | VerifyWorkerData;
 const abort = new AbortController();
 port.on('message', (m: { type: string }) => {
   if (m.type === 'abort') abort.abort(new Error('restore cancelled'));
 });
 const post = (m: RestoreWorkerMessage) => port.postMessage(m);
 try {
+  if (data.op === 'verify') {
+    const { verifyArchive } = await import('./verify.js');
+    const passphrase = data.passphrase;
+    const result = await verifyArchive(data.archivePath, data.sidecar, {
+      passphrase: passphrase === null ? undefined : async () => passphrase,
+      onProgress: (update) => post({ type: 'progress', update }),
+    });
+    post({ type: 'done', result });
+  } else await restoreJob(data);
+} catch (err) {
+  post({
+    type: 'error',
+    name: (err as Error).name,
+    message: (err as Error).message,
+    entry: err instanceof UnsafeArchiveError ? err.entry : undefined,
+  });
+}
+port.close();
+
+async function restoreJob(data: PlanWorkerData | ExtractWorkerData): Promise<void> {
   const { sources, lines } = data.manifest;
   const manifest = {
     sources,
@@ -97,12 +127,4 @@ try {
     });
     post({ type: 'done', result });
   }
-} catch (err) {
-  post({
-    type: 'error',
-    name: (err as Error).name,
-    message: (err as Error).message,
-    entry: err instanceof UnsafeArchiveError ? err.entry : undefined,
-  });
 }
-port.close();

@@ -56,9 +56,9 @@ export interface RestoreOptions {
 export type Manifest = ManifestRecords;
 
 /**
- * The manifest of a restore (checked by planOnWorker or the extraction), its file list streamed from the sidecar or, for
- * an encrypted archive or one without its sidecar, from the archive's manifest.json spooled into
- * `workDir` (never read into memory).
+ * The manifest of a restore, its file list streamed (never read into memory) from the sidecar or,
+ * for an encrypted archive or one without its sidecar, from the archive's manifest.json spooled
+ * into `workDir`. Not checked here: planOnWorker and the extraction check it (safety.ts).
  */
 export async function loadRestoreManifest(
   archivePath: string,
@@ -66,15 +66,11 @@ export async function loadRestoreManifest(
   workDir: string,
   passphrase?: PassphraseProvider,
 ): Promise<Manifest> {
-  let m: Manifest;
   if (sidecar.header && sidecar.path && !sidecar.header.encrypted)
-    m = openManifestRecords(sidecar.path);
-  else {
-    const spool = join(workDir, 'manifest.json');
-    await spoolEmbeddedManifest(archivePath, spool, { passphrase });
-    m = openManifestRecords(spool, `${archivePath}:manifest.json`);
-  }
-  return m;
+    return openManifestRecords(sidecar.path);
+  const spool = join(workDir, 'manifest.json');
+  await spoolEmbeddedManifest(archivePath, spool, { passphrase });
+  return openManifestRecords(spool, `${archivePath}:manifest.json`);
 }
 
 export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport> {

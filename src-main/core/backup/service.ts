@@ -26,7 +26,7 @@ import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
 import { applyRetention } from './retention.js';
 import { BackupStore, type BackupRecord } from './store.js';
-import { verifyArchive } from './verify.js';
+import { verifyOnWorker } from './extract-thread.js';
 
 export interface BackupServiceOptions {
   config: BackupConfig;
@@ -134,8 +134,12 @@ export class BackupService {
   }
 
   async verify(ref: string, onProgress?: (p: ProgressUpdate) => void): Promise<VerifyResult> {
-    const r = this.store.resolve(ref);
-    return verifyArchive(r.archivePath, r.sidecar, { passphrase: this.passphrase, onProgress });
+    const r = this.store.resolve(ref, { files: false });
+    return verifyOnWorker(
+      r.archivePath,
+      { header: r.sidecar, path: r.manifestPath },
+      { passphrase: this.passphrase, onProgress },
+    );
   }
 
   async restore(p: {

@@ -1,46 +1,62 @@
 /**
  * `ccmon verify`: re-reads an archive end to end and checks every entry against the manifest
  * (type, size, sha256, link target), the archive file against its sidecar (size, sha256), and the
- * embedded manifest against the sidecar. Any difference is a problem naming the entry.
+ * embedded manifest against the sidecar. Any difference is a problem naming the entry. Memory does
+ * not grow with the file count: what the archive holds is spooled to a work file (one line per
+ * entry), the embedded manifest.json too, and both are compared with the manifest's streamed file
+ * list in archive order (manifest-records.ts), with a hash per path for what is missing or extra.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { readArchive, type ReadArchiveOptions } from './archive-reader.js';
-import {
-  MANIFEST_ENTRY,
-  MANIFEST_TEXT_ENTRY,
-  type BackupManifest,
-  type BackupSidecar,
-  type ManifestFile,
-} from './manifest.js';
 import type { VerifyResult } from './contract.js';
-import { parseManifest } from './manifest-schema.js';
+import { LineSpool } from './line-spool.js';
+import { MANIFEST_ENTRY, MANIFEST_TEXT_ENTRY, type BackupSidecar } from './manifest.js';
+import { openManifestRecords, type ManifestRecords } from './manifest-records.js';
+import { duplicateAmong, PathHashSet } from './path-set.js';
 import { checkManifest, unsafePath } from './safety.js';
+import { compareEntries, type SeenEntry } from './verify-compare.js';
 
 export type { VerifyResult };
-
-interface Seen {
-  type: string;
-  size: number;
-  sha256: string | null;
-  link: string;
-}
 
 const MAX_PROBLEMS = 100;
 
 export async function verifyArchive(
   archivePath: string,
-  sidecar: BackupSidecar | null,
+  /** The sidecar's header, and its file (whose list is streamed unless the archive is encrypted). */
+  sidecar: { header: BackupSidecar | null; path: string | null },
   opts: ReadArchiveOptions & { onProgress?: (p: ProgressUpdate) => void } = {},
+): Promise<VerifyResult> {
+  const work = mkdtempSync(join(tmpdir(), 'ccmon-verify-'));
+  const seen = new LineSpool(join(work, 'seen'));
+  const embedded = new LineSpool(join(work, 'manifest.json'));
+  try {
+    return await verifyIn({ seen, embedded }, archivePath, sidecar, opts);
+  } finally {
+    seen.close();
+    embedded.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function verifyIn(
+  spools: { seen: LineSpool; embedded: LineSpool },
+  archivePath: string,
+  { header: side, path: sidePath }: { header: BackupSidecar | null; path: string | null },
+  opts: ReadArchiveOptions & { onProgress?: (p: ProgressUpdate) => void },
 ): Promise<VerifyResult> {
   const t0 = performance.now();
   const problems: string[] = [];
-  const seen = new Map<string, Seen>();
+  const { seen, embedded: embeddedSpool } = spools;
+  const seenPaths = new PathHashSet();
   const raw = createHash('sha256');
   let rawBytes = 0;
-  let current: { path: string; seen: Seen; hash: Hash } | null = null;
-  let manifestChunks: Buffer[] | null = null;
-  let embeddedText: string | null = null;
+  let current: { entry: SeenEntry; hash: Hash } | null = null;
+  let inManifest = false;
+  let hasManifest = false;
   let bytes = 0;
   let files = 0;
   try {
@@ -52,25 +68,33 @@ export async function verifyArchive(
           if (why) problems.push(`${h.path}: ${why}`);
           if (h.type !== 'file' && h.type !== 'dir' && h.type !== 'symlink')
             problems.push(`${h.path}: unsupported entry type (${h.type})`);
-          if (h.path === MANIFEST_ENTRY) manifestChunks = [];
-          const s: Seen = { type: h.type, size: h.size, sha256: null, link: h.linkname };
-          if (seen.has(h.path) && h.path !== MANIFEST_ENTRY)
-            problems.push(`${h.path}: appears twice in the archive`);
-          seen.set(h.path, s);
-          current = { path: h.path, seen: s, hash: createHash('sha256') };
+          inManifest = h.path === MANIFEST_ENTRY && !hasManifest;
+          hasManifest ||= inManifest;
+          const special = h.path === MANIFEST_ENTRY || h.path === MANIFEST_TEXT_ENTRY;
+          const entry = {
+            path: h.path,
+            type: h.type,
+            size: h.size,
+            sha256: null,
+            link: h.linkname,
+          };
+          current = special ? null : { entry, hash: createHash('sha256') };
         },
         data(c) {
           current?.hash.update(c);
-          manifestChunks?.push(Buffer.from(c));
+          if (inManifest) embeddedSpool.appendBytes(c);
           bytes += c.length;
         },
         endEntry() {
-          if (current && current.seen.type === 'file') {
-            current.seen.sha256 = current.hash.digest('hex');
-            if (current.path !== MANIFEST_ENTRY && current.path !== MANIFEST_TEXT_ENTRY) files++;
+          inManifest = false;
+          if (!current) return;
+          const { entry, hash } = current;
+          if (entry.type === 'file') {
+            entry.sha256 = hash.digest('hex');
+            files++;
           }
-          if (manifestChunks) embeddedText = Buffer.concat(manifestChunks).toString('utf8');
-          manifestChunks = null;
+          seen.append(JSON.stringify(entry));
+          seenPaths.add(entry.path);
           current = null;
           if (files % 200 === 0) opts.onProgress?.({ phase: 'verifying', files, bytes });
         },
@@ -85,44 +109,51 @@ export async function verifyArchive(
     );
   } catch (err) {
     problems.push(`the archive cannot be read to the end: ${(err as Error).message}`);
+  } finally {
+    seen.finish();
+    embeddedSpool.finish();
   }
-  let embedded: BackupManifest | null = null;
-  if (embeddedText !== null) {
+  const twice = duplicateAmong(seenPathsOf(seen), seenPaths.repeatedHashes());
+  if (twice) problems.push(`${twice}: appears twice in the archive`);
+
+  let embedded: ManifestRecords | null = null;
+  if (hasManifest) {
     try {
-      embedded = parseManifest(embeddedText, MANIFEST_ENTRY);
+      embedded = openManifestRecords(embeddedSpool.path, MANIFEST_ENTRY);
     } catch (err) {
       problems.push((err as Error).message);
     }
   } else if (!problems.some((p) => p.startsWith('the archive cannot')))
     problems.push(`the archive has no ${MANIFEST_ENTRY}`);
 
-  if (sidecar) {
-    if (rawBytes !== sidecar.archive.sizeBytes && !problems.length)
+  const listed = side && sidePath && !side.encrypted ? openManifestRecords(sidePath) : null;
+  if (side) {
+    if (rawBytes !== side.archive.sizeBytes && !problems.length)
       problems.push(
-        `archive size is ${rawBytes} bytes, the manifest says ${sidecar.archive.sizeBytes}`,
+        `archive size is ${rawBytes} bytes, the manifest says ${side.archive.sizeBytes}`,
       );
     const digest = raw.digest('hex');
-    if (digest !== sidecar.archive.sha256)
-      problems.push(`archive sha256 is ${digest}, the manifest says ${sidecar.archive.sha256}`);
-    if (embedded && embedded.id !== sidecar.id)
+    if (digest !== side.archive.sha256)
+      problems.push(`archive sha256 is ${digest}, the manifest says ${side.archive.sha256}`);
+    if (embedded && embedded.id !== side.id)
       problems.push(
-        `the archive's manifest is for backup ${embedded.id}, the sidecar for ${sidecar.id}`,
+        `the archive's manifest is for backup ${embedded.id}, the sidecar for ${side.id}`,
       );
-    if (
-      embedded &&
-      sidecar.files &&
-      JSON.stringify(embedded.files) !== JSON.stringify(sidecar.files)
-    )
+    if (embedded && listed && !sameRecords(embedded, listed, problems))
       problems.push("the archive's embedded manifest and its sidecar list different files");
   }
-  const manifest = sidecar?.files ? { files: sidecar.files, sources: sidecar.sources } : embedded;
+  const manifest = listed ?? embedded;
   if (manifest) {
     try {
       checkManifest(manifest);
     } catch (err) {
       problems.push((err as Error).message);
     }
-    compare(manifest.files, seen, problems);
+    try {
+      compareEntries(manifest.files(), () => seenEntriesOf(seen), seenPaths, problems);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
   }
   const shown = problems.slice(0, MAX_PROBLEMS);
   if (problems.length > MAX_PROBLEMS)
@@ -130,8 +161,8 @@ export async function verifyArchive(
   return {
     ok: problems.length === 0,
     archive: archivePath,
-    id: sidecar?.id ?? embedded?.id ?? null,
-    set: sidecar?.set ?? embedded?.set ?? null,
+    id: side?.id ?? embedded?.id ?? null,
+    set: side?.set ?? embedded?.set ?? null,
     files,
     bytes,
     problems: shown,
@@ -140,29 +171,25 @@ export async function verifyArchive(
   };
 }
 
-function compare(expected: ManifestFile[], seen: Map<string, Seen>, problems: string[]): void {
-  const listed = new Set<string>();
-  for (const f of expected) {
-    listed.add(f.path);
-    const s = seen.get(f.path);
-    if (!s) {
-      problems.push(`${f.path}: listed in the manifest but missing from the archive`);
-      continue;
+function* seenEntriesOf(seen: LineSpool): Generator<SeenEntry> {
+  for (const line of seen.lines()) yield JSON.parse(line) as SeenEntry;
+}
+
+function* seenPathsOf(seen: LineSpool): Generator<string> {
+  for (const e of seenEntriesOf(seen)) yield e.path;
+}
+
+/** The two file lists, record by record (a failure to read either is a problem of its own). */
+function sameRecords(a: ManifestRecords, b: ManifestRecords, problems: string[]): boolean {
+  try {
+    const other = b.files()[Symbol.iterator]();
+    for (const f of a.files()) {
+      const g = other.next();
+      if (g.done || JSON.stringify(f) !== JSON.stringify(g.value)) return false;
     }
-    if (s.type !== f.type)
-      problems.push(`${f.path}: is a ${s.type} in the archive, a ${f.type} in the manifest`);
-    else if (f.type === 'file') {
-      if (s.size !== f.size)
-        problems.push(`${f.path}: ${s.size} bytes in the archive, ${f.size} in the manifest`);
-      else if (s.sha256 !== f.sha256)
-        problems.push(
-          `${f.path}: content does not match the manifest (sha256 ${s.sha256?.slice(0, 12)}…, expected ${f.sha256?.slice(0, 12)}…)`,
-        );
-    } else if (f.type === 'symlink' && s.link !== (f.link ?? ''))
-      problems.push(`${f.path}: links to '${s.link}', the manifest says '${f.link}'`);
-  }
-  for (const path of seen.keys()) {
-    if (!listed.has(path) && path !== MANIFEST_ENTRY && path !== 'manifest.txt')
-      problems.push(`${path}: in the archive but not in the manifest`);
+    return other.next().done === true;
+  } catch (err) {
+    problems.push((err as Error).message);
+    return true;
   }
 }

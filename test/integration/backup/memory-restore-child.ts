@@ -1,6 +1,6 @@
 /**
  * Child process of restore-memory.test.ts. `engine <op> <ccmon.json> <ref> [to]`: one restore
- * through BackupService (op `dry` or `restore`); `cli <args…>`: the `ccmon` command line itself
+ * or verify through BackupService (op `dry`, `restore` or `verify`); `cli <args…>`: the `ccmon` command line itself
  * (src-main/cli/index.ts main(), stdout consumed by the test). Either way the process's peak RSS
  * (VmHWM, the kernel's high-water mark) is written to the file named by CCMON_TEST_HWM.
  */
@@ -18,9 +18,15 @@ if (mode === 'engine') {
     dataDir: `${config.directory}-state`,
     configFile: null,
   });
-  const r = await service.restore({ ref: ref!, to: to ?? null, dryRun: op === 'dry' });
-  if (!r.ok) throw new Error(r.message);
-  summary = { counts: r.diff.counts, unchanged: r.diff.unchanged, message: r.message };
+  if (op === 'verify') {
+    const v = await service.verify(ref!);
+    if (!v.ok) throw new Error(v.problems.join('; '));
+    summary = { files: v.files };
+  } else {
+    const r = await service.restore({ ref: ref!, to: to ?? null, dryRun: op === 'dry' });
+    if (!r.ok) throw new Error(r.message);
+    summary = { counts: r.diff.counts, unchanged: r.diff.unchanged, message: r.message };
+  }
 } else {
   const { main } = await import('../../../src-main/cli/index.js');
   process.exitCode = await main(['node', 'ccmon', ...args]);

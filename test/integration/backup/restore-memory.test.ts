@@ -1,5 +1,5 @@
 /**
- * The memory budget of restores and of the CLI, tested like a backup's (memory.test.ts): the same
+ * The memory budget of restores, verify and the CLI, tested like a backup's (memory.test.ts): the same
  * operation on a backup of 5,000 and of 50,000 tiny files, each in its own child process, and the
  * difference of their peak RSS (VmHWM). A restore that held the manifest, the diff lists or a
  * path per file would grow by tens of MB between the two (the 20,000-file restore before the
@@ -112,6 +112,13 @@ describe('restore and CLI memory do not grow with the file count', () => {
     ]);
     assert.match((l.summary as { message: string }).message, new RegExp(`restored ${LARGE} files`));
     within(t, 'restore --to', s.mb, l.mb);
+  });
+
+  it('verify (every entry against the manifest, the embedded manifest against the sidecar)', async (t) => {
+    const s = await peak(dir.path, ['engine', 'verify', small.config, small.id]);
+    const l = await peak(dir.path, ['engine', 'verify', large.config, large.id]);
+    assert.equal((l.summary as { files: number }).files, LARGE);
+    within(t, 'verify', s.mb, l.mb);
   });
 
   it('the CLI: ccmon restore --dry-run --json prints every path, and ccmon backups', async (t) => {

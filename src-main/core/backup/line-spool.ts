@@ -1,0 +1,63 @@
+/**
+ * Lines (or raw bytes) appended to a work file and read back as often as needed, for lists that
+ * must not be held in memory (verify's entries and embedded manifest). Writes are batched; every
+ * read flushes first.
+ */
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+
+const CHUNK = 64 * 1024;
+
+export class LineSpool {
+  private readonly fd: number;
+  private pending: (string | Buffer)[] = [];
+  private pendingBytes = 0;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'wx+', 0o600);
+  }
+
+  /** One line (it must not contain a newline: JSON.stringify output never does). */
+  append(line: string): void {
+    this.push(line + '\n', Buffer.byteLength(line) + 1);
+  }
+
+  /** Raw bytes, copied (the caller's buffer may be reused). */
+  appendBytes(b: Buffer): void {
+    this.push(Buffer.from(b), b.length);
+  }
+
+  /** Writes what is batched, so the file is complete for another reader. */
+  finish(): void {
+    if (!this.pending.length) return;
+    const b = Buffer.concat(this.pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    for (let off = 0; off < b.length;) off += writeSync(this.fd, b, off, b.length - off);
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  *lines(): Generator<string> {
+    this.finish();
+    const buf = Buffer.allocUnsafe(CHUNK);
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
+    for (let pos = 0; ;) {
+      const n = readSync(this.fd, buf, 0, buf.length, pos);
+      pos += n;
+      const lines = (carry + (n > 0 ? decoder.write(buf.subarray(0, n)) : '')).split('\n');
+      carry = lines.pop()!;
+      yield* lines;
+      if (n === 0) return;
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private push(p: string | Buffer, n: number): void {
+    this.pending.push(p);
+    this.pendingBytes += n;
+    if (this.pendingBytes >= CHUNK) this.finish();
+  }
+}
