@@ -95,6 +95,18 @@ export function createUsageModule(opts: UsageModuleOptions): UsageModule {
   const seenEvents = new RecentKeys();
   const securityRules = new SecurityEventRules(cfg.securityEvents);
   const ingestOpts = { recorder, teamAttribute: cfg.otlp.teamAttribute, teams: cfg.teams, now };
+  // Built once, not per request.
+  const metricsIngestOpts = {
+    ...ingestOpts,
+    accumulator,
+    bookCost: cfg.otlp.costFrom === 'metrics',
+  };
+  const logsIngestOpts = {
+    ...ingestOpts,
+    seen: seenEvents,
+    securityRules,
+    bookCost: cfg.otlp.costFrom === 'events',
+  };
   const scraped = new ScrapedUsage({ ...ingestOpts, bookCost: cfg.otlp.costFrom === 'metrics' });
   const transcriptsDir = cfg.transcripts.dir || join(homedir(), '.claude', 'projects');
   const transcripts = new TranscriptReader(
@@ -220,19 +232,8 @@ export function createUsageModule(opts: UsageModuleOptions): UsageModule {
             maxBodyBytes: cfg.otlp.maxBodyBytes,
             logger: log.child('otlp'),
             ingest: {
-              metrics: (req) =>
-                ingestMetrics(req, {
-                  ...ingestOpts,
-                  accumulator,
-                  bookCost: cfg.otlp.costFrom === 'metrics',
-                }),
-              logs: (req) =>
-                ingestLogs(req, {
-                  ...ingestOpts,
-                  seen: seenEvents,
-                  securityRules,
-                  bookCost: cfg.otlp.costFrom === 'events',
-                }),
+              metrics: (req) => ingestMetrics(req, metricsIngestOpts),
+              logs: (req) => ingestLogs(req, logsIngestOpts),
             },
             onRequest: gauges.onOtlpRequest,
           });

@@ -48,9 +48,10 @@ export class UsageSeries {
   /** Observe a value into a histogram (`_bucket{le}`, `_sum`, `_count` series). */
   observe(def: CounterDef, labels: Record<string, string>, v: number): void {
     const full = pick(def.labelNames, labels);
+    // Object.assign rather than a spread: see recorder.ts (spread label sets were promoted).
     for (const le of LATENCY_BUCKETS)
-      if (v <= le) this.bump(`${def.name}_bucket`, { ...full, le: String(le) }, 1);
-    this.bump(`${def.name}_bucket`, { ...full, le: '+Inf' }, 1);
+      if (v <= le) this.bump(`${def.name}_bucket`, Object.assign({}, full, { le: String(le) }), 1);
+    this.bump(`${def.name}_bucket`, Object.assign({}, full, { le: '+Inf' }), 1);
     this.bump(`${def.name}_sum`, full, v, true);
     this.bump(`${def.name}_count`, full, 1);
     this.histogram(def)?.observe(full, v);
@@ -64,7 +65,8 @@ export class UsageSeries {
   private bump(name: string, labels: Record<string, string>, n: number, force = false): void {
     const key = seriesKey(name, labels);
     let s = this.values.get(key);
-    if (!s) this.values.set(key, (s = { labels: { __name__: name, ...labels }, value: 0 }));
+    if (!s)
+      this.values.set(key, (s = { labels: Object.assign({ __name__: name }, labels), value: 0 }));
     if (!(n > 0) && !force) return;
     s.value += n;
     if (!this.appender) return;

@@ -51,7 +51,8 @@ export function ingestLogs(req: OtlpLogsRequest, opts: EventsIngestOptions): Ing
     const resAttrs = attrMap(rl.resource?.attributes);
     for (const sl of rl.scopeLogs ?? []) {
       for (const rec of sl.logRecords ?? []) {
-        const attrs = { ...resAttrs, ...attrMap(rec.attributes) };
+        // Object.assign, not a spread: see metrics-ingest.ts (spread objects were promoted).
+        const attrs = Object.assign({}, resAttrs, attrMap(rec.attributes));
         const name = eventName(rec.eventName, attrs['event.name'], rec.body?.stringValue);
         result.accepted++;
         if (!name) continue; // a plain log line, not a Claude Code event
