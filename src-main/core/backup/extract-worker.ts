@@ -97,14 +97,13 @@ async function restoreJob(data: PlanWorkerData | ExtractWorkerData): Promise<voi
   if (data.op === 'plan') {
     checkManifest(manifest);
     const lists = new DiffLists(data.diffFile);
+    let diff: RestoreDiff;
     try {
-      post({
-        type: 'done',
-        result: diffRestore(manifest, destinationOf, { removals: data.removals, lists }),
-      });
+      diff = diffRestore(manifest, destinationOf, { removals: data.removals, lists });
     } finally {
-      lists.close();
+      lists.close(); // flushed before the parent hears of it: it reads the file next
     }
+    post({ type: 'done', result: diff });
   } else {
     const { passphrase, removeFrom } = data;
     const gate = new Int32Array(data.commitGate);
