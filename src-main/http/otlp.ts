@@ -52,6 +52,9 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
+/** How long an idle sender connection is kept (longer than a 60 s export interval). */
+export const OTLP_KEEP_ALIVE_MS = 65_000;
+
 const PATHS: Record<string, OtlpSignal> = { '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 const RPC_INVALID_ARGUMENT = 3;
 const RPC_RESOURCE_EXHAUSTED = 8;
@@ -73,6 +76,12 @@ export async function startOtlpReceiver(opts: OtlpReceiverOptions): Promise<Otlp
   // Senders keep connections alive between exports; never hold a slow client forever.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
+  // An idle sender connection stays open past the longest export interval Claude Code uses (60 s
+  // metrics; events every 5 s). Node's default of 5 s equals the events interval, so the server
+  // closed connections just as the next export was sent on them, and a loop blocked for a while
+  // fires those timers before reading the waiting requests (nodejs/node#35526, #43456): the
+  // load bench's 10× OTLP phase saw 29 ECONNRESETs this way (retried, none lost).
+  server.keepAliveTimeout = OTLP_KEEP_ALIVE_MS;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;

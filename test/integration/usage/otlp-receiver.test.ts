@@ -1,7 +1,7 @@
 /** The receiver's HTTP contract (OTLP/HTTP spec): status codes, encodings, gzip, partial success. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../../src-main/core/log.js';
@@ -174,6 +174,38 @@ describe('OTLP/HTTP receiver', () => {
       assert.equal(((await res.json()) as { code: number }).code, 8);
     } finally {
       await busy.close();
+    }
+  });
+
+  it("keeps an idle sender connection open past 5 s (Node's default, Claude Code's events interval)", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = () =>
+      new Promise<{ port: number; keepAlive: string }>((resolve, reject) => {
+        const req = request(
+          `${rx.url}/v1/logs`,
+          { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({
+                port: req.socket!.localPort!,
+                keepAlive: String(res.headers['keep-alive']),
+              }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end('{}');
+      });
+    try {
+      const first = await send();
+      // Senders (Node's agent among them) expire idle sockets by this hint.
+      assert.equal(first.keepAlive, 'timeout=65');
+      // Past Node's default 5 s and the 1 s it adds to the announced timeout.
+      await new Promise((r) => setTimeout(r, 7_000));
+      assert.equal((await send()).port, first.port, 'the same connection, not closed while idle');
+    } finally {
+      agent.destroy();
     }
   });
 
