@@ -72,7 +72,9 @@ for (const layer of selected) {
         '--test',
         '--test-reporter=spec',
         `--test-concurrency=${layers[layer]}`,
-        '--test-timeout=180000',
+        // A guard against hangs, per file. The longest file, the 24-simulated-hour soak
+        // (test/integration/soak), takes ~145 s on a quiet 2-core machine and more beside others.
+        '--test-timeout=300000',
         ...files.map((f) => relative(root, f)),
       ],
       {

@@ -128,7 +128,7 @@ export function createAgent(opts: AgentOptions): Agent {
         appender: scrapeAppender,
         logger: logger.child('scrape'),
         selfAddress: opts.config.exporter.enabled ? opts.config.exporter : null,
-        self: { source: registrySource(metricsRegistry), appender: seriesAppender },
+        self: { render: registrySource(metricsRegistry), appender: seriesAppender },
       }),
     opts.config.scrape,
   );

@@ -148,14 +148,19 @@ async function renderMetric(metric: Collectable): Promise<string> {
  * Registries with default labels or the OpenMetrics content type are left to prom-client, whose
  * output this does not reproduce for them.
  */
-export async function renderTextParts(registry: Registry): Promise<string[]> {
+export async function renderTextParts(
+  registry: Registry,
+  /** Families to render (default all): others are neither collected nor rendered. */
+  keepFamily?: (name: string) => boolean,
+): Promise<string[]> {
   const internals = registry as unknown as { _defaultLabels?: object };
   if (
     !registry.contentType.startsWith('text/plain') ||
     Object.keys(internals._defaultLabels ?? {}).length > 0
   )
     return [await registry.metrics()];
-  const metrics = registry.getMetricsAsArray() as unknown as Collectable[];
+  let metrics = registry.getMetricsAsArray() as unknown as Collectable[];
+  if (keepFamily) metrics = metrics.filter((m) => keepFamily(m.name));
   const families = await Promise.all(metrics.map(renderMetric));
   const parts: string[] = [];
   for (let i = 0; i < families.length; i++) parts.push(i > 0 ? '\n\n' : '', families[i]!);
@@ -171,9 +176,9 @@ export async function renderTextFormat(registry: Registry): Promise<string> {
 /** The registry as a scrape source: ccmon storing its own metrics (scrape/self-target.ts). */
 export function registrySource(
   registry: Registry,
-): () => Promise<{ body: string; contentType: string }> {
-  return async () => ({
-    body: await renderTextFormat(registry),
+): (keepFamily: (name: string) => boolean) => Promise<{ body: string; contentType: string }> {
+  return async (keepFamily) => ({
+    body: (await renderTextParts(registry, keepFamily)).join(''),
     contentType: registry.contentType,
   });
 }

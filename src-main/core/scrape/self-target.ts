@@ -10,8 +10,8 @@ import type { ScrapeConfig } from './config.js';
 import { ScrapeTarget, type ExpositionSource, type TargetSpec } from './target.js';
 
 export interface SelfScrape {
-  /** ccmon's registry, rendered in-process. */
-  source: ExpositionSource;
+  /** ccmon's registry rendered in-process, only the families `keepFamily` accepts. */
+  render: (keepFamily: (name: string) => boolean) => ReturnType<ExpositionSource>;
   /** The store itself: ccmon's own numbers skip the usage tap. */
   appender: SeriesAppender;
 }
@@ -27,9 +27,11 @@ export function storedFromItsSource(metricName: string): boolean {
 }
 
 export function selfTarget(spec: TargetSpec, self: SelfScrape): ScrapeTarget {
+  const keep = (name: string) => !storedFromItsSource(name);
   return new ScrapeTarget(spec, self.appender, {
-    source: self.source,
-    keep: (name) => !storedFromItsSource(name),
+    // Dropped families are not even collected; `keep` still filters what comes back.
+    source: () => self.render(keep),
+    keep,
     displayUrl: `${spec.url} (read in-process)`,
   });
 }

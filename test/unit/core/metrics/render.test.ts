@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
-import { renderTextFormat } from '../../../../src-main/core/metrics/render.js';
+import { renderTextFormat, renderTextParts } from '../../../../src-main/core/metrics/render.js';
 import { parseExposition } from '../../../../src-main/core/scrape/exposition.js';
 
 /** Every kind of metric and every escape the format has, on a fresh registry. */
@@ -84,6 +84,31 @@ describe("the exporter's text-format renderer", () => {
     });
     // promtool's linter only complains about names here (a counter without _total, units), never syntax.
     assert.doesNotMatch(lint.stdout + lint.stderr, /error|unexpected|invalid/i);
+  });
+
+  it('renders only the families asked for, without collecting the others', async () => {
+    const { registry } = sampleRegistry();
+    let collected = 0;
+    new Gauge({
+      name: 'skipped',
+      help: 'computed at collect',
+      registers: [registry],
+      collect() {
+        collected++;
+        this.set(1);
+      },
+    });
+    const keep = (name: string) => name.startsWith('h');
+    const text = (await renderTextParts(registry, keep)).join('');
+    const full = await registry.metrics();
+    assert.equal(collected, 1, 'collected once, by the full render only');
+    const families = (t: string) =>
+      [...new Set(parseExposition(t).samples.map((s) => s.labels.__name__!))].sort();
+    assert.deepEqual(
+      families(text),
+      families(full).filter((n) => n.startsWith('h')),
+    );
+    assert.ok(full.includes(text.split('\n\n')[0]!), 'each family as the full render writes it');
   });
 
   it("leaves registries with default labels to prom-client's own rendering", async () => {

@@ -336,7 +336,7 @@ describe('scrape jobs', () => {
       selfAddress: { host: '127.0.0.1', port: 9100 },
       self: {
         appender: own,
-        source: async () => {
+        render: async () => {
           reads++;
           return {
             contentType: 'text/plain; version=0.0.4',
