@@ -72,8 +72,8 @@ export function RestorePanel({
       {preview.state === 'ready' && (
         <>
           <p data-testid="restore-summary">
-            Dry run into <strong>{preview.value.target}</strong>: {preview.value.diff.added.length}{' '}
-            added, {preview.value.diff.changed.length} changed, {preview.value.diff.removed.length}{' '}
+            Dry run into <strong>{preview.value.target}</strong>: {preview.value.diff.counts.added}{' '}
+            added, {preview.value.diff.counts.changed} changed, {preview.value.diff.counts.removed}{' '}
             removed, {preview.value.diff.unchanged} unchanged.
           </p>
           <Diff report={preview.value} />
@@ -123,7 +123,9 @@ export function RestorePanel({
 }
 
 function Diff({ report }: { report: RestoreReport }) {
-  const { added, changed, removed } = report.diff;
+  const { added, changed, removed, counts } = report.diff;
+  // The lists are a sample of the first paths found; the counts are the totals.
+  const total = counts.added + counts.changed + counts.removed;
   const lines = [
     ...added.map((f) => ['add', `+ ${f}`] as const),
     ...changed.map((f) => ['chg', `~ ${f}`] as const),
@@ -142,8 +144,8 @@ function Diff({ report }: { report: RestoreReport }) {
           {text}
         </div>
       ))}
-      {lines.length > MAX_LISTED && (
-        <div className="muted">… and {lines.length - MAX_LISTED} more</div>
+      {total > Math.min(lines.length, MAX_LISTED) && (
+        <div className="muted">… and {total - Math.min(lines.length, MAX_LISTED)} more</div>
       )}
     </div>
   );
