@@ -17,6 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../system/pid.js';
 
 export const SIDECAR_SUFFIX = '.manifest.json';
 export const SIDECAR_TEXT_SUFFIX = '.manifest.txt';
@@ -50,7 +51,7 @@ export function lockBackupDir(dir: string): { release: () => void; removed: stri
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(readFileSync(file, 'utf8').trim());
-      if (pid && pid !== process.pid && alive(pid))
+      if (pid && pid !== process.pid && processAlive(pid))
         throw new BackupBusyError(`another backup or restore is running in ${dir} (pid ${pid})`);
       if (pid === process.pid)
         throw new BackupBusyError(`a backup or restore is already running in ${dir}`);
@@ -73,7 +74,7 @@ function removeLeftovers(dir: string): string[] {
       );
     const deadRestore =
       name.startsWith(RESTORE_TMP_PREFIX) &&
-      !alive(Number(name.slice(RESTORE_TMP_PREFIX.length).split('-')[0]));
+      !processAlive(Number(name.slice(RESTORE_TMP_PREFIX.length).split('-')[0]));
     if (
       name.endsWith(PARTIAL_SUFFIX) ||
       name.startsWith(STAGING_PREFIX) ||
@@ -91,15 +92,6 @@ export class BackupBusyError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'BackupBusyError';
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -28,6 +28,7 @@ export type { InterruptedRestore, RestorePhase };
 
 export const JOURNAL_FILE = '.ccmon-restore.journal.json';
 import { RESTORE_TEMP_INFIX } from './destination.js';
+import { processAlive } from '../system/pid.js';
 
 export { RESTORE_TEMP_INFIX };
 
@@ -107,7 +108,7 @@ export class RestoreJournal {
  */
 export function claimJournal(dir: string): InterruptedRestore | null {
   const e = new RestoreJournal(dir).read();
-  if (e && e.pid !== process.pid && alive(e.pid))
+  if (e && e.pid !== process.pid && processAlive(e.pid))
     throw new BackupBusyError(
       `another restore (of ${e.id}, pid ${e.pid}) is running from ${dir}; wait for it to end`,
     );
@@ -121,7 +122,7 @@ export function claimJournal(dir: string): InterruptedRestore | null {
 export function interruptedRestore(dir: string): InterruptedRestore | null {
   const journal = new RestoreJournal(dir);
   const e = journal.read();
-  if (!e || alive(e.pid)) return null;
+  if (!e || processAlive(e.pid)) return null;
   if (e.tempsRemoved === undefined) {
     e.tempsRemoved = e.roots.reduce((n, r) => n + removeTemps(r, e.tempSuffix), 0);
     writeFileSync(journal.path, JSON.stringify(e, null, 1), { mode: 0o600 });
@@ -190,14 +191,5 @@ function isDir(p: string): boolean {
     return lstatSync(p).isDirectory();
   } catch {
     return false;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

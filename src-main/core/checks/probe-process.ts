@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import type { CheckOf } from './config.js';
 import type { ProbeContext } from './probe-context.js';
 import type { ProbeOutcome } from './types.js';
+import { processAlive } from '../system/pid.js';
 
 const run = promisify(execFile);
 
@@ -51,15 +52,6 @@ export async function findProcesses(name: string, timeoutMs = 5000): Promise<num
     .map((m) => Number(m[1]));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
-}
-
 export async function probeProcess(
   check: CheckOf<'process'>,
   ctx: ProbeContext,
@@ -80,7 +72,7 @@ export async function probeProcess(
         status: 'unhealthy',
         message: `pid file ${check.pidFile} does not hold a process id ('${text.slice(0, 40)}')`,
       };
-    return alive(pid)
+    return processAlive(pid)
       ? {
           status: 'healthy',
           message: `pid ${pid} (from ${check.pidFile}) is running`,
