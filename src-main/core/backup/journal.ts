@@ -23,14 +23,13 @@ import {
 import { join } from 'node:path';
 import type { InterruptedRestore, RestorePhase } from './contract.js';
 import { BackupBusyError } from './store.js';
-
-export type { InterruptedRestore, RestorePhase };
-
-export const JOURNAL_FILE = '.ccmon-restore.journal.json';
 import { RESTORE_TEMP_INFIX } from './destination.js';
 import { processAlive } from '../system/pid.js';
 
+export type { InterruptedRestore, RestorePhase };
 export { RESTORE_TEMP_INFIX };
+
+export const JOURNAL_FILE = '.ccmon-restore.journal.json';
 
 export interface RestoreJournalEntry {
   pid: number;
