@@ -43,7 +43,7 @@ export interface BackupModule extends EngineModule {
   service: BackupService;
   /**
    * Apply a new backup section while running (config reload): added sets are scheduled at once,
-   * removed ones stop being scheduled (their archives stay), changed sources, schedules, retention,
+   * removed ones' jobs are unregistered (their archives stay), changed sources, schedules, retention,
    * compression and restore hooks apply from the next run; a running backup is never interrupted
    * (it runs with the set it started with). Returns the fields that only apply at the next start.
    */
@@ -127,18 +127,12 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
   for (const set of opts.config.sets) registerSet(set);
 
   /**
-   * A set removed from the config: the scheduler has no unregister, so its jobs stay known but
-   * unscheduled, and a manual trigger says why it does nothing (its archives stay listed).
+   * A set removed from the config: its backup and restore-test jobs are unregistered (a running
+   * backup finishes with the set it started with, then its job is gone); its archives stay listed.
    */
   const retireSet = (name: string) => {
-    const gone = async () => {
-      throw new Error(`backup set '${name}' was removed from the config; its archives are kept`);
-    };
-    for (const [id, title] of [
-      [backupJobId(name), `Backup ${name} (removed from the config)`],
-      [restoreTestJobId(name), `Restore test ${name} (removed from the config)`],
-    ] as const)
-      opts.scheduler.register({ id, title, schedule: null, catchUp: false, run: gone });
+    opts.scheduler.unregister(backupJobId(name));
+    opts.scheduler.unregister(restoreTestJobId(name));
   };
 
   const reload = (next: BackupConfig): { restartRequired: string[] } => {

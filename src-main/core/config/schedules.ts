@@ -3,6 +3,9 @@
  * the maintenance window or existing scheduled reports is applied at once by registering the same
  * job again with its new schedule (JobScheduler.register replaces a job by id). Anything more (a new
  * backup set, a report's period) changes what the job does and waits for the next start.
+ * Maintenance is a job only while it has a schedule (maintenance/module.ts registers it only then;
+ * on demand it runs through maintenance.run), so a schedule set to null unregisters it instead of
+ * leaving an unscheduled "Maintenance" job in jobs.list, and a cron set again brings it back.
  */
 import { backupJobId, restoreTestJobId } from '../backup/module.js';
 import type { JobDefinition, JobScheduler } from '../jobs/scheduler.js';
@@ -11,13 +14,19 @@ import type { CcmonConfig } from './schema.js';
 export type ScheduledSection = 'backup' | 'maintenance' | 'reports';
 export const SCHEDULED_SECTIONS: readonly ScheduledSection[] = ['backup', 'maintenance', 'reports'];
 
+/** Jobs that exist only while scheduled (see above). */
+const ONLY_WHILE_SCHEDULED: ReadonlySet<string> = new Set(['maintenance']);
+
 /** Remembers every job definition registered through it, so a reload can re-register one. */
 export class ScheduleRecorder {
   private readonly defs = new Map<string, JobDefinition>();
 
   constructor(private readonly scheduler: JobScheduler) {}
 
-  /** The scheduler as the modules see it: register is recorded, everything else passes through. */
+  /**
+   * The scheduler as the modules see it: register and unregister are recorded (an unregistered job
+   * is no longer there to reschedule), everything else passes through.
+   */
   get recording(): JobScheduler {
     const defs = this.defs;
     return new Proxy(this.scheduler, {
@@ -26,6 +35,11 @@ export class ScheduleRecorder {
           return (def: JobDefinition) => {
             target.register(def);
             defs.set(def.id, def);
+          };
+        if (prop === 'unregister')
+          return (id: string) => {
+            defs.delete(id);
+            return target.unregister(id);
           };
         const value: unknown = Reflect.get(target, prop, target);
         return typeof value === 'function' ? value.bind(target) : value;
@@ -43,7 +57,8 @@ export class ScheduleRecorder {
     if (!def) throw new Error(`no job '${id}' to reschedule`);
     if (def.schedule === schedule) return;
     const next = { ...def, schedule };
-    this.scheduler.register(next);
+    if (schedule === null && ONLY_WHILE_SCHEDULED.has(id)) this.scheduler.unregister(id);
+    else this.scheduler.register(next);
     this.defs.set(id, next);
   }
 }

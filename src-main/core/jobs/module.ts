@@ -30,8 +30,8 @@ export function createJobsModule(opts: JobsModuleOptions): JobsModule {
       'jobs.list': async () => scheduler.list(),
       'jobs.history': async (p) => scheduler.historyOf(p.jobId, p.limit),
       'jobs.run': async (p) => {
-        if (!scheduler.list().some((j) => j.id === p.jobId))
-          throw new RequestError('not_found', `no job '${p.jobId}'`);
+        // A job being removed (its last run finishing) is listed but can no longer be started.
+        if (!scheduler.has(p.jobId)) throw new RequestError('not_found', `no job '${p.jobId}'`);
         return (await scheduler.trigger(p.jobId, 'manual')).started;
       },
     },

@@ -7,21 +7,19 @@
  *   computed from "now" (missed slots collapse into one run, like anacron);
  * - with `catchUp`, a run missed while the agent was not running at all runs once at start
  *   (systemd timers' `Persistent=true`), judged from the job history;
- * - progress (files, bytes, rate, ETA) is published as `job.progress`, throttled to 4 per second.
+ * - progress (files, bytes, rate, ETA) is published as `job.progress`, throttled to 4 per second;
+ * - a job removed from the config (unregister) is never interrupted: a running run finishes and is
+ *   recorded, then the job is forgotten. Its past runs stay in the history file (jobs.history), as
+ *   cron's runs stay in syslog after a crontab line is deleted; jobs.list shows only live jobs.
  */
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import { silentLogger, type Logger } from '../log.js';
 import type { JobEvents, JobInfo, JobRun, JobTrigger } from './contract.js';
 import { JobHistory } from './history.js';
+import { throttledProgress, type ProgressUpdate } from './progress.js';
 
-export interface ProgressUpdate {
-  phase?: string;
-  files: number;
-  bytes: number;
-  totalFiles?: number | null;
-  totalBytes?: number | null;
-}
+export type { ProgressUpdate };
 
 export interface JobContext {
   readonly runId: string;
@@ -73,6 +71,8 @@ export class JobScheduler {
   private readonly jobs = new Map<string, JobDefinition>();
   private readonly crons = new Map<string, Cron>();
   private readonly running = new Map<string, RunningJob>();
+  /** Unregistered while running: forgotten when that run ends. */
+  private readonly retiring = new Set<string>();
   private readonly history: JobHistory;
   private readonly emit: JobEventSink;
   private readonly logger: Logger;
@@ -90,10 +90,29 @@ export class JobScheduler {
   register(def: JobDefinition): void {
     if (def.schedule !== null) validateSchedule(def.id, def.schedule, def.timezone);
     this.unschedule(def.id);
+    this.retiring.delete(def.id);
     this.jobs.set(def.id, def);
     if (!this.started) return;
     this.schedule(def);
     this.catchUp(def);
+  }
+
+  /**
+   * Remove a job (its config entry is gone): its timer is cancelled now; a run in progress is not
+   * interrupted, stays listed as running, and the job is forgotten when it ends (a trigger meanwhile
+   * is refused). Registering the id again before then keeps it. False when the job is unknown.
+   */
+  unregister(jobId: string): boolean {
+    if (!this.has(jobId)) return false;
+    this.unschedule(jobId);
+    if (this.running.has(jobId)) this.retiring.add(jobId);
+    else this.jobs.delete(jobId);
+    return true;
+  }
+
+  /** A job that can be triggered: registered and not being removed. */
+  has(jobId: string): boolean {
+    return this.jobs.has(jobId) && !this.retiring.has(jobId);
   }
 
   async start(): Promise<void> {
@@ -131,7 +150,12 @@ export class JobScheduler {
     trigger: JobTrigger,
   ): Promise<{ started: JobRun; done: Promise<JobRun> }> {
     const def = this.jobs.get(jobId);
-    if (!def) throw new Error(`no job '${jobId}' (known: ${[...this.jobs.keys()].join(', ')})`);
+    if (!def || this.retiring.has(jobId))
+      throw new Error(
+        def
+          ? `job '${jobId}' was removed from the config; its last run is finishing`
+          : `no job '${jobId}' (known: ${[...this.jobs.keys()].join(', ')})`,
+      );
     const current = this.running.get(jobId);
     if (current) {
       const skipped = this.skippedRun(jobId, trigger, current.run);
@@ -175,33 +199,14 @@ export class JobScheduler {
 
   private async execute(def: JobDefinition, run: JobRun, abort: AbortController): Promise<JobRun> {
     const t0 = performance.now();
-    let lastEmit = 0;
     const ctx: JobContext = {
       runId: run.runId,
       jobId: def.id,
       trigger: run.trigger,
       signal: abort.signal,
-      progress: (u) => {
-        const now = performance.now();
-        const final = u.totalBytes != null && u.bytes >= u.totalBytes;
-        if (!final && now - lastEmit < this.progressIntervalMs) return;
-        lastEmit = now;
-        const elapsed = Math.max((now - t0) / 1000, 1e-3);
-        const rate = u.bytes / elapsed;
-        const left = u.totalBytes != null ? Math.max(u.totalBytes - u.bytes, 0) : null;
-        this.emit('job.progress', {
-          jobId: def.id,
-          runId: run.runId,
-          phase: u.phase ?? '',
-          files: u.files,
-          totalFiles: u.totalFiles ?? null,
-          bytes: u.bytes,
-          totalBytes: u.totalBytes ?? null,
-          rateBytesPerSecond: Math.round(rate),
-          etaSeconds: left === null ? null : rate > 0 ? Math.round(left / rate) : null,
-          at: new Date().toISOString(),
-        });
-      },
+      progress: throttledProgress(run, t0, this.progressIntervalMs, (p) =>
+        this.emit('job.progress', p),
+      ),
     };
     try {
       await Promise.resolve(); // let trigger() register the run before the job starts
@@ -216,6 +221,7 @@ export class JobScheduler {
     run.finishedAt = new Date().toISOString();
     run.durationSeconds = round3((performance.now() - t0) / 1000);
     this.running.delete(def.id);
+    if (this.retiring.delete(def.id)) this.jobs.delete(def.id);
     this.history.add({ ...run });
     this.emit('job.finished', { ...run });
     return { ...run };

@@ -1,8 +1,9 @@
 /**
  * Backup sets reload live in a real agent (config.update, like the other sections): an added set is
- * scheduled at once and runs on its schedule, changed sources apply at the next run, a removed set
- * stops being scheduled while its archives stay, a running backup is never interrupted, and the
- * backup folder (wired once at start) is reported as needing a restart.
+ * scheduled at once and runs on its schedule, changed sources apply at the next run, a removed set's
+ * jobs are unregistered (gone from jobs.list, never fired again) while its archives stay, a running
+ * backup is never interrupted (it completes, then its job is gone), a set added again is scheduled
+ * again, and the backup folder (wired once at start) is reported as needing a restart.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { BackupSummary } from '../../../src-main/core/backup/contract.js';
+import type { BackupSummary, VerifyResult } from '../../../src-main/core/backup/contract.js';
 import { loadConfig } from '../../../src-main/core/config/load.js';
 import type { JobInfo, JobRun } from '../../../src-main/core/jobs/contract.js';
 import { silentLogger } from '../../../src-main/core/log.js';
@@ -50,6 +51,12 @@ const update = (sets: object[], extra: object = {}) =>
   });
 const job = async (id: string) => (await call<JobInfo[]>('jobs.list')).find((j) => j.id === id);
 const history = (jobId: string) => call<JobRun[]>('jobs.history', { jobId });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The set's backup and restore-test jobs as jobs.list shows them. */
+const setJobs = async (name: string) =>
+  (await call<JobInfo[]>('jobs.list'))
+    .filter((j) => j.id === `backup-${name}` || j.id === `restore-test-${name}`)
+    .map((j) => j.id);
 
 before(async () => {
   dir = await tempDir('ccmon-bk-reload-');
@@ -135,31 +142,78 @@ describe('backup sets reload without a restart', () => {
     assert.equal(newest?.files, 3);
   });
 
-  it('a removed set stops being scheduled, keeps its archives, and a running backup finishes', async () => {
+  it('a set removed while idle leaves jobs.list and its schedule never fires again', async () => {
+    const alpha = set('alpha', [srcA], '0 2 * * *');
+    const beta = set('beta', [srcB], null);
+    await update([alpha, beta, set('gamma', [srcB], '*/5 * * * * *')]);
+    assert.deepEqual(await setJobs('gamma'), ['backup-gamma', 'restore-test-gamma']);
+    const first = await waitFor('a scheduled run of gamma', async () =>
+      (await history('backup-gamma')).find((h) => h.status !== 'running'),
+    );
+    assert.equal(first.status, 'succeeded', first.message);
+    const nextSlot = Date.parse((await job('backup-gamma'))!.nextRunAt!);
+    const r = await update([alpha, beta]);
+    const removedAt = Date.now();
+    assert.deepEqual(r.applied, ['backup']);
+    assert.deepEqual(await setJobs('gamma'), [], 'no "removed from the config" leftovers');
+    await call('jobs.run', { jobId: 'backup-gamma' }, 404);
+    await call('backup.run', { set: 'gamma' }, 404);
+    // Past the slot that would have come next, with a margin for a loaded machine.
+    await sleep(Math.max(nextSlot - Date.now(), 0) + 1500);
+    const runs = await history('backup-gamma');
+    assert.deepEqual(
+      runs.filter((h) => Date.parse(h.startedAt) >= removedAt),
+      [],
+      'no run after the set was removed',
+    );
+    assert.ok(
+      runs.some((h) => h.runId === first.runId),
+      'the history of the removed set stays readable',
+    );
+  });
+
+  it('a set removed while its backup runs: the run completes, its archive verifies, then the job is gone', async () => {
     const started = await call<JobRun>('backup.run', { set: 'alpha' });
     assert.equal(started.status, 'running');
     // Reload while alpha is being written: it is removed from the config.
     const r = await update([set('beta', [srcB], null)]);
     assert.deepEqual(r.applied, ['backup']);
+    const during = await job('backup-alpha');
+    if (during) {
+      // Still writing: listed as running with nothing scheduled, and cannot be started again.
+      assert.equal(during.running, true);
+      assert.equal(during.nextRunAt, null);
+    }
     const done = await waitFor('the running backup of alpha to end', async () => {
       const runs = await history('backup-alpha');
       const run = runs.find((h) => h.runId === started.runId);
       return run && run.status !== 'running' ? run : null;
     });
     assert.equal(done.status, 'succeeded', done.message);
-    const alpha = await job('backup-alpha');
-    assert.equal(alpha?.schedule, null);
-    assert.equal(alpha?.nextRunAt, null);
+    assert.deepEqual(await setJobs('alpha'), [], 'forgotten once its run ended');
     const list = await call<BackupList>('backup.list');
     assert.deepEqual(
       list.sets.map((s) => s.set),
       ['beta'],
     );
-    assert.ok(
-      list.backups.some((b) => b.set === 'alpha' && b.files === 7),
-      'the archive of the removed set is still listed',
-    );
+    const archive = list.backups.find((b) => b.set === 'alpha' && b.files === 7);
+    assert.ok(archive, 'the archive of the removed set is still listed');
+    const verified = await call<VerifyResult>('backup.verify', { id: archive.id });
+    assert.equal(verified.ok, true, verified.problems.join('; '));
+    assert.equal(verified.files, 7);
     await call('backup.run', { set: 'alpha' }, 404);
+    await call('jobs.run', { jobId: 'backup-alpha' }, 404);
+  });
+
+  it('a removed set added again is scheduled again', async () => {
+    const r = await update([set('alpha', [srcA], '0 2 * * *'), set('beta', [srcB], null)]);
+    assert.deepEqual(r.applied, ['backup']);
+    assert.deepEqual(await setJobs('alpha'), ['backup-alpha', 'restore-test-alpha']);
+    const alpha = await job('backup-alpha');
+    assert.equal(alpha?.schedule, '0 2 * * *');
+    assert.ok(alpha?.nextRunAt, 'alpha has a next run again');
+    assert.equal(alpha?.running, false);
+    await update([set('beta', [srcB], null)]);
   });
 
   it('a new backup folder is reported as needing a restart and changes nothing now', async () => {

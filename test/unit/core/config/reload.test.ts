@@ -57,6 +57,23 @@ describe('config reload on a running engine', () => {
     assert.equal(agent.config.maintenance.schedule, '15 4 * * *');
   });
 
+  it('maintenance without a schedule leaves jobs.list, as at a start, and a cron brings it back', async () => {
+    const off = await agent.handlers['config.update']({
+      section: 'maintenance',
+      value: { schedule: null },
+    });
+    assert.deepEqual(off.applied, ['maintenance']);
+    assert.equal(await job('maintenance'), undefined, 'no unscheduled "Maintenance" leftover');
+    const on = await agent.handlers['config.update']({
+      section: 'maintenance',
+      value: { schedule: '30 1 * * *' },
+    });
+    assert.deepEqual(on.applied, ['maintenance']);
+    const back = await job('maintenance');
+    assert.equal(back?.schedule, '30 1 * * *');
+    assert.ok(back?.nextRunAt);
+  });
+
   // A new backup set applies at once (test/integration/backup/reload.test.ts); its folder does not.
   it('a new backup folder or a dashboard port waits for a restart, and says so', async () => {
     const r = await agent.handlers['config.update']({

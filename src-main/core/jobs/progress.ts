@@ -1,0 +1,45 @@
+/**
+ * A run's progress callback: turns the job's file and byte counts into `job.progress` events with a
+ * rate and an ETA, at most one every `intervalMs` (the last one, bytes == total, always goes out so
+ * a view never stops at 97 %).
+ */
+import type { JobProgress } from './contract.js';
+
+export interface ProgressUpdate {
+  phase?: string;
+  files: number;
+  bytes: number;
+  totalFiles?: number | null;
+  totalBytes?: number | null;
+}
+
+/** Returns the `progress` function of one run's JobContext; `t0` is the run's performance.now(). */
+export function throttledProgress(
+  ids: { jobId: string; runId: string },
+  t0: number,
+  intervalMs: number,
+  publish: (p: JobProgress) => void,
+): (u: ProgressUpdate) => void {
+  let lastEmit = 0;
+  return (u) => {
+    const now = performance.now();
+    const final = u.totalBytes != null && u.bytes >= u.totalBytes;
+    if (!final && now - lastEmit < intervalMs) return;
+    lastEmit = now;
+    const elapsed = Math.max((now - t0) / 1000, 1e-3);
+    const rate = u.bytes / elapsed;
+    const left = u.totalBytes != null ? Math.max(u.totalBytes - u.bytes, 0) : null;
+    publish({
+      jobId: ids.jobId,
+      runId: ids.runId,
+      phase: u.phase ?? '',
+      files: u.files,
+      totalFiles: u.totalFiles ?? null,
+      bytes: u.bytes,
+      totalBytes: u.totalBytes ?? null,
+      rateBytesPerSecond: Math.round(rate),
+      etaSeconds: left === null ? null : rate > 0 ? Math.round(left / rate) : null,
+      at: new Date().toISOString(),
+    });
+  };
+}
