@@ -43,6 +43,7 @@ class GzipMember {
   private readonly z: Gzip;
   private chunks: Buffer[] = [];
   private busy: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   constructor(level: number) {
     this.z = createGzip({ level, memLevel: 8, chunkSize: 64 * 1024 });
@@ -54,11 +55,17 @@ class GzipMember {
     const run = this.busy.then(
       () =>
         new Promise<Buffer[]>((resolve, reject) => {
+          if (this.closed) return reject(new GzipClosedError());
           const onError = (err: Error) => reject(err);
           this.z.once('error', onError);
           this.z.write(block);
           this.z.flush(constants.Z_FINISH, () => {
             this.z.off('error', onError);
+            // Closed while this block was on the thread pool (the pipeline failed: full disk,
+            // cancel): zlib still calls back, and reset() on a closed binding threw an uncaught
+            // "zlib binding closed" that killed the backup worker, under load before it had
+            // reported the full disk and removed the partial archive.
+            if (this.closed) return reject(new GzipClosedError());
             const out = this.chunks;
             this.chunks = [];
             (this.z as Gzip & { reset(): void }).reset(); // documented; missing from @types/node
@@ -71,7 +78,16 @@ class GzipMember {
   }
 
   close(): void {
+    this.closed = true;
     this.z.close();
+  }
+}
+
+/** A block handed to a gzip member after its stream was destroyed; never reaches the user. */
+class GzipClosedError extends Error {
+  constructor() {
+    super('gzip stream closed');
+    this.name = 'GzipClosedError';
   }
 }
 

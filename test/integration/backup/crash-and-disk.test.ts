@@ -1,7 +1,8 @@
 /**
  * The two ways a backup dies: kill -9 in the middle (nothing looks complete; the next run cleans
  * up and succeeds) and a full disk (a small tmpfs mounted by the test: a clear message, the
- * partial file removed).
+ * partial file removed, and nothing thrown after the failure: the gzip blocks still in flight when
+ * the disk filled up once killed the backup worker before it could report and clean up).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,6 +10,8 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { backupConfigSchema } from '../../../src-main/core/backup/config.js';
+import { createBackup } from '../../../src-main/core/backup/create.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import { ccmon, startCcmon } from './cli.js';
 
@@ -128,6 +131,30 @@ describe('interrupted and failing backups', () => {
           `left behind: ${left.join(', ')}`,
         );
         assert.equal(statSync(mnt).isDirectory(), true);
+
+        // The same on this thread (no worker to die quietly): the full disk is the one error, and
+        // nothing is thrown after it while the compressor's last blocks come back.
+        const uncaught: string[] = [];
+        const onUncaught = (err: Error) => uncaught.push(err.message);
+        process.on('uncaughtException', onUncaught);
+        try {
+          const backup = backupConfigSchema.parse({
+            directory: mnt,
+            sets: [{ name: 'full', sources: [src], ccmonState: false }],
+          });
+          await assert.rejects(
+            createBackup({ set: backup.sets[0]!, config: backup, backupDir: mnt }),
+            /no space left on the device holding .*small-disk.*partial archive was removed/,
+          );
+          await new Promise((r) => setTimeout(r, 500));
+        } finally {
+          process.off('uncaughtException', onUncaught);
+        }
+        assert.deepEqual(uncaught, [], 'nothing thrown after the failure');
+        assert.deepEqual(
+          readdirSync(mnt).filter((n) => !n.startsWith('.ccmon-backup.lock')),
+          [],
+        );
       } finally {
         execFileSync('umount', [mnt]);
       }
