@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAgent, type Agent } from '../../src-main/core/agent.js';
-import { parseConfigText } from '../../src-main/core/config/load.js';
+import { loadConfig, parseConfigText } from '../../src-main/core/config/load.js';
 import { defaultConfig, type CcmonConfig } from '../../src-main/core/config/schema.js';
 import { silentLogger } from '../../src-main/core/log.js';
 import { startHeadless, type HeadlessAgent } from '../../src-main/http/headless.js';
@@ -85,5 +85,26 @@ export async function startAgentOnFile(
     logger: silentLogger,
   });
   await agent.start();
+  return { agent, file };
+}
+
+/**
+ * A real headless agent (engine + HTTP on an ephemeral port) on `<dir>/ccmon.yaml`, loaded as
+ * `ccmon agent --config` loads it, its data in `<dir>/data`: what config.update tests over HTTP
+ * edit and reload. `text` is written to the file first; without it the file is used as it is (a
+ * restart on the config an earlier agent saved). The caller stops the agent.
+ */
+export async function startHeadlessOnFile(
+  dir: string,
+  text?: string,
+): Promise<{ agent: HeadlessAgent; file: string }> {
+  const file = join(dir, 'ccmon.yaml');
+  if (text !== undefined) await writeFile(file, text);
+  const agent = await startHeadless({
+    loaded: await loadConfig(file),
+    dataDir: join(dir, 'data'),
+    logger: silentLogger,
+    port: 0,
+  });
   return { agent, file };
 }

@@ -8,15 +8,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BackupSummary, VerifyResult } from '../../../src-main/core/backup/contract.js';
-import { loadConfig } from '../../../src-main/core/config/load.js';
 import type { JobInfo, JobRun } from '../../../src-main/core/jobs/contract.js';
-import { silentLogger } from '../../../src-main/core/log.js';
-import { startHeadless, type HeadlessAgent } from '../../../src-main/http/headless.js';
-import { requestAgent } from '../../helpers/agent.js';
+import type { HeadlessAgent } from '../../../src-main/http/headless.js';
+import { requestAgent, startHeadlessOnFile } from '../../helpers/agent.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import { writeTree } from '../../unit/core/backup/fixtures.js';
 
@@ -70,9 +67,8 @@ before(async () => {
   ]);
   // Incompressible, so a backup of A takes long enough to reload the config in the middle of it.
   for (let i = 0; i < 6; i++) writeFileSync(join(srcA, `blob-${i}.bin`), randomBytes(8 << 20));
-  const file = join(dir.path, 'ccmon.yaml');
-  await writeFile(
-    file,
+  ({ agent } = await startHeadlessOnFile(
+    dir.path,
     `# backups of the team's deployment
 exporter: { port: 0 }
 usage: { otlp: { enabled: false } }
@@ -88,13 +84,7 @@ backup:
       sources: [${srcA}]
       ccmonState: false
 `,
-  );
-  agent = await startHeadless({
-    loaded: await loadConfig(file),
-    dataDir: join(dir.path, 'data'),
-    logger: silentLogger,
-    port: 0,
-  });
+  ));
 });
 after(async () => {
   await agent?.stop();
@@ -125,6 +115,12 @@ describe('backup sets reload without a restart', () => {
     // Back to on demand, so its runs do not hold the folder's lock during the next tests.
     await update([set('alpha', [srcA], '0 2 * * *'), set('beta', [srcB], null)]);
     assert.equal((await job('backup-beta'))?.nextRunAt, null);
+    // A run that had started before is not interrupted; the next test's manual run must not meet
+    // it (it would be skipped as an overlap).
+    await waitFor('the last scheduled run of beta to end', async () => {
+      const beta = await job('backup-beta');
+      return beta && !beta.running;
+    });
   });
 
   it('changed sources apply at the next run', async () => {

@@ -8,14 +8,12 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../../src-main/core/config/load.js';
 import type { AlertView } from '../../../src-main/core/alerts/contract.js';
 import type { RulesListResult } from '../../../src-main/core/rules/contract.js';
-import { silentLogger } from '../../../src-main/core/log.js';
-import { startHeadless, type HeadlessAgent } from '../../../src-main/http/headless.js';
+import type { HeadlessAgent } from '../../../src-main/http/headless.js';
 import type { Simulation } from '../../../src-main/simulator/index.js';
 import { startQuietSimulation } from '../../helpers/simulation.js';
-import { requestAgent } from '../../helpers/agent.js';
+import { requestAgent, startHeadlessOnFile } from '../../helpers/agent.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 
 let sim: Simulation;
@@ -43,7 +41,6 @@ const MISSING = `groups:
 before(async () => {
   sim = await startQuietSimulation();
   dir = await tempDir('ccmon-pause-rules-');
-  file = join(dir.path, 'ccmon.yaml');
   await writeFile(join(dir.path, 'gap.yml'), MISSING);
   await writeFile(
     join(dir.path, 'extra.yml'),
@@ -53,8 +50,8 @@ before(async () => {
     join(dir.path, 'broken.yml'),
     'groups:\n  - name: broken\n    rules:\n      - alert: X\n        expr: rate(\n',
   );
-  await writeFile(
-    file,
+  ({ agent, file } = await startHeadlessOnFile(
+    dir.path,
     `exporter: { enabled: false }
 usage: { otlp: { enabled: false }, transcripts: { enabled: false } }
 scrape: { jobs: [] }
@@ -65,13 +62,7 @@ checks:
   probes:
     - { name: API Health, type: http, url: "${sim.urls.api}/health", interval: 300ms }
 `,
-  );
-  agent = await startHeadless({
-    loaded: await loadConfig(file),
-    dataDir: join(dir.path, 'data'),
-    logger: silentLogger,
-    port: 0,
-  });
+  ));
 });
 after(async () => {
   await agent?.stop();
