@@ -178,11 +178,12 @@ export class ParallelGzip extends Transform {
  * zstd compressing stdin straight into an open file descriptor (its stdout): the compressed bytes
  * never pass through Node, which saves a pipe read, a write per 64 KiB chunk on the thread pool
  * and a copy of the whole archive. The caller opened `fd` (so it chose the mode, 0600) and hashes
- * the file afterwards. The Writable finishes only when zstd exited 0.
+ * the file as it grows: `onWritten` runs after each chunk zstd has taken (tail-hash.ts); the output
+ * is written in order, never sparse. The Writable finishes only when zstd exited 0.
  */
-export function zstdToFile(fd: number, level: number | null): Writable {
+export function zstdToFile(fd: number, level: number | null, onWritten?: () => void): Writable {
   const what = 'compressing with zstd';
-  const child = spawn('zstd', ['-q', '-T0', `-${level ?? 3}`, '-c'], {
+  const child = spawn('zstd', ['-q', '-T0', `-${level ?? 3}`, '--no-sparse', '-c'], {
     stdio: ['pipe', fd, 'pipe'],
   });
   closeSync(fd); // the child holds its own copy
@@ -217,6 +218,7 @@ export function zstdToFile(fd: number, level: number | null): Writable {
     write(chunk: Buffer, _e, cb) {
       stdin.write(chunk, (err) => {
         releaseBlock(chunk);
+        if (!err) onWritten?.();
         cb(err ?? null);
       });
     },

@@ -14,7 +14,6 @@ import {
   openSync,
   renameSync,
   rmSync,
-  statSync,
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
@@ -35,8 +34,8 @@ import {
   type BackupSidecar,
   type ManifestSource,
 } from './manifest.js';
-import { sha256File } from './diff.js';
 import { ManifestSpool } from './manifest-spool.js';
+import { TailHash } from './tail-hash.js';
 import { addDumps, countSources, plannedEntries } from './plan.js';
 import {
   fsyncPath,
@@ -198,7 +197,7 @@ export async function createBackup(opts: CreateBackupOptions): Promise<BackupRes
 
 /**
  * tar → compressor (→ encryption) → `partial`, fsynced; returns the archive's size and sha256.
- * Plain zstd writes the file itself (compress.ts: zstdToFile), and the file is hashed after.
+ * Plain zstd writes the file itself (compress.ts: zstdToFile), hashed as it grows (tail-hash.ts).
  */
 async function writeArchive(
   tar: Readable,
@@ -209,9 +208,18 @@ async function writeArchive(
   const { compression, level } = opts.config;
   if (compression === 'zstd' && !passphrase) {
     const fd = openSync(partial, 'wx', 0o600);
-    await pipeline(tar, zstdToFile(fd, level), { signal: opts.signal });
-    fsyncPath(partial);
-    return { sizeBytes: statSync(partial).size, sha256: sha256File(partial) };
+    const tail = new TailHash(partial);
+    try {
+      await pipeline(
+        tar,
+        zstdToFile(fd, level, () => tail.catchUp()),
+        { signal: opts.signal },
+      );
+      fsyncPath(partial);
+      return tail.finish();
+    } finally {
+      tail.close();
+    }
   }
   let written = 0;
   const archiveHash = createHash('sha256');
