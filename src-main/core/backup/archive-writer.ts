@@ -47,6 +47,10 @@ class BlockWriter {
     return view;
   }
 
+  hasReady(): boolean {
+    return this.ready.length > 0;
+  }
+
   /** Full blocks ready to hand downstream. */
   take(): Buffer[] {
     const r = this.ready;
@@ -71,6 +75,30 @@ const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
 const sha256Hex = (b: Buffer): string =>
   oneShot ? oneShot('sha256', b, 'hex') : createHash('sha256').update(b).digest('hex');
 const EMPTY_SHA256 = sha256Hex(Buffer.alloc(0));
+
+type TarHeaderFields = Parameters<typeof encodeHeader>[0];
+
+/** An entry's manifest record, as archived (size and mtime as read, for files). */
+function manifestRecord(
+  e: PlannedEntry,
+  size: number,
+  mtimeMs: number,
+  sha256: string | null,
+): ManifestFile {
+  const record: ManifestFile = {
+    path: e.archivePath,
+    type: e.type,
+    size,
+    mode: e.mode,
+    mtime: new Date(Math.round(mtimeMs)).toISOString(), // as fs.Stats#mtime rounds
+    sha256,
+    uid: e.uid,
+    gid: e.gid,
+    source: e.source,
+  };
+  if (e.link !== undefined) record.link = e.link;
+  return record;
+}
 
 export interface ArchiveWriterState {
   /** Every archived entry's manifest record goes here, not into memory. */
@@ -97,36 +125,33 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
   const { state } = opts;
   const out = new BlockWriter();
   const scratch = Buffer.alloc(512); // every plain header is encoded here, then copied by put()
+  // One header object, refilled per entry: encodeHeader only reads it (no allocation per file).
+  const header: TarHeaderFields = {
+    path: '',
+    type: 'file',
+    size: 0,
+    mode: 0,
+    uid: 0,
+    gid: 0,
+    mtimeSeconds: 0,
+    linkname: '',
+  };
   let lastProgress = 0;
   for (const e of opts.entries) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('backup cancelled');
-    const meta = {
-      mode: e.mode,
-      uid: e.uid,
-      gid: e.gid,
-      mtimeSeconds: Math.floor(e.mtimeMs / 1000),
-    };
-    const record: ManifestFile = {
-      path: e.archivePath,
-      type: e.type,
-      size: 0,
-      mode: e.mode,
-      mtime: new Date(e.mtimeMs).toISOString(),
-      sha256: null,
-      uid: e.uid,
-      gid: e.gid,
-      source: e.source,
-    };
+    header.path = e.archivePath;
+    header.type = e.type;
+    header.size = 0;
+    header.mode = e.mode;
+    header.uid = e.uid;
+    header.gid = e.gid;
+    header.mtimeSeconds = Math.floor(e.mtimeMs / 1000);
+    header.linkname = e.link ?? '';
     if (e.type !== 'file') {
-      if (e.link !== undefined) record.link = e.link;
-      state.spool.add(record);
-      out.put(
-        encodeHeader(
-          { ...meta, path: e.archivePath, type: e.type, size: 0, linkname: e.link ?? '' },
-          scratch,
-        ),
-      );
-      yield* out.take();
+      state.spool.add(manifestRecord(e, 0, e.mtimeMs, null));
+      out.put(encodeHeader(header, scratch));
+      // Only when a block filled: `yield*` of an empty array still costs an await per call.
+      if (out.hasReady()) yield* out.take();
       continue;
     }
     let fd: number;
@@ -142,23 +167,11 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
     try {
       const st = fstatSync(fd);
       const size = st.size;
-      record.size = size;
-      record.mtime = st.mtime.toISOString();
       let hash: Hash | null = null;
       let digest = size === 0 ? EMPTY_SHA256 : null;
-      out.put(
-        encodeHeader(
-          {
-            ...meta,
-            mtimeSeconds: Math.floor(st.mtimeMs / 1000),
-            path: e.archivePath,
-            type: 'file',
-            size,
-            linkname: '',
-          },
-          scratch,
-        ),
-      );
+      header.size = size;
+      header.mtimeSeconds = Math.floor(st.mtimeMs / 1000);
+      out.put(encodeHeader(header, scratch));
       let left = size;
       while (left > 0) {
         let chunk = out.read(fd, left);
@@ -177,12 +190,11 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
         else (hash ??= createHash('sha256')).update(chunk);
         left -= chunk.length;
         state.bytesDone += chunk.length;
-        yield* out.take();
+        if (out.hasReady()) yield* out.take();
       }
       out.put(padding(size));
-      yield* out.take();
-      record.sha256 = hash ? hash.digest('hex') : digest;
-      state.spool.add(record);
+      if (out.hasReady()) yield* out.take();
+      state.spool.add(manifestRecord(e, size, st.mtimeMs, hash ? hash.digest('hex') : digest));
       state.filesDone++;
       crashPoint('backup-archiving');
     } finally {
