@@ -6,26 +6,22 @@
  * and a `for` clause is never satisfied by the step alone.
  */
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { install } from '@sinonjs/fake-timers';
-import type { PostableAlert } from '../../../src-main/core/alerts/postable.js';
 import { checksSectionSchema } from '../../../src-main/core/checks/config.js';
 import { HostSampler } from '../../../src-main/core/checks/host-sampler.js';
 import { PROBES } from '../../../src-main/core/checks/probes.js';
 import { CheckScheduler } from '../../../src-main/core/checks/scheduler.js';
-import type { CheckResult } from '../../../src-main/core/checks/types.js';
 import { silentLogger } from '../../../src-main/core/log.js';
 import { computeOverall } from '../../../src-main/core/system/overall.js';
-import { rulesConfigSchema } from '../../../src-main/core/rules/config.js';
-import { RuleManager } from '../../../src-main/core/rules/manager.js';
 import { scrapeSectionSchema } from '../../../src-main/core/scrape/config.js';
 import { createScrapeModule } from '../../../src-main/core/scrape/module.js';
 import { createSeriesStore } from '../../../src-main/core/tsdb/index.js';
+import { checkRef, healthyCheckResult } from '../../helpers/check-results.js';
 import { tempDir } from '../../helpers/ports.js';
+import { loadRuleManager, writeRuleGroup } from '../../helpers/rule-manager.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HOUR = 3_600_000;
@@ -144,23 +140,14 @@ describe('wall-clock jumps while running', () => {
   it('+2 h does not satisfy a 10 m `for`; the pending alert stays pending', async () => {
     const dir = await tempDir('ccmon-jump-rules-');
     try {
-      const file = join(dir.path, 'jump.rules.yml');
-      await writeFile(
-        file,
-        'groups:\n  - name: jump\n    interval: 200ms\n    rules:\n' +
-          '      - alert: AlwaysOn\n        expr: vector(1)\n        for: 10m\n',
-      );
-      const sent: PostableAlert[] = [];
-      const store = createSeriesStore();
-      const manager = new RuleManager({
-        config: rulesConfigSchema.parse({ defaults: false, files: [file] }),
+      const file = await writeRuleGroup(dir.path, 'jump', '200ms', [
+        { alert: 'AlwaysOn', expr: 'vector(1)', for: '10m' },
+      ]);
+      const { manager, sent } = await loadRuleManager({
+        files: [file],
+        store: createSeriesStore(),
         dataDir: dir.path,
-        querier: store,
-        appender: store,
-        sender: { send: (a) => sent.push(...a) },
-        logger: silentLogger,
       });
-      assert.equal((await manager.load()).ok, true);
       manager.start();
       try {
         await sleep(1000);
@@ -184,20 +171,8 @@ describe('wall-clock jumps while running', () => {
 
   it('results stamped before a −10 min step count as unknown, not green, until fresh ones come', () => {
     const at = Date.now();
-    const healthy: CheckResult = {
-      name: 'api',
-      type: 'http',
-      status: 'healthy',
-      message: 'ok',
-      details: 'ok',
-      latencyMs: 1,
-      at: new Date(at).toISOString(),
-      consecutiveFailures: 0,
-      intervalMs: 10_000,
-      values: {},
-    };
-    const refs = [{ name: 'api', enabled: true, interval: 10_000, timeout: 5000 }];
-    const latest = new Map([['api', healthy]]);
+    const refs = [checkRef('api')];
+    const latest = new Map([['api', healthyCheckResult('api', at)]]);
     assert.equal(computeOverall(refs, latest, at + 1000).overall, 'healthy');
     assert.equal(computeOverall(refs, latest, at - 10 * MIN).overall, 'unknown');
     assert.equal(computeOverall(refs, latest, at + 2 * HOUR).overall, 'unknown', '+2 h: stale');

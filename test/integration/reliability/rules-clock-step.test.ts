@@ -13,22 +13,18 @@
  *   backup age never negative, the slot run exactly once.
  */
 import assert from 'node:assert/strict';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { install } from '@sinonjs/fake-timers';
 import { Registry } from 'prom-client';
-import type { PostableAlert } from '../../../src-main/core/alerts/postable.js';
 import { registerBackupMetrics } from '../../../src-main/core/backup/metrics.js';
 import { JobScheduler } from '../../../src-main/core/jobs/scheduler.js';
-import { silentLogger } from '../../../src-main/core/log.js';
 import { renderTextFormat } from '../../../src-main/core/metrics/render.js';
-import { rulesConfigSchema } from '../../../src-main/core/rules/config.js';
-import type { RuleStateChange } from '../../../src-main/core/rules/contract.js';
-import { RuleManager } from '../../../src-main/core/rules/manager.js';
 import { parseExposition } from '../../../src-main/core/scrape/exposition.js';
 import { createSeriesStore, type SeriesStore } from '../../../src-main/core/tsdb/index.js';
 import { tempDir } from '../../helpers/ports.js';
+import { loadRuleManager, writeRuleGroup } from '../../helpers/rule-manager.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -40,46 +36,22 @@ afterEach(() => {
   clock = null;
 });
 
-async function managerFor(
+/** A rule manager on `files` over `store`; `injectedNow` makes it blind to clock steps. */
+const managerFor = (
   files: string[],
   store: SeriesStore,
   dataDir: string,
   injectedNow?: () => number,
-) {
-  const sent: PostableAlert[] = [];
-  /** Date.now() at each send, per alert in `sent`. */
-  const sentAt: number[] = [];
-  const changes: RuleStateChange[] = [];
-  const manager = new RuleManager({
-    config: rulesConfigSchema.parse({ defaults: false, files }),
-    dataDir,
-    querier: store,
-    appender: store,
-    sender: {
-      send: (a) => {
-        sent.push(...a);
-        sentAt.push(...a.map(() => Date.now()));
-      },
-    },
-    logger: silentLogger,
-    onStateChange: (c) => changes.push(...c),
-    ...(injectedNow ? { now: injectedNow } : {}),
-  });
-  assert.deepEqual((await manager.load()).errors, []);
-  return { manager, sent, sentAt, changes };
-}
+) => loadRuleManager({ files, store, dataDir, now: injectedNow });
 
 describe('rules across a backward step of the wall clock', () => {
   it('absent() with for: 1m: no alert through a −10 min step; a real absence fires after', async () => {
     clock = install({ now: Date.UTC(2026, 10, 22, 10, 0, 0), toFake: FAKED as never });
     const dir = await tempDir('ccmon-rules-step-');
     try {
-      const file = join(dir.path, 'presence.rules.yml');
-      await writeFile(
-        file,
-        'groups:\n  - name: presence\n    interval: 15s\n    rules:\n' +
-          '      - alert: ApiAbsent\n        expr: absent(up{job="api"})\n        for: 1m\n',
-      );
+      const file = await writeRuleGroup(dir.path, 'presence', '15s', [
+        { alert: 'ApiAbsent', expr: 'absent(up{job="api"})', for: '1m' },
+      ]);
       const store = createSeriesStore();
       const control = createSeriesStore();
       let scraping = true;
@@ -141,12 +113,9 @@ describe('rules across a backward step of the wall clock', () => {
     clock = install({ now: Date.UTC(2026, 10, 22, 10, 0, 0), toFake: FAKED as never });
     const dir = await tempDir('ccmon-rules-firing-');
     try {
-      const file = join(dir.path, 'up.rules.yml');
-      await writeFile(
-        file,
-        'groups:\n  - name: up\n    interval: 15s\n    rules:\n' +
-          '      - alert: ApiUp\n        expr: up{job="api"} == 1\n',
-      );
+      const file = await writeRuleGroup(dir.path, 'up', '15s', [
+        { alert: 'ApiUp', expr: 'up{job="api"} == 1' },
+      ]);
       const store = createSeriesStore();
       const up = Object.freeze({ __name__: 'up', job: 'api' });
       store.append(up, Date.now(), 1);
@@ -194,13 +163,12 @@ describe('rules across a backward step of the wall clock', () => {
       new URL('../../../src-main/core/rules/defaults/ccmon.rules.yml', import.meta.url),
       defaults,
     );
-    const age = join(dir.path, 'age.rules.yml');
-    await writeFile(
-      age,
-      'groups:\n  - name: backup_age\n    interval: 1m\n    rules:\n' +
-        '      - record: ccmon:backup_age_seconds\n' +
-        '        expr: time() - ccmon_backup_last_success_timestamp_seconds\n',
-    );
+    const age = await writeRuleGroup(dir.path, 'backup_age', '1m', [
+      {
+        record: 'ccmon:backup_age_seconds',
+        expr: 'time() - ccmon_backup_last_success_timestamp_seconds',
+      },
+    ]);
     const store = createSeriesStore();
     const appends: Array<{ name: string; t: number; v: number }> = [];
     const appender = {
@@ -243,18 +211,12 @@ describe('rules across a backward step of the wall clock', () => {
       },
     });
     await jobs.start();
-    const sent: PostableAlert[] = [];
-    const changes: RuleStateChange[] = [];
-    const manager = new RuleManager({
-      config: rulesConfigSchema.parse({ defaults: false, files: [defaults, age] }),
-      dataDir: dir.path,
-      querier: store,
+    const { manager, sent, changes } = await loadRuleManager({
+      files: [defaults, age],
+      store,
       appender,
-      sender: { send: (a) => sent.push(...a) },
-      logger: silentLogger,
-      onStateChange: (c) => changes.push(...c),
+      dataDir: dir.path,
     });
-    assert.deepEqual((await manager.load()).errors, []);
     manager.start();
     const ages = () => appends.filter((a) => a.name === 'ccmon:backup_age_seconds');
     return {

@@ -5,24 +5,15 @@
  * target stamped itself (in the future, say) hold nothing. Real store and rule files, fake clock.
  */
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { install } from '@sinonjs/fake-timers';
-import type { PostableAlert } from '../../../../src-main/core/alerts/postable.js';
-import { silentLogger } from '../../../../src-main/core/log.js';
-import { rulesConfigSchema } from '../../../../src-main/core/rules/config.js';
-import type { RuleStateChange } from '../../../../src-main/core/rules/contract.js';
-import { RuleManager } from '../../../../src-main/core/rules/manager.js';
 import { createSeriesStore, type SeriesStore } from '../../../../src-main/core/tsdb/index.js';
 import { tempDir } from '../../../helpers/ports.js';
+import { loadRuleManager, writeRuleGroup } from '../../../helpers/rule-manager.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
 const FAKED = ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'];
-const RULES =
-  'groups:\n  - name: checks\n    interval: 15s\n    rules:\n' +
-  '      - alert: ApiCheckMissing\n        expr: absent(ccmon_check_up{check="api"})\n        for: 1m\n';
 
 let clock: ReturnType<typeof install> | null = null;
 afterEach(() => {
@@ -32,20 +23,14 @@ afterEach(() => {
 
 async function startManager(store: SeriesStore) {
   const dir = await tempDir('ccmon-rules-restart-');
-  const file = join(dir.path, 'checks.rules.yml');
-  await writeFile(file, RULES);
-  const sent: PostableAlert[] = [];
-  const changes: RuleStateChange[] = [];
-  const manager = new RuleManager({
-    config: rulesConfigSchema.parse({ defaults: false, files: [file] }),
+  const file = await writeRuleGroup(dir.path, 'checks', '15s', [
+    { alert: 'ApiCheckMissing', expr: 'absent(ccmon_check_up{check="api"})', for: '1m' },
+  ]);
+  const { manager, sent, changes } = await loadRuleManager({
+    files: [file],
+    store,
     dataDir: dir.path,
-    querier: store,
-    appender: store,
-    sender: { send: (a) => sent.push(...a) },
-    logger: silentLogger,
-    onStateChange: (c) => changes.push(...c),
   });
-  assert.deepEqual((await manager.load()).errors, []);
   manager.start();
   return { manager, sent, changes, cleanup: () => (manager.stop(), dir.cleanup()) };
 }

@@ -6,51 +6,43 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CheckResult } from '../../../../src-main/core/checks/types.js';
 import { EvaluationHold } from '../../../../src-main/core/rules/clock-hold.js';
 import type { StatusSnapshot } from '../../../../src-main/core/system/contract.js';
-import { createSystemModule, type StatusSource } from '../../../../src-main/core/system/module.js';
+import {
+  createSystemModule,
+  type StatusSource,
+  type SystemModuleOptions,
+} from '../../../../src-main/core/system/module.js';
+import { checkRef, healthyCheckResult } from '../../../helpers/check-results.js';
 
 const T = Date.parse('2026-03-01T12:00:00Z');
 
 function healthyChecks(at: () => number): StatusSource {
   return {
-    configured: () => [{ name: 'api', enabled: true, interval: 10_000, timeout: 5000 }],
-    latest: () =>
-      new Map<string, CheckResult>([
-        [
-          'api',
-          {
-            name: 'api',
-            type: 'http',
-            status: 'healthy',
-            message: 'ok',
-            details: 'ok',
-            latencyMs: 1,
-            at: new Date(at()).toISOString(),
-            consecutiveFailures: 0,
-            intervalMs: 10_000,
-            values: {},
-          },
-        ],
-      ]),
+    configured: () => [checkRef('api')],
+    latest: () => new Map([['api', healthyCheckResult('api', at())]]),
     onResult: () => () => undefined,
   };
+}
+
+/** The system module of a headless agent whose one check is healthy at `now()`. */
+function systemAt(now: () => number, extra: Partial<SystemModuleOptions>) {
+  return createSystemModule({
+    shell: 'headless',
+    dataDir: '/tmp',
+    configFile: null,
+    configWarnings: [],
+    checks: healthyChecks(now),
+    now,
+    ...extra,
+  });
 }
 
 describe('status snapshot: rules held after a backward clock step', () => {
   it('is null while rules evaluate, then carries until and reason from the rule manager', async () => {
     let now = T;
     const hold = new EvaluationHold();
-    const system = createSystemModule({
-      shell: 'headless',
-      dataDir: '/tmp',
-      configFile: null,
-      configWarnings: [],
-      checks: healthyChecks(() => now),
-      rulesHold: () => hold.view(now),
-      now: () => now,
-    });
+    const system = systemAt(() => now, { rulesHold: () => hold.view(now) });
     const before = await system.handlers['status.get']({});
     assert.equal(before.overall, 'healthy');
     assert.equal(before.rulesHeld, null);
@@ -70,16 +62,10 @@ describe('status snapshot: rules held after a backward clock step', () => {
     let now = T;
     const hold = new EvaluationHold();
     const events: StatusSnapshot[] = [];
-    const system = createSystemModule({
-      shell: 'headless',
-      dataDir: '/tmp',
-      configFile: null,
-      configWarnings: [],
-      checks: healthyChecks(() => now),
+    const system = systemAt(() => now, {
       rulesHold: () => hold.view(now),
       onStatus: (s) => events.push(s),
       tickMs: 20,
-      now: () => now,
     });
     await system.start();
     try {
@@ -100,16 +86,7 @@ describe('status snapshot: rules held after a backward clock step', () => {
   });
 
   it('keeps answering when the rule manager throws, and without a rules module has no field', async () => {
-    const base = {
-      shell: 'headless' as const,
-      dataDir: '/tmp',
-      configFile: null,
-      configWarnings: [],
-      checks: healthyChecks(() => T),
-      now: () => T,
-    };
-    const failing = createSystemModule({
-      ...base,
+    const failing = systemAt(() => T, {
       rulesHold: () => {
         throw new Error('not built yet');
       },
@@ -117,7 +94,7 @@ describe('status snapshot: rules held after a backward clock step', () => {
     const s = await failing.handlers['status.get']({});
     assert.equal(s.overall, 'healthy');
     assert.equal(s.rulesHeld, null);
-    const plain = await createSystemModule(base).handlers['status.get']({});
+    const plain = await systemAt(() => T, {}).handlers['status.get']({});
     assert.equal('rulesHeld' in plain, false);
   });
 });
