@@ -8,8 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { configSchema } from '../../src-main/core/config/schema.js';
@@ -18,6 +16,7 @@ import type { StatusSnapshot } from '../../src-main/core/system/contract.js';
 import { requestAgent, startTestAgent, type TestAgent } from '../helpers/agent.js';
 import { launchChromium } from '../helpers/browser.js';
 import { tempDir, waitFor } from '../helpers/ports.js';
+import { writeRuleGroup } from '../helpers/rule-manager.js';
 
 const SHOTS = 'test-results/screenshots';
 const STEP_MS = 40_000;
@@ -33,12 +32,9 @@ describe('rules held after the clock was set back, in the dashboard', () => {
     mkdirSync(SHOTS, { recursive: true });
     Date.now = () => realNow() + offset;
     dir = await tempDir('ccmon-e2e-held-');
-    const rules = join(dir.path, 'tick.rules.yml');
-    await writeFile(
-      rules,
-      'groups:\n  - name: tick\n    interval: 1s\n    rules:\n' +
-        '      - record: ccmon_e2e_tick\n        expr: vector(1)\n',
-    );
+    const rules = await writeRuleGroup(dir.path, 'tick', '1s', [
+      { record: 'ccmon_e2e_tick', expr: 'vector(1)' },
+    ]);
     agent = await startTestAgent(
       configSchema.parse({
         checks: { probes: [] },

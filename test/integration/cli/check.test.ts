@@ -4,8 +4,9 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startSimulation, type Simulation } from '../../../src-main/simulator/index.js';
+import type { Simulation } from '../../../src-main/simulator/index.js';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
+import { startQuietSimulation } from '../../helpers/simulation.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 let sim: Simulation;
@@ -31,13 +32,7 @@ function ccmon(...args: string[]): Promise<{ code: number; stdout: string; stder
 }
 
 before(async () => {
-  sim = await startSimulation({
-    apiPort: 0,
-    gatewayPort: 0,
-    containersPort: null,
-    controlPort: null,
-    tickMs: 0,
-  });
+  sim = await startQuietSimulation();
   sim.advance(30);
   dir = await tempDir('ccmon-check-');
   config = join(dir.path, 'ccmon.yaml');

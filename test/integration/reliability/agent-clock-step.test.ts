@@ -8,15 +8,15 @@
  * store takes the scrapes again.
  */
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runAgent, type RunningAgent } from '../../../bench/lib/agent-run.js';
 import type { RulesListResult } from '../../../src-main/core/rules/contract.js';
-import { startSimulation, type Simulation } from '../../../src-main/simulator/index.js';
+import type { Simulation } from '../../../src-main/simulator/index.js';
 import { agentProcessConfig } from '../../helpers/agent-config.js';
 import { tempDir, waitFor } from '../../helpers/ports.js';
+import { writeRuleGroup } from '../../helpers/rule-manager.js';
+import { startQuietSimulation } from '../../helpers/simulation.js';
 
 const STEP_MS = -30_000;
 const preload = fileURLToPath(new URL('./clock-step-preload.mjs', import.meta.url));
@@ -27,20 +27,11 @@ describe('a real agent with its clock set back 30 s', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
 
   before(async () => {
-    sim = await startSimulation({
-      apiPort: 0,
-      gatewayPort: 0,
-      containersPort: null,
-      controlPort: null,
-      tickMs: 1000,
-    });
+    sim = await startQuietSimulation({ tickMs: 1000 });
     dir = await tempDir('ccmon-agent-step-');
-    const rules = join(dir.path, 'young.rules.yml');
-    await writeFile(
-      rules,
-      'groups:\n  - name: young\n    interval: 1s\n    rules:\n' +
-        '      - alert: YoungAbsent\n        expr: absent(up{job="young"})\n        for: 3s\n',
-    );
+    const rules = await writeRuleGroup(dir.path, 'young', '1s', [
+      { alert: 'YoungAbsent', expr: 'absent(up{job="young"})', for: '3s' },
+    ]);
     const target = new URL(sim.urls.api).host;
     agent = await runAgent(
       await agentProcessConfig({
