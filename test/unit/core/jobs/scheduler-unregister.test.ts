@@ -5,42 +5,45 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { JobContext } from '../../../../src-main/core/jobs/scheduler.js';
-import { JobScheduler } from '../../../../src-main/core/jobs/scheduler.js';
+import {
+  JobScheduler,
+  type JobContext,
+  type JobDefinition,
+} from '../../../../src-main/core/jobs/scheduler.js';
 import { waitFor } from '../../../helpers/ports.js';
+import { startTickingScheduler } from './ticking.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A job that runs until released, remembering whether it saw an abort. */
-function heldJob(id: string) {
+/**
+ * A started scheduler with one on-demand job, `backup-alpha`, triggered and working until
+ * released (it remembers whether it saw an abort), then unregistered while it works.
+ */
+async function removedWhileRunning() {
+  const s = new JobScheduler({ historyFile: null });
   const state = { started: 0, aborted: false, release: () => {} };
-  return {
-    state,
-    def: {
-      id,
-      title: `held ${id}`,
-      schedule: null,
-      run: (ctx: JobContext) =>
-        new Promise<string>((resolve) => {
-          state.started++;
-          ctx.signal.addEventListener('abort', () => (state.aborted = true));
-          state.release = () => resolve('finished its work');
-        }),
-    },
+  const def: JobDefinition = {
+    id: 'backup-alpha',
+    title: 'held backup-alpha',
+    schedule: null,
+    run: (ctx: JobContext) =>
+      new Promise<string>((resolve) => {
+        state.started++;
+        ctx.signal.addEventListener('abort', () => (state.aborted = true));
+        state.release = () => resolve('finished its work');
+      }),
   };
+  s.register(def);
+  await s.start();
+  const { started, done } = await s.trigger('backup-alpha', 'manual');
+  await waitFor('the job to start', async () => state.started === 1, 5000, 5);
+  s.unregister('backup-alpha');
+  return { s, def, state, started, done };
 }
 
 describe('JobScheduler.unregister', () => {
   it('an idle job: gone from the list, never fires again, its history stays', async () => {
-    const s = new JobScheduler({ historyFile: null });
-    const runs: number[] = [];
-    s.register({
-      id: 'tick',
-      title: 'every second',
-      schedule: '* * * * * *',
-      run: async () => void runs.push(Date.now()),
-    });
-    await s.start();
+    const { scheduler: s, runs } = await startTickingScheduler();
     try {
       await waitFor('a scheduled run', async () => runs.length >= 1, 5000, 20);
       await waitFor('the run to be recorded', async () => !s.isRunning('tick'), 5000, 10);
@@ -66,40 +69,28 @@ describe('JobScheduler.unregister', () => {
   });
 
   it('a running job finishes undisturbed, then is forgotten; a trigger meanwhile is refused', async () => {
-    const s = new JobScheduler({ historyFile: null });
-    const held = heldJob('backup-alpha');
-    s.register(held.def);
-    await s.start();
-    const { started, done } = await s.trigger('backup-alpha', 'manual');
-    await waitFor('the job to start', async () => held.state.started === 1, 5000, 5);
-    s.unregister('backup-alpha');
+    const { s, state, started, done } = await removedWhileRunning();
     const listed = s.list().find((j) => j.id === 'backup-alpha');
     assert.equal(listed?.running, true, 'still listed while its last run works');
     assert.equal(listed?.nextRunAt, null);
     assert.equal(s.has('backup-alpha'), false);
     await assert.rejects(s.trigger('backup-alpha', 'manual'), /removed from the config/);
-    held.state.release();
+    state.release();
     const run = await done;
     assert.equal(run.status, 'succeeded');
     assert.equal(run.message, 'finished its work');
-    assert.equal(held.state.aborted, false, 'never interrupted');
+    assert.equal(state.aborted, false, 'never interrupted');
     assert.equal(s.list().length, 0, 'forgotten once the run ended');
     assert.equal(s.historyOf('backup-alpha')[0]?.runId, started.runId);
     await s.stop();
   });
 
   it('registered again while its last run works: kept, and still no overlapping run', async () => {
-    const s = new JobScheduler({ historyFile: null });
-    const held = heldJob('backup-alpha');
-    s.register(held.def);
-    await s.start();
-    const { done } = await s.trigger('backup-alpha', 'manual');
-    await waitFor('the job to start', async () => held.state.started === 1, 5000, 5);
-    s.unregister('backup-alpha');
-    s.register({ ...held.def, schedule: '0 2 * * *' });
+    const { s, def, state, done } = await removedWhileRunning();
+    s.register({ ...def, schedule: '0 2 * * *' });
     assert.equal(s.has('backup-alpha'), true);
     assert.equal((await s.run('backup-alpha', 'manual')).status, 'skipped');
-    held.state.release();
+    state.release();
     await done;
     const job = s.list().find((j) => j.id === 'backup-alpha');
     assert.ok(job?.nextRunAt, 'scheduled after its old run ended');
@@ -107,21 +98,18 @@ describe('JobScheduler.unregister', () => {
   });
 
   it('registered again after removal: scheduled and firing again', async () => {
-    const s = new JobScheduler({ historyFile: null });
-    const runs: string[] = [];
-    const def = {
-      id: 'tick',
-      title: 'every second',
-      schedule: '* * * * * *',
-      run: async () => void runs.push('ran'),
-    };
-    s.register(def);
-    await s.start();
+    const { scheduler: s, tick, runs } = await startTickingScheduler();
     try {
       s.unregister('tick');
-      s.register(def);
+      const readdedAt = Date.now();
+      s.register(tick);
       assert.ok(s.list()[0]?.nextRunAt);
-      await waitFor('a scheduled run after re-adding', async () => runs.length >= 1, 5000, 20);
+      await waitFor(
+        'a scheduled run after re-adding',
+        async () => runs.some((t) => t >= readdedAt),
+        5000,
+        20,
+      );
     } finally {
       await s.stop();
     }

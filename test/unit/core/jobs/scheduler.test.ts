@@ -5,6 +5,7 @@ import { after, describe, it } from 'node:test';
 import type { JobEvents } from '../../../../src-main/core/jobs/contract.js';
 import { JobScheduleError, JobScheduler } from '../../../../src-main/core/jobs/scheduler.js';
 import { tempDir, waitFor } from '../../../helpers/ports.js';
+import { startTickingScheduler } from './ticking.js';
 
 type Recorded = { event: keyof JobEvents; payload: JobEvents[keyof JobEvents] };
 
@@ -74,15 +75,7 @@ describe('JobScheduler', () => {
   });
 
   it('a run missed while the loop was frozen (suspend) runs once at wake, not once per missed slot', async () => {
-    const s = new JobScheduler({ historyFile: null });
-    const runs: number[] = [];
-    s.register({
-      id: 'tick',
-      title: 'every second',
-      schedule: '* * * * * *',
-      run: async () => void runs.push(Date.now()),
-    });
-    await s.start();
+    const { scheduler: s, runs } = await startTickingScheduler();
     try {
       await waitFor('a first run', async () => runs.length >= 1, 5000, 20);
       // Wake 50 ms after a second boundary, so the next regular slot is ~950 ms away and the
