@@ -1,9 +1,12 @@
 /**
- * A throwaway PostgreSQL cluster for integration tests: initdb into a temp dir owned by the
- * `postgres` user (initdb refuses to run as root), trust auth, TCP on 127.0.0.1 at a free port.
+ * A throwaway PostgreSQL cluster for integration tests: initdb + pg_ctl from Debian's postgresql
+ * package into a temp dir, trust auth for user `postgres`, TCP on 127.0.0.1 at a free port,
+ * fsync off. PostgreSQL refuses to run as root, so when we are root the cluster runs as the
+ * `postgres` system user (runuser) in a folder it owns.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmod, chown, mkdir, readdir } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, tempDir } from './ports.js';
@@ -12,16 +15,24 @@ const run = promisify(execFile);
 
 export interface RunningPostgres {
   port: number;
-  /** argv prefix for psql against this cluster as the superuser. */
+  /** argv prefix for psql (from PATH) against this cluster as the superuser. */
   psql: string[];
   binDir: string;
+  /** A tool of this PostgreSQL version by its full path (pg_dump, psql, …). */
+  bin(tool: string): string;
+  /** Runs `sql` in database `db` and returns psql's unaligned, tuples-only output (-At). */
+  query(db: string, sql: string): string;
   stop(): Promise<void>;
 }
 
 export async function postgresBinDir(): Promise<string> {
-  const versions = (await readdir('/usr/lib/postgresql')).sort((a, b) => Number(b) - Number(a));
-  if (!versions[0]) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
-  return `/usr/lib/postgresql/${versions[0]}/bin`;
+  const versions = await readdir('/usr/lib/postgresql').catch(() => [] as string[]);
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  if (!newest)
+    throw new Error(
+      'PostgreSQL is not installed (Debian package postgresql; see scripts/system-deps.mjs)',
+    );
+  return `/usr/lib/postgresql/${newest}/bin`;
 }
 
 export async function startPostgres(): Promise<RunningPostgres> {
@@ -31,15 +42,20 @@ export async function startPostgres(): Promise<RunningPostgres> {
   const sockets = join(dir.path, 'sock');
   await mkdir(data);
   await mkdir(sockets);
-  const { stdout } = await run('id', ['-u', 'postgres']);
-  const { stdout: gid } = await run('id', ['-g', 'postgres']);
-  for (const p of [dir.path, data, sockets]) await chown(p, Number(stdout), Number(gid));
-  await chmod(dir.path, 0o755);
-  const asPostgres = (cmd: string, args: string[]) =>
-    run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]);
-  await asPostgres('initdb', ['-D', data, '--auth=trust', '-U', 'postgres', '--no-sync']);
+  const asRoot = userInfo().uid === 0;
+  if (asRoot) {
+    const uid = Number((await run('id', ['-u', 'postgres'])).stdout);
+    const gid = Number((await run('id', ['-g', 'postgres'])).stdout);
+    for (const p of [dir.path, data, sockets]) await chown(p, uid, gid);
+    await chmod(dir.path, 0o755);
+  }
+  const server = (cmd: string, args: string[]) =>
+    asRoot
+      ? run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args])
+      : run(join(bin, cmd), args);
+  await server('initdb', ['-D', data, '--auth=trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
-  await asPostgres('pg_ctl', [
+  await server('pg_ctl', [
     '-D',
     data,
     '-w',
@@ -51,22 +67,18 @@ export async function startPostgres(): Promise<RunningPostgres> {
     `-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1 -c fsync=off`,
     'start',
   ]);
+  const client = ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1'];
   return {
     port,
     binDir: bin,
-    psql: [
-      'psql',
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-U',
-      'postgres',
-      '-v',
-      'ON_ERROR_STOP=1',
-    ],
+    psql: ['psql', ...client],
+    bin: (tool) => join(bin, tool),
+    query: (db, sql) =>
+      execFileSync(join(bin, 'psql'), [...client, '-d', db, '-At', '-c', sql])
+        .toString()
+        .trim(),
     async stop() {
-      await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
+      await server('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
       await dir.cleanup();
     },
   };

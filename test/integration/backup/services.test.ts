@@ -5,27 +5,27 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { BackupService } from '../../../src-main/core/backup/service.js';
+import { startPostgres, type RunningPostgres } from '../../helpers/postgres.js';
 import { startRedis, type RunningServer } from '../../helpers/servers.js';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
 import { backupConfig } from '../../unit/core/backup/fixtures.js';
-import { startPostgres, type TestPostgres } from './postgres.js';
 
 describe('backups of PostgreSQL and Redis', () => {
   let dir: TempDir;
-  let pg: TestPostgres;
+  let pg: RunningPostgres;
   let redis: RunningServer;
   before(async () => {
     dir = await tempDir('ccmon-bk-svc-');
     pg = await startPostgres();
-    pg.psql('postgres', 'CREATE DATABASE claude_code');
-    pg.psql(
+    pg.query('postgres', 'CREATE DATABASE claude_code');
+    pg.query(
       'claude_code',
       "CREATE TABLE sessions (id int primary key, who text); INSERT INTO sessions SELECT g, 'user' || g FROM generate_series(1, 500) g",
     );
     redis = await startRedis();
   });
   after(async () => {
-    pg?.stop();
+    await pg?.stop();
     await redis?.stop();
     await dir?.cleanup();
   });
@@ -68,10 +68,10 @@ describe('backups of PostgreSQL and Redis', () => {
     assert.match(dump, /CREATE TABLE public\.sessions/);
     assert.match(dump, /500\tuser500/);
     // In place: the restore command is fed the dump.
-    pg.psql('postgres', 'CREATE DATABASE restored');
+    pg.query('postgres', 'CREATE DATABASE restored');
     const r = await s.restore({ ref: backup.id, to: null, dryRun: false });
     assert.equal(r.ok, true, JSON.stringify(r.steps));
-    assert.equal(pg.psql('restored', 'SELECT count(*) FROM sessions'), '500');
+    assert.equal(pg.query('restored', 'SELECT count(*) FROM sessions'), '500');
   });
 
   it('a failing dump fails the backup and leaves nothing that looks complete', async () => {
