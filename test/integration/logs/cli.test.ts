@@ -64,36 +64,24 @@ describe('ccmon logs', () => {
   });
 
   it('slow --threshold 2s and 500ms', async () => {
-    const two = JSON.parse(
-      (
-        await ccmon(
-          'logs',
-          'slow',
-          '--threshold',
-          '2s',
-          '--hours',
-          '24',
-          '--now',
-          FIXTURE_NOW,
-          '--json',
-        )
-      ).stdout,
-    );
-    const half = JSON.parse(
-      (
-        await ccmon(
-          'logs',
-          'slow',
-          '--threshold',
-          '500ms',
-          '--hours',
-          '24',
-          '--now',
-          FIXTURE_NOW,
-          '--json',
-        )
-      ).stdout,
-    );
+    const slow = async (threshold: string) =>
+      JSON.parse(
+        (
+          await ccmon(
+            'logs',
+            'slow',
+            '--threshold',
+            threshold,
+            '--hours',
+            '24',
+            '--now',
+            FIXTURE_NOW,
+            '--json',
+          )
+        ).stdout,
+      );
+    const two = await slow('2s');
+    const half = await slow('500ms');
     assert.ok(two.total > 0 && half.total > two.total);
     assert.ok(two.hits.every((h: { latencySeconds: number }) => h.latencySeconds >= 2));
   });
