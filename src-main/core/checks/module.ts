@@ -14,6 +14,7 @@ import { HostSampler } from './host-sampler.js';
 import type { ProbeTable } from './probe-context.js';
 import { PROBES } from './probes.js';
 import { CheckScheduler } from './scheduler.js';
+import { CheckSeriesLabels, DURATION_KEY, UP_KEY } from './series-labels.js';
 import type { CheckResult, ProbeOutcome } from './types.js';
 
 export type CheckListener = (result: CheckResult, outcome: ProbeOutcome) => void;
@@ -42,6 +43,8 @@ export function createChecksModule(opts: ChecksModuleOptions): ChecksModule {
   const latest = new Map<string, CheckResult>();
   const checks = opts.config.probes;
   let limitWarned = false;
+  const configured = new Map(checks.map((c) => [c.name, c.labels]));
+  const series = new CheckSeriesLabels((name) => configured.get(name));
 
   const append = (labels: Labels, t: number, v: number) => {
     try {
@@ -56,22 +59,11 @@ export function createChecksModule(opts: ChecksModuleOptions): ChecksModule {
   const record = (r: CheckResult, outcome: ProbeOutcome) => {
     latest.set(r.name, r);
     const t = Date.parse(r.at);
-    const base = { check: r.name, ...checks.find((c) => c.name === r.name)?.labels };
-    append({ __name__: 'ccmon_check_up', ...base }, t, outcome.status === 'unhealthy' ? 0 : 1);
-    append({ __name__: 'ccmon_check_duration_seconds', ...base }, t, r.latencyMs / 1000);
-    for (const [key, value] of Object.entries(r.values)) {
-      if (!Number.isFinite(value)) continue;
-      const [field, extra] = key.split('|');
-      const [ln, lv] = (extra ?? '').split('=');
-      append(
-        {
-          __name__: `ccmon_check_${field}`,
-          ...base,
-          ...(ln && lv !== undefined ? { [ln]: lv } : {}),
-        },
-        t,
-        value,
-      );
+    append(series.get(r.name, UP_KEY), t, outcome.status === 'unhealthy' ? 0 : 1);
+    append(series.get(r.name, DURATION_KEY), t, r.latencyMs / 1000);
+    for (const key in r.values) {
+      const value = r.values[key]!;
+      if (Number.isFinite(value)) append(series.get(r.name, key), t, value);
     }
     for (const l of listeners) {
       try {
