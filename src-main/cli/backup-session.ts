@@ -25,6 +25,7 @@ export function backupService(ctx: CommandContext): BackupService {
     config,
     dataDir: ctx.dataDir,
     configFile: ctx.loaded.file,
+    inProcess: true,
     passphrase: passphraseProvider({
       envName: config.encryption.passphraseEnv,
       secrets: defaultSecretStore(ctx.dataDir),

@@ -36,6 +36,8 @@ export interface BackupServiceOptions {
   healthCheck?: HealthCheck;
   run?: CommandRunner;
   remote?: RemoteStore | null;
+  /** Archive on the caller's thread instead of a worker (worker.ts: the one-shot CLI). */
+  inProcess?: boolean;
 }
 
 export interface BackupRunResult {
@@ -98,16 +100,19 @@ export class BackupService {
     run: { kind?: BackupKind; onProgress?: (p: ProgressUpdate) => void; signal?: AbortSignal } = {},
   ): Promise<BackupRunResult> {
     const set = this.setConfig(setName);
-    const r = await runBackup({
-      set,
-      config: this.opts.config,
-      backupDir: this.dir,
-      ccmon: { dataDir: this.opts.dataDir, configFile: this.opts.configFile },
-      kind: run.kind ?? 'manual',
-      passphrase: this.opts.config.encryption.enabled ? this.passphrase : undefined,
-      onProgress: run.onProgress,
-      signal: run.signal,
-    });
+    const r = await runBackup(
+      {
+        set,
+        config: this.opts.config,
+        backupDir: this.dir,
+        ccmon: { dataDir: this.opts.dataDir, configFile: this.opts.configFile },
+        kind: run.kind ?? 'manual',
+        passphrase: this.opts.config.encryption.enabled ? this.passphrase : undefined,
+        onProgress: run.onProgress,
+        signal: run.signal,
+      },
+      { inProcess: this.opts.inProcess },
+    );
     this.metrics.lastSuccess.set(set.name, {
       timestampSeconds: Date.now() / 1000,
       durationSeconds: r.durationSeconds,
