@@ -5,10 +5,10 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startSimulation } from '../../src-main/simulator/index.js';
 import { tempDir } from './ports.js';
 import { soakConfig } from './soak-config.js';
 import type { SoakMessage, SoakSample, SoakSpec } from './soak-engine.js';
+import { startQuietSimulation } from './simulation.js';
 
 export interface SoakRun {
   samples: SoakSample[];
@@ -29,13 +29,7 @@ export async function runEngineSoak(
   windowMs: number,
   outage: SoakOutage | null = null,
 ): Promise<SoakRun> {
-  const sim = await startSimulation({
-    apiPort: 0,
-    gatewayPort: 0,
-    containersPort: 0,
-    controlPort: null,
-    tickMs: 0,
-  });
+  const sim = await startQuietSimulation({ containersPort: 0 });
   const dir = await tempDir('ccmon-soak-');
   try {
     const spec: SoakSpec = {

@@ -11,8 +11,8 @@ import { test } from 'node:test';
 import { fdsOf, rssOf, runAgent } from '../../../bench/lib/agent-run.js';
 import { loadConfigYaml, scrapeUntil, startProber } from '../../../bench/lib/load-scenario.js';
 import { driveSessions, sessionWork } from '../../../bench/lib/otlp-sessions.js';
-import { startSimulation } from '../../../src-main/simulator/index.js';
 import { freePort, waitFor } from '../../helpers/ports.js';
+import { startQuietSimulation } from '../../helpers/simulation.js';
 
 const CHECKS = 500;
 const SCRAPERS = 200;
@@ -27,13 +27,7 @@ interface CheckSummary {
 }
 
 test('500 checks, 200 scrapers and OTLP at 10×: every answer right, memory and fds bounded', async (t) => {
-  const sim = await startSimulation({
-    apiPort: 0,
-    gatewayPort: 0,
-    containersPort: null,
-    controlPort: null,
-    tickMs: 1000,
-  });
+  const sim = await startQuietSimulation({ tickMs: 1000 });
   const ports = { exporter: await freePort(), otlp: await freePort() };
   const agent = await runAgent(loadConfigYaml(sim, ports, CHECKS), { fromSource: true });
   try {
