@@ -155,8 +155,8 @@ export function createAgent(opts: AgentOptions): Agent {
       latest: () => checks.latest(),
       onResult: (l) => checks.onResult(l),
     },
-    // 'record' lists no alerting rule: only the hold is wanted (rules is built further down).
-    rulesHold: () => rules.manager.list('record').held ?? null,
+    // Read on every check result: the hold alone, not the rule list (rules is built further down).
+    rulesHold: () => rules.manager.held() ?? null,
     onStatus: (s) => {
       if (!monitoring.state().paused) bus.emit('status', s);
     },

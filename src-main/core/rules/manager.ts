@@ -298,6 +298,14 @@ export class RuleManager {
     }
   }
 
+  /**
+   * Whether evaluation is held after a backward clock step, and why (null when not): what the
+   * status snapshot reads on every check result, without building the rule list.
+   */
+  held(): RulesListResult['held'] {
+    return this.hold.view(this.now());
+  }
+
   list(type?: 'alert' | 'record'): RulesListResult {
     return {
       groups: listRules(this.groups, type),

@@ -49,8 +49,11 @@ describe('rules started on a clock behind the stored samples', () => {
       assert.ok(held, 'held at start');
       assert.equal(held.until, new Date(T0).toISOString());
       assert.match(held.reason, /600 s behind samples ccmon stored before it started/);
+      // What the status snapshot reads on every check result: the same hold, without the list.
+      assert.deepEqual(r.manager.held(), held);
       await clock.tickAsync(13 * MIN);
       assert.equal(r.manager.list().held, null);
+      assert.equal(r.manager.held(), null);
       assert.equal(r.changes.length, 0, 'ApiCheckMissing never even pending');
       assert.equal(r.sent.length, 0);
       const last = r.manager.list().groups[0]!.lastEvaluation;
