@@ -23,6 +23,18 @@ export function Backups() {
     'backup.progress',
     useCallback((p) => setRunning({ set: p.set, progress: p }), []),
   );
+  // Sets added or removed by a config change (Settings here or elsewhere, the file plus a reload)
+  // show at once: a removed set's schedule line goes with its jobs.
+  useEventListener(
+    'config.applied',
+    useCallback(
+      (c) => {
+        if (c.applied.includes('backup')) list.reload();
+      },
+      // eslint-disable-next-line react-hooks/exhaustive-deps
+      [list.reload],
+    ),
+  );
   useEventListener(
     'backup.finished',
     useCallback(
@@ -121,7 +133,7 @@ export function Backups() {
         <p className="muted">
           Archives in <code>{directory}</code>
           {sets.map((s) => (
-            <span key={s.set}>
+            <span key={s.set} data-testid="backup-set" data-set={s.set}>
               {' '}
               · set <strong>{s.set}</strong>:{' '}
               {s.schedule ? `next ${ago(s.nextRunAt)}` : 'on demand only'}

@@ -1,0 +1,103 @@
+/**
+ * Backup sets changed while the Backups view is open, in Chromium against a real agent on a config
+ * file: a set removed through config.update leaves the view at once (its schedule line goes with
+ * its jobs, which leave jobs.list), and added again it comes back with its next run. The view
+ * follows the `config.applied` event; it does not wait for its one-minute refresh.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { JobInfo } from '../../src-main/core/jobs/contract.js';
+import type { HeadlessAgent } from '../../src-main/http/headless.js';
+import { requestAgent, startHeadlessOnFile } from '../helpers/agent.js';
+import { launchChromium } from '../helpers/browser.js';
+import { tempDir, type TempDir } from '../helpers/ports.js';
+
+describe('backup sets in the dashboard follow config changes', () => {
+  let dir: TempDir;
+  let agent: HeadlessAgent;
+  let browser: Browser;
+  let page: Page;
+  let source = '';
+  let backups = '';
+
+  const setsShown = () =>
+    page.getByTestId('backup-set').evaluateAll((els) => els.map((e) => e.getAttribute('data-set')));
+  const updateSets = (sets: { name: string; schedule: string | null }[]) =>
+    requestAgent(agent, 'config.update', {
+      section: 'backup',
+      value: {
+        directory: backups,
+        restoreTestSchedule: null,
+        sets: sets.map((s) => ({ ...s, sources: [source], ccmonState: false })),
+      },
+    });
+  /** The backup sets' jobs in jobs.list (maintenance and reports have theirs too). */
+  const jobIds = async () =>
+    (await requestAgent<JobInfo[]>(agent, 'jobs.list'))
+      .map((j) => j.id)
+      .filter((id) => /^(backup|restore-test)-/.test(id))
+      .sort();
+
+  before(async () => {
+    dir = await tempDir('ccmon-e2e-backup-sets-');
+    source = join(dir.path, 'etc-claude-code');
+    backups = join(dir.path, 'archives');
+    mkdirSync(source);
+    writeFileSync(join(source, 'settings.json'), '{"model":"claude-sonnet-4-5"}\n');
+    ({ agent } = await startHeadlessOnFile(
+      dir.path,
+      `exporter: { enabled: false }
+usage: { otlp: { enabled: false }, transcripts: { enabled: false } }
+rules: { enabled: false }
+checks: { probes: [] }
+scrape: { jobs: [] }
+backup:
+  directory: ${backups}
+  restoreTestSchedule: null
+  sets:
+    - { name: config, schedule: "0 2 * * *", sources: [${source}], ccmonState: false }
+    - { name: transcripts, schedule: "0 3 * * *", sources: [${source}], ccmonState: false }
+`,
+    ));
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(agent.signInUrl);
+    await page.getByTestId('overall-status').waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await agent?.stop();
+    await dir?.cleanup();
+  });
+
+  it('a removed set leaves the view and jobs.list at once; added again it is back', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${agent.dashboard.url}#/backups`);
+    await page.getByTestId('backup-set').first().waitFor();
+    assert.deepEqual(await setsShown(), ['config', 'transcripts']);
+
+    await updateSets([{ name: 'config', schedule: '0 2 * * *' }]);
+    await page.locator('[data-set="transcripts"]').waitFor({ state: 'detached', timeout: 10_000 });
+    assert.deepEqual(await setsShown(), ['config']);
+    assert.deepEqual(await jobIds(), ['backup-config', 'restore-test-config']);
+
+    await updateSets([
+      { name: 'config', schedule: '0 2 * * *' },
+      { name: 'transcripts', schedule: '0 3 * * *' },
+    ]);
+    const back = page.locator('[data-set="transcripts"]');
+    await back.waitFor({ timeout: 10_000 });
+    assert.match((await back.textContent()) ?? '', /set transcripts: next /);
+    assert.deepEqual(await jobIds(), [
+      'backup-config',
+      'backup-transcripts',
+      'restore-test-config',
+      'restore-test-transcripts',
+    ]);
+    assert.deepEqual(errors, []);
+  });
+});
