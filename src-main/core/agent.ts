@@ -273,6 +273,7 @@ export function createAgent(opts: AgentOptions): Agent {
         scheduled,
         appender: seriesAppender,
         backup,
+        reports,
       });
       current = next;
       return result;

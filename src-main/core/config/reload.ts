@@ -4,13 +4,15 @@
  * that fails leaves the old engine running. Rules reload in place (their alert state carries over:
  * Prometheus's Group.CopyState); checks and scrape targets are rebuilt in their slots; a change of
  * nothing but schedules re-registers those jobs (config/schedules.ts); alert routing and receivers
- * are swapped as Alertmanager's /-/reload does (alerts/notifier.ts reload); backup sets are added,
- * removed and changed in place (backup/module.ts reload). Sections that are wired once at start
+ * are swapped as Alertmanager's /-/reload does (alerts/notifier.ts reload); backup sets and report
+ * schedules are added, removed (their jobs unregistered) and changed in place (backup/module.ts and
+ * reports/module.ts reload). Sections that are wired once at start
  * (dashboard, exporter, store, the backup folder, …) are written and reported as taking effect at
  * the next start.
  */
 import type { AlertsModule } from '../alerts/module.js';
 import type { BackupModule } from '../backup/module.js';
+import type { ReportsModule } from '../reports/module.js';
 import type { ChecksModule } from '../checks/module.js';
 import type { RulesModule } from '../rules/module.js';
 import type { ScrapeModule } from '../scrape/module.js';
@@ -44,6 +46,8 @@ export interface ReloadTargets {
   appender: SeriesAppender;
   /** Backup sets reload whole (added, removed, changed sets); without it, schedules only. */
   backup?: Pick<BackupModule, 'reload'>;
+  /** Report schedules reload whole (added, removed, changed); without it, schedules only. */
+  reports?: Pick<ReportsModule, 'reload'>;
 }
 
 const LIVE: ReadonlySet<ConfigSection> = new Set([
@@ -103,9 +107,9 @@ export async function reloadEngine(
     }
     for (const section of SCHEDULED_SECTIONS) {
       if (!changed.includes(section)) continue;
-      if (section === 'backup' && t.backup) {
-        const r = t.backup.reload(next.backup);
-        (r.restartRequired.length ? restartRequired : applied).push('backup');
+      const whole = wholeReload(section, next, t);
+      if (whole) {
+        (whole.restartRequired.length ? restartRequired : applied).push(section);
         continue;
       }
       const jobs = scheduleChanges(section, previous, next);
@@ -119,14 +123,13 @@ export async function reloadEngine(
     }
   } catch (err) {
     // Put back what this reload already changed, so the engine runs one config, not half of two.
-    for (const section of SCHEDULED_SECTIONS)
-      if (section === 'backup' && t.backup && applied.includes(section))
-        t.backup.reload(previous.backup);
-      else if (applied.includes(section)) {
-        for (const [id, cron] of scheduleChanges(section, next, previous) ?? [])
-          t.schedules.reschedule(id, cron);
-        copySchedules(section, t.scheduled, previous);
-      }
+    for (const section of SCHEDULED_SECTIONS) {
+      // A section reloaded whole is put back whole; the others get their old schedules.
+      if (!applied.includes(section) || wholeReload(section, previous, t)) continue;
+      for (const [id, cron] of scheduleChanges(section, next, previous) ?? [])
+        t.schedules.reschedule(id, cron);
+      copySchedules(section, t.scheduled, previous);
+    }
     if (applied.includes('scrape')) await t.scrape.rebuild(previous.scrape).catch(() => undefined);
     if (applied.includes('checks')) await t.checks.rebuild(previous.checks).catch(() => undefined);
     if (applied.includes('alerts')) await t.alerts.reload(previous.alerts).catch(() => undefined);
@@ -137,6 +140,17 @@ export async function reloadEngine(
     throw err;
   }
   return { applied, restartRequired };
+}
+
+/** Backup and reports reload their section whole when their module is given; null otherwise. */
+function wholeReload(
+  section: ScheduledSection,
+  config: CcmonConfig,
+  t: ReloadTargets,
+): { restartRequired: string[] } | null {
+  if (section === 'backup' && t.backup) return t.backup.reload(config.backup);
+  if (section === 'reports' && t.reports) return t.reports.reload(config.reports);
+  return null;
 }
 
 const targetKey = (t: ScrapeTarget) => `${t.spec.url.href} ${JSON.stringify(t.spec.labels)}`;

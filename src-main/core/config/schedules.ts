@@ -2,7 +2,9 @@
  * Schedules on reload: a change to nothing but the cron of existing backup sets, the restore test,
  * the maintenance window or existing scheduled reports is applied at once by registering the same
  * job again with its new schedule (JobScheduler.register replaces a job by id). Anything more (a new
- * backup set, a report's period) changes what the job does and waits for the next start.
+ * backup set, a report's period) changes what the job does: the backup and reports modules reload
+ * their whole section when the agent hands them to config/reload.ts; without them it waits for the
+ * next start.
  * Maintenance is a job only while it has a schedule (maintenance/module.ts registers it only then;
  * on demand it runs through maintenance.run), so a schedule set to null unregisters it instead of
  * leaving an unscheduled "Maintenance" job in jobs.list, and a cron set again brings it back.

@@ -44,6 +44,13 @@ export interface ReportsModule extends EngineModule {
     format: ReportFormat,
     csvTable?: CsvTable,
   ): Promise<RenderedReport & { filename: string; report: HealthReport }>;
+  /**
+   * Apply a new reports section while running (config reload), as backup sets do: an added
+   * schedule is registered at once, a removed one's job is unregistered (a report being written
+   * finishes first; saved reports stay), a changed one is registered again; targets apply from the
+   * next report. Returns the fields that only apply at the next start (the folder).
+   */
+  reload(next: ReportsConfig): { restartRequired: string[] };
 }
 
 export function createReportsModule(opts: ReportsModuleOptions): ReportsModule {
@@ -111,10 +118,36 @@ export function createReportsModule(opts: ReportsModuleOptions): ReportsModule {
     return `wrote ${files.map((f) => f.file).join(', ')}${mailed}`;
   };
 
+  const jobId = (name: string) => `report-${name}`;
+  let started = false;
+  const registerSchedule = (s: ReportsConfig['schedules'][number]) =>
+    opts.scheduler?.register({
+      id: jobId(s.name),
+      title: `${s.name} health report (${s.period})`,
+      schedule: s.schedule,
+      catchUp: false,
+      run: () => saveScheduled(s),
+    });
+
+  const reload = (next: ReportsConfig): { restartRequired: string[] } => {
+    // `dir` is where saved reports are listed from and written to: wired once at start.
+    if (opts.config.dir !== next.dir) return { restartRequired: ['reports.dir'] };
+    const before = new Map(opts.config.schedules.map((s) => [s.name, JSON.stringify(s)]));
+    // In place: the views and build() read this object; a running job holds its own schedule.
+    Object.assign(opts.config, structuredClone(next));
+    if (!started) return { restartRequired: [] };
+    for (const s of opts.config.schedules)
+      if (before.get(s.name) !== JSON.stringify(s)) registerSchedule(s);
+    const kept = new Set(opts.config.schedules.map((s) => s.name));
+    for (const name of before.keys()) if (!kept.has(name)) opts.scheduler?.unregister(jobId(name));
+    return { restartRequired: [] };
+  };
+
   return {
     name: 'reports',
     build,
     render,
+    reload,
     handlers: {
       'reports.generate': async ({ period, format, csvTable }) => {
         try {
@@ -141,15 +174,8 @@ export function createReportsModule(opts: ReportsModuleOptions): ReportsModule {
       'reports.saved': async () => listSaved(dir),
     },
     async start() {
-      for (const s of opts.config.schedules) {
-        opts.scheduler?.register({
-          id: `report-${s.name}`,
-          title: `${s.name} health report (${s.period})`,
-          schedule: s.schedule,
-          catchUp: false,
-          run: () => saveScheduled(s),
-        });
-      }
+      started = true;
+      for (const s of opts.config.schedules) registerSchedule(s);
     },
     async stop() {},
   };

@@ -74,6 +74,30 @@ describe('config reload on a running engine', () => {
     assert.ok(back?.nextRunAt);
   });
 
+  it('report schedules reload like backup sets: added, changed and removed jobs at once', async () => {
+    const daily = { name: 'daily', schedule: '0 7 * * *', period: '24h' };
+    const update = (schedules: object[], extra: object = {}) =>
+      agent.handlers['config.update']({ section: 'reports', value: { schedules, ...extra } });
+    assert.ok(await job('report-weekly'), 'the default weekly report is scheduled');
+    const r = await update([daily, { name: 'ops', schedule: '30 6 * * *', period: '12h' }]);
+    assert.deepEqual(r.applied, ['reports']);
+    assert.deepEqual(r.restartRequired, []);
+    assert.equal(await job('report-weekly'), undefined, 'a removed schedule leaves jobs.list');
+    const ops = await job('report-ops');
+    assert.equal(ops?.title, 'ops health report (12h)');
+    assert.ok(ops?.nextRunAt, 'an added schedule runs on its cron');
+    await update([daily, { name: 'ops', schedule: '45 6 * * *', period: '7d' }]);
+    assert.equal((await job('report-ops'))?.title, 'ops health report (7d)', 'a changed period');
+    assert.equal((await job('report-ops'))?.schedule, '45 6 * * *');
+    assert.deepEqual(
+      agent.config.reports.schedules.map((s) => s.name),
+      ['daily', 'ops'],
+    );
+    const moved = await update([daily], { dir: join(dir.path, 'elsewhere') });
+    assert.deepEqual(moved.restartRequired, ['reports']);
+    assert.ok(await job('report-ops'), 'nothing changes until the restart');
+  });
+
   // A new backup set applies at once (test/integration/backup/reload.test.ts); its folder does not.
   it('a new backup folder or a dashboard port waits for a restart, and says so', async () => {
     const r = await agent.handlers['config.update']({
