@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { JobInfo } from '../../src-main/core/jobs/contract.js';
 import type { HeadlessAgent } from '../../src-main/http/headless.js';
-import { requestAgent, startHeadlessOnFile } from '../helpers/agent.js';
+import { IDLE_AGENT_YAML, requestAgent, startHeadlessOnFile } from '../helpers/agent.js';
 import { launchChromium } from '../helpers/browser.js';
 import { tempDir, type TempDir } from '../helpers/ports.js';
 
@@ -49,12 +49,7 @@ describe('backup sets in the dashboard follow config changes', () => {
     writeFileSync(join(source, 'settings.json'), '{"model":"claude-sonnet-4-5"}\n');
     ({ agent } = await startHeadlessOnFile(
       dir.path,
-      `exporter: { enabled: false }
-usage: { otlp: { enabled: false }, transcripts: { enabled: false } }
-rules: { enabled: false }
-checks: { probes: [] }
-scrape: { jobs: [] }
-backup:
+      `${IDLE_AGENT_YAML}backup:
   directory: ${backups}
   restoreTestSchedule: null
   sets:

@@ -89,6 +89,17 @@ export async function startAgentOnFile(
 }
 
 /**
+ * Config file lines for an agent that does nothing by itself: no exporter, OTLP receiver,
+ * transcripts, rules, checks or scrapes. A test appends the sections it is about.
+ */
+export const IDLE_AGENT_YAML = `exporter: { enabled: false }
+usage: { otlp: { enabled: false }, transcripts: { enabled: false } }
+rules: { enabled: false }
+checks: { probes: [] }
+scrape: { jobs: [] }
+`;
+
+/**
  * A real headless agent (engine + HTTP on an ephemeral port) on `<dir>/ccmon.yaml`, loaded as
  * `ccmon agent --config` loads it, its data in `<dir>/data`: what config.update tests over HTTP
  * edit and reload. `text` is written to the file first; without it the file is used as it is (a

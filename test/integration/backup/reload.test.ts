@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BackupSummary, VerifyResult } from '../../../src-main/core/backup/contract.js';
 import type { JobInfo, JobRun } from '../../../src-main/core/jobs/contract.js';
 import type { HeadlessAgent } from '../../../src-main/http/headless.js';
-import { requestAgent, startHeadlessOnFile } from '../../helpers/agent.js';
+import { IDLE_AGENT_YAML, requestAgent, startHeadlessOnFile } from '../../helpers/agent.js';
 import { tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 import { writeTree } from '../../unit/core/backup/fixtures.js';
 
@@ -69,13 +69,7 @@ before(async () => {
   for (let i = 0; i < 6; i++) writeFileSync(join(srcA, `blob-${i}.bin`), randomBytes(8 << 20));
   ({ agent } = await startHeadlessOnFile(
     dir.path,
-    `# backups of the team's deployment
-exporter: { port: 0 }
-usage: { otlp: { enabled: false } }
-rules: { enabled: false }
-checks: { probes: [] }
-scrape: { jobs: [] }
-backup:
+    `${IDLE_AGENT_YAML}backup:
   directory: ${backups}
   restoreTestSchedule: null
   sets:
