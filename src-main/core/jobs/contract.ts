@@ -49,6 +49,10 @@ export interface JobInfo {
 }
 
 export const jobRequests = {
+  /**
+   * The jobs of the running config. A job whose config entry was removed (a backup set, a report
+   * schedule) is gone at once, or once its last run ends; its runs stay in `jobs.history`.
+   */
   'jobs.list': defineRequest<JobInfo[]>()(z.object({}).strict()),
   'jobs.history': defineRequest<JobRun[]>()(
     z
