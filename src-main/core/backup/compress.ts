@@ -200,7 +200,8 @@ export function zstdToFile(fd: number, level: number | null, onWritten?: () => v
         ),
       ),
     );
-    child.once('exit', (code, signal) =>
+    // 'close', not 'exit': by then stderr is read to its end (zstd's "No space left on device").
+    child.once('close', (code, signal) =>
       resolve(
         code === 0
           ? null
@@ -218,8 +219,9 @@ export function zstdToFile(fd: number, level: number | null, onWritten?: () => v
     write(chunk: Buffer, _e, cb) {
       stdin.write(chunk, (err) => {
         releaseBlock(chunk);
-        if (!err) onWritten?.();
-        cb(err ?? null);
+        if (!err) return void (onWritten?.(), cb(null));
+        // A broken pipe means zstd died (a full disk): its exit status and stderr say why.
+        void exited.then((why) => cb(why ?? err));
       });
     },
     final(cb) {

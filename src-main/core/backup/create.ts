@@ -14,6 +14,7 @@ import {
   openSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
@@ -185,6 +186,8 @@ export async function createBackup(opts: CreateBackupOptions): Promise<BackupRes
       sources: m.sources,
     };
   } catch (err) {
+    // What the full disk took before it refused: the partial archive's size, as it is removed.
+    written ||= statSync(partial, { throwIfNoEntry: false })?.size ?? 0;
     rmSync(partial, { force: true });
     rmSync(manifestPath + PARTIAL_SUFFIX, { force: true });
     throw explain(err as NodeJS.ErrnoException, opts.backupDir, written);
