@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-import { isAgentCommand, tuneV8ForAgent } from '../core/system/v8-tuning.js';
+import {
+  isAgentCommand,
+  isArchiveCommand,
+  keepYoungGenerationSmall,
+  tuneV8ForAgent,
+} from '../core/system/v8-tuning.js';
 
 // Before the engine loads: its module loading is what grows V8's young generation (v8-tuning.ts).
 if (isAgentCommand(process.argv)) tuneV8ForAgent();
+else if (isArchiveCommand(process.argv)) keepYoungGenerationSmall();
 const { main } = await import('./index.js');
 
 main(process.argv).then((code) => {

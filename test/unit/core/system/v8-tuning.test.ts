@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { isAgentCommand } from '../../../../src-main/core/system/v8-tuning.js';
+import { isAgentCommand, isArchiveCommand } from '../../../../src-main/core/system/v8-tuning.js';
 
 const tuning = new URL('../../../../src-main/core/system/v8-tuning.ts', import.meta.url).href;
 
 /** New-space size in MB of a fresh Node process after a start-up-like allocation burst. */
-function newSpaceAfterBurst(tuned: boolean): number {
+function newSpaceAfterBurst(which: 'none' | 'tuneV8ForAgent' | 'keepYoungGenerationSmall'): number {
   const script = `
     import v8 from 'node:v8';
-    import { tuneV8ForAgent } from ${JSON.stringify(tuning)};
-    if (${tuned}) tuneV8ForAgent();
+    import * as tuning from ${JSON.stringify(tuning)};
+    if (${JSON.stringify(which)} !== 'none') tuning[${JSON.stringify(which)}]();
     const keep = [];
     for (let i = 0; i < 150; i++) {
       keep.push(Array.from({ length: 20000 }, (_, j) => ({ j, s: 'x' + j })));
@@ -31,12 +31,29 @@ function newSpaceAfterBurst(tuned: boolean): number {
 
 describe('V8 tuning for the long-running agent', () => {
   it('keeps the young generation at its initial size through an allocation burst', () => {
-    const untuned = newSpaceAfterBurst(false);
-    const tuned = newSpaceAfterBurst(true);
+    const untuned = newSpaceAfterBurst('none');
+    const tuned = newSpaceAfterBurst('tuneV8ForAgent');
     // V8's default grows it to 2 × 16 MB; tuned, it keeps the size it had then (tsx's own loading
     // has grown it to 2 × 2 MB at most by the time the test's code runs; the agent tunes earlier).
     assert.ok(untuned >= 16, `untuned new space ${untuned} MB: V8 no longer grows it? revisit`);
     assert.ok(tuned <= 4, `tuned new space ${tuned} MB`);
+  });
+
+  it('keeps it small for the archive commands too (keepYoungGenerationSmall)', () => {
+    const small = newSpaceAfterBurst('keepYoungGenerationSmall');
+    assert.ok(small <= 4, `new space ${small} MB`);
+  });
+
+  it('applies to backup, restore and verify, and not to other commands', () => {
+    assert.equal(isArchiveCommand(['node', 'ccmon', 'backup']), true);
+    assert.equal(
+      isArchiveCommand(['node', 'ccmon', '--config', 'x.yaml', 'restore', 'a', '--yes']),
+      true,
+    );
+    assert.equal(isArchiveCommand(['node', 'ccmon', 'verify', 'id', '--json']), true);
+    assert.equal(isArchiveCommand(['node', 'ccmon', 'backups']), false);
+    assert.equal(isArchiveCommand(['node', 'ccmon', 'logs', 'errors']), false);
+    assert.equal(isArchiveCommand(['node', 'ccmon', 'agent']), false);
   });
 
   it('applies to `ccmon agent` only, wherever the global options put it', () => {
