@@ -219,9 +219,13 @@ export function zstdToFile(fd: number, level: number | null, onWritten?: () => v
     write(chunk: Buffer, _e, cb) {
       stdin.write(chunk, (err) => {
         releaseBlock(chunk);
-        if (!err) return void (onWritten?.(), cb(null));
-        // A broken pipe means zstd died (a full disk): its exit status and stderr say why.
-        void exited.then((why) => cb(why ?? err));
+        if (err) {
+          // A broken pipe means zstd died (a full disk): its exit status and stderr say why.
+          void exited.then((why) => cb(why ?? err));
+          return;
+        }
+        onWritten?.();
+        cb(null);
       });
     },
     final(cb) {
@@ -252,13 +256,18 @@ export class CompressorError extends Error {
 export function childFilter(cmd: string, args: string[], what: string): Duplex {
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
+  let closed = false;
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
   // Writes go through a Writable of our own so a block is recycled once the pipe has taken it.
   const input = new Writable({
     write(chunk: Buffer, _e, cb) {
       child.stdin.write(chunk, (err) => {
         releaseBlock(chunk);
-        cb(err ?? null);
+        // A broken pipe means the child died (corrupt input, a full disk): its 'close' below
+        // fails the stream first, with its exit status and stderr rather than EPIPE.
+        if (!err) cb(null);
+        else if (closed) cb(err);
+        else child.once('close', () => cb(err));
       });
     },
     final(cb) {
@@ -278,7 +287,9 @@ export function childFilter(cmd: string, args: string[], what: string): Duplex {
       ),
     );
   });
-  child.once('exit', (code, signal) => {
+  // 'close', not 'exit': by then stderr is read to its end.
+  child.once('close', (code, signal) => {
+    closed = true;
     if (code !== 0 && code !== null)
       fail(new CompressorError(`${what} failed (exit ${code}): ${stderr.trim()}`));
     else if (signal) fail(new CompressorError(`${what} was killed by ${signal}`));
@@ -287,6 +298,6 @@ export function childFilter(cmd: string, args: string[], what: string): Duplex {
   duplex.once('close', () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   });
-  child.stdin.on('error', () => {}); // EPIPE after the child died is reported by 'exit'
+  child.stdin.on('error', () => {}); // EPIPE after the child died is reported by 'close'
   return duplex;
 }
