@@ -109,7 +109,15 @@ export class ChunkAppender {
           c.write(w, v);
         }
       } else {
-        const [hi, lo] = i === 0 && stale ? [STALE_HI, STALE_LO] : valueBits(v);
+        // No destructuring here: it runs the array iterator, which allocates until V8 optimises
+        // this code, and an idle agent's appends rarely get that hot.
+        let hi = STALE_HI;
+        let lo = STALE_LO;
+        if (!(i === 0 && stale)) {
+          const bits = valueBits(v);
+          hi = bits[0];
+          lo = bits[1];
+        }
         if (this.count === 0) c.first(w, hi, lo);
         else c.write(w, hi, lo);
       }

@@ -78,7 +78,11 @@ export class DodCodec {
       let written = false;
       const buckets = this.buckets;
       for (let b = 0; b < buckets.length && !written; b++) {
-        const [size, max] = buckets[b]!;
+        // Indexed, not destructured: a destructuring pattern runs the array iterator, which
+        // allocates in code V8 has not optimised, as an idle agent's is (one per sample).
+        const bucket = buckets[b]!;
+        const size = bucket[0];
+        const max = bucket[1];
         if (dod > -max && dod <= max) {
           // Prefix: b+1 ones then a zero ('10', '110', …).
           w.writeBits(((1 << (b + 2)) - 2) >>> 0, b + 2);

@@ -62,7 +62,8 @@ export class MemSeries {
     this.lastT = t;
     this.lastV = v;
     this.lastStale = stale;
-    for (const d of this.downsampled) d.add(t, v, stale);
+    const levels = this.downsampled;
+    for (let i = 0; i < levels.length; i++) levels[i]!.add(t, v, stale);
     return 'appended';
   }
 
@@ -247,7 +248,8 @@ export class MemSeries {
   /** Bytes of encoded samples held (head chunks counted by their allocated buffers). */
   get chunkBytes(): number {
     let n = this.chunks.byteLength + (this.head?.capacity ?? 0);
-    for (const d of this.downsampled) n += d.chunkBytes;
+    // Indexed: read for every series at each self-scrape, where for…of's iterator is garbage.
+    for (let i = 0; i < this.downsampled.length; i++) n += this.downsampled[i]!.chunkBytes;
     return n;
   }
 

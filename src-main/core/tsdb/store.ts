@@ -256,12 +256,14 @@ export function createSeriesStore(opts: SeriesStoreOptions = {}): SeriesStore {
       let chunkBytes = 0;
       let oldest = Infinity;
       let newest = -Infinity;
-      for (const s of byKey.values()) {
+      // forEach, not for…of: the iterator's result objects are garbage in unoptimised code, and
+      // this runs over every series at each self-scrape.
+      byKey.forEach((s) => {
         samples += s.sampleCount;
         chunkBytes += s.chunkBytes;
         if (s.mint < oldest) oldest = s.mint;
         if (s.lastT > newest && s.sampleCount > 0) newest = s.lastT;
-      }
+      });
       return {
         series: byKey.size,
         maxSeries: options.maxSeries,
