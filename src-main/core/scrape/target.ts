@@ -42,6 +42,8 @@ export interface TargetSpec {
 interface CachedSeries {
   labels: Labels;
   key: string;
+  /** Number of the last scrape that stored a sample of it (ScrapeTarget.scrapes). */
+  scrape: number;
 }
 
 /** An exposition read some other way than over HTTP (ccmon's own registry, in-process). */
@@ -62,9 +64,15 @@ export interface ScrapeTargetOptions {
 const MAX_NOTES = 20;
 
 export class ScrapeTarget {
-  /** Series of the last successful scrape, by exposed text; their labelled keys are `previous`. */
-  private cache = new Map<string, CachedSeries>();
-  private previous = new Map<string, Labels>();
+  /**
+   * Series of the last successful scrape, by exposed text, and the same series by labelled key
+   * (`live`: what gets a staleness marker when it is missing next time). Both are kept from one
+   * scrape to the next and pruned of what a scrape did not store, rather than built anew each
+   * scrape: a scrape of unchanged series then only looks its series up.
+   */
+  private readonly cache = new Map<string, CachedSeries>();
+  private readonly live = new Map<string, CachedSeries>();
+  private scrapes = 0;
   private readonly reportLabels: Record<'up' | 'duration' | 'samples', Labels>;
   /** Store refusals during the scrape in progress (the next scrape starts a fresh list). */
   private appendErrors: string[] = [];
@@ -112,8 +120,7 @@ export class ScrapeTarget {
    */
   async scrape(signal?: AbortSignal, at: number = Date.now()): Promise<TargetHealth> {
     const t0 = performance.now();
-    const seen = new Map<string, Labels>();
-    const cache = new Map<string, CachedSeries>();
+    const n = ++this.scrapes;
     let error: string | null = null;
     let warnings: string[] = [];
     let appended = 0;
@@ -124,7 +131,9 @@ export class ScrapeTarget {
       // Series of the last scrape keep their labels: only new ones are split into labels.
       const parsed = parseScrape(answer.body, formatOf(answer.contentType), this.known);
       warnings = parsed.warnings;
-      for (const s of parsed.samples) {
+      const samples = parsed.samples;
+      for (let i = 0; i < samples.length; i++) {
+        const s = samples[i]!;
         let series = this.cache.get(s.series);
         if (!series) {
           if (s.labels === null) continue; // known because dropped
@@ -133,15 +142,22 @@ export class ScrapeTarget {
             continue;
           }
           const labels = Object.freeze(this.targetLabels(s.labels));
-          series = { labels, key: seriesKey(labels) };
-        }
-        if (seen.has(series.key)) {
-          // Two exposed series can collapse into one after labelling (honor_labels); keep the first.
+          const key = seriesKey(labels);
+          // Two exposed series can collapse into one after labelling (honor_labels): the first
+          // of this scrape wins, and a series exposed under another text than last time is the
+          // same series.
+          series = this.live.get(key);
+          if (series?.scrape === n) {
+            warnings.push(`series ${formatLabels(series.labels)} repeated after labelling`);
+            continue;
+          }
+          if (!series) this.live.set(key, (series = { labels, key, scrape: 0 }));
+          this.cache.set(s.series, series);
+        } else if (series.scrape === n) {
           warnings.push(`series ${formatLabels(series.labels)} repeated after labelling`);
           continue;
         }
-        cache.set(s.series, series);
-        seen.set(series.key, series.labels);
+        series.scrape = n;
         this.safeAppend(series.labels, s.timestampMs ?? at, s.value);
         appended++;
       }
@@ -152,12 +168,9 @@ export class ScrapeTarget {
           : err instanceof HttpProbeError
             ? err.message
             : (err as Error).message;
-      seen.clear();
     }
     // Staleness: series of the previous scrape missing now (all of them when the scrape failed).
-    for (const [key, labels] of this.previous) if (!seen.has(key)) this.safeStale(labels, at);
-    this.previous = seen;
-    this.cache = cache;
+    this.forget(error ? -1 : n, at);
 
     const duration = (performance.now() - t0) / 1000;
     this.safeAppend(this.reportLabels.up, at, error ? 0 : 1);
@@ -193,9 +206,22 @@ export class ScrapeTarget {
 
   /** Mark everything this target produced stale (the target was removed or the agent stops). */
   markAllStale(t = Date.now()): void {
-    for (const labels of this.previous.values()) this.safeStale(labels, t);
-    this.previous.clear();
-    this.cache.clear();
+    this.forget(-1, t);
+  }
+
+  /**
+   * Drop the series scrape `kept` did not store (every one for -1), marking them stale at `t`.
+   * forEach rather than for…of: no iterator result per series in code V8 has not optimised.
+   */
+  private forget(kept: number, t: number): void {
+    this.cache.forEach((series, text) => {
+      if (series.scrape !== kept) this.cache.delete(text);
+    });
+    this.live.forEach((series, key) => {
+      if (series.scrape === kept) return;
+      this.live.delete(key);
+      this.safeStale(series.labels, t);
+    });
   }
 
   private targetLabels(exposed: Record<string, string>): Record<string, string> {

@@ -253,6 +253,54 @@ describe('scrape timestamps, series cache and store refusals', () => {
     assert.deepEqual(app.stale.map((s) => s.labels.__name__).sort(), ['a', 'b', 'c']);
   });
 
+  it('keeps series across scrapes by labelled key: a new spelling is the same series, a collapse keeps the first', async () => {
+    const app = new RecordingAppender();
+    const target = new ScrapeTarget(spec({ honorLabels: true }), app);
+    body = 'a{x="1",y="2"} 1\nb 1\n';
+    await target.scrape();
+    // The same series written with its labels in another order: no marker, the same object.
+    body = 'a{y="2",x="1"} 2\nb 2\n';
+    let h = await target.scrape();
+    const of = (name: string) => app.samples.filter((s) => s.labels.__name__ === name);
+    assert.deepEqual(
+      of('a').map((s) => s.v),
+      [1, 2],
+    );
+    assert.equal(of('a')[0]!.labels, of('a')[1]!.labels);
+    assert.deepEqual(app.stale, []);
+    assert.deepEqual(h.warnings, []);
+    // Two texts collapsing into one series after labelling (honor_labels, the target's own
+    // instance label): the first of the scrape is stored, in this scrape and the next.
+    const inst = `127.0.0.1:${port}`;
+    body = `b 3\nb{instance="${inst}"} 30\n`;
+    h = await target.scrape();
+    assert.match(h.warnings[0]!, /repeated after labelling/);
+    body = `b{instance="${inst}"} 40\nb 4\n`;
+    h = await target.scrape();
+    assert.match(h.warnings[0]!, /repeated after labelling/);
+    assert.deepEqual(
+      of('b').map((s) => s.v),
+      [1, 2, 3, 40],
+    );
+    assert.deepEqual(
+      app.stale.map((s) => s.labels.__name__),
+      ['a'],
+    );
+    // After a failed scrape everything is stale once; the next good scrape stores afresh.
+    status = 503;
+    await target.scrape();
+    await target.scrape();
+    status = 200;
+    assert.deepEqual(
+      app.stale.map((s) => s.labels.__name__),
+      ['a', 'b'],
+    );
+    body = 'b 5\n';
+    h = await target.scrape();
+    assert.equal(h.samples, 1);
+    assert.equal(of('b').at(-1)!.v, 5);
+  });
+
   it('keeps exposition warnings and store refusals apart, neither hiding the other', async () => {
     body = 'a 1\na 2\nb 3\nc 4\n';
     const app = new CappedAppender(2);
