@@ -97,7 +97,9 @@ function parse(
     help: new Map(),
     warnings: [],
   };
+  // Labelled keys of new series, and the texts of known ones (two sets: no key to build per line).
   const seen = new Set<string>();
+  const seenText = new Set<string>();
   const lines = text.split('\n');
   let sawEof = false;
   for (let i = 0; i < lines.length; i++) {
@@ -125,15 +127,16 @@ function parse(
     const name = sample.labels ? sample.labels.__name__! : line.slice(0, nameEnd(line, 0, true));
     if (om && name.endsWith('_created') && isCreatedOf(name, out.types)) continue;
     // A known series is keyed by its text (equal text, equal series): no labels needed.
-    const key = sample.labels ? dedupeKey(sample.labels) : `\u0002${sample.series}`;
-    if (seen.has(key)) {
+    const key = sample.labels ? dedupeKey(sample.labels) : sample.series;
+    const keys = sample.labels ? seen : seenText;
+    if (keys.has(key)) {
       const labels = sample.labels ?? parseSampleLine(line, lineNo, om, null).labels!;
       out.warnings.push(
         `line ${lineNo}: duplicate series ${describe(labels)} (kept the first sample)`,
       );
       continue;
     }
-    seen.add(key);
+    keys.add(key);
     out.samples.push(sample);
   }
   if (om && !sawEof)
@@ -156,7 +159,10 @@ function parseComment(
       );
     return; // the text format ignores other comments
   }
-  const [, kind, name, rest = ''] = m;
+  // Indexed rather than destructured: no array iterator per comment line in unoptimised code.
+  const kind = m[1]!;
+  const name = m[2]!;
+  const rest = m[3] ?? '';
   if (!METRIC_NAME.test(name!))
     throw new ExpositionError(lineNo, `invalid metric name '${name}' in # ${kind}`);
   if (kind === 'TYPE') {
@@ -180,8 +186,10 @@ function parseSampleLine(
   let name = line.slice(0, pos);
   if (known && pos > 0) {
     const end = line[pos] === '{' ? labelBlockEnd(line, pos + 1) : pos;
-    if (end > 0 && known.has(line.slice(0, end)))
-      return valuePart(line, end, lineNo, om, name, null);
+    if (end > 0) {
+      const series = line.slice(0, end);
+      if (known.has(series)) return valuePart(line, end, lineNo, om, name, null, series);
+    }
   }
   // __name__ first, so labels written in sorted order give their dedupe key without sorting.
   const labels: Record<string, string> = { __name__: '' };
@@ -206,8 +214,15 @@ function valuePart<L extends Record<string, string> | null>(
   om: boolean,
   name: string,
   labels: L,
+  series = line.slice(0, pos),
 ): ParsedSample<L> {
-  const series = line.slice(0, pos);
+  // Most lines of a text-format scrape are `series value`: one space, no timestamp. Their value
+  // is read without the field splitting below (an array and strings per line); anything else,
+  // or a value this does not read, takes the general path, which also words the errors.
+  if (!om && line.charCodeAt(pos) === 32 && !hasBlankFrom(line, pos + 1)) {
+    const value = parseValue(line.slice(pos + 1));
+    if (value !== null) return { labels, series, value };
+  }
   const rest = line.slice(pos);
   if (om ? !rest.startsWith(' ') : !/^[ \t]/.test(rest))
     throw new ExpositionError(lineNo, `expected a space and a value after ${name}`);
@@ -232,6 +247,15 @@ function valuePart<L extends Record<string, string> | null>(
     sample.timestampMs = Math.round(ts);
   }
   return sample;
+}
+
+/** Is there a space or tab in `line` at or after `from`? */
+function hasBlankFrom(line: string, from: number): boolean {
+  for (let i = from; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 32 || c === 9) return true;
+  }
+  return false;
 }
 
 function isCreatedOf(name: string, types: Map<string, string>): boolean {

@@ -238,6 +238,48 @@ describe('parseScrape (series the scraper already knows)', () => {
     assert.match(quick.warnings[0]!, /line 5: duplicate series req_total\{code="200",path="\/a"\}/);
   });
 
+  it('reads `series value` lines the same as every other spelling of a sample', () => {
+    // The one-space form has a quick path; tabs, extra spaces, trailing Unicode blanks,
+    // timestamps and special values go the general way: all must agree.
+    const lines = [
+      'a 1',
+      'b\t2',
+      'c  3 ',
+      'd 4\u00a0',
+      'e 5 1700000000000',
+      'f +Inf',
+      'g NaN',
+      'h 0x1F',
+      'i{x="a b"} 6',
+      'j{x="t\tt"} -7.5e-3',
+    ];
+    const text = `${lines.join('\n')}\n`;
+    const full = parseExposition(text);
+    assert.deepEqual(
+      full.samples.map((s) => [s.labels.__name__, s.value, s.timestampMs]),
+      [
+        ['a', 1, undefined],
+        ['b', 2, undefined],
+        ['c', 3, undefined],
+        ['d', 4, undefined],
+        ['e', 5, 1700000000000],
+        ['f', Infinity, undefined],
+        ['g', NaN, undefined],
+        ['h', 31, undefined],
+        ['i', 6, undefined],
+        ['j', -0.0075, undefined],
+      ],
+    );
+    const known = new Set(full.samples.map((s) => s.series));
+    const quick = parseScrape(text, 'text', known);
+    assert.deepEqual(
+      quick.samples.map((s) => [s.series, s.value, s.timestampMs]),
+      full.samples.map((s) => [s.series, s.value, s.timestampMs]),
+    );
+    for (const bad of ['k \n', 'k 1x\n', 'k 1 2 3\n'])
+      assert.throws(() => parseScrape(bad, 'text', new Set(['k'])), ExpositionError, bad);
+  });
+
   it('still reports a bad value or timestamp of a known series with its line', () => {
     const known = new Set(['a{x="}"}']);
     assert.throws(
