@@ -153,7 +153,7 @@ export function createUsageModule(opts: UsageModuleOptions): UsageModule {
     now,
   });
 
-  async function flushState(): Promise<void> {
+  async function writeIfChanged(): Promise<void> {
     if (ledger.revision === savedRevision) return;
     const rev = ledger.revision;
     await writeUsageState(stateFile, {
@@ -164,6 +164,18 @@ export function createUsageModule(opts: UsageModuleOptions): UsageModule {
       transcripts: transcripts.exportState(),
     });
     savedRevision = rev;
+  }
+
+  /**
+   * One write at a time: both use the same temp file, and the flush at stop could start while a
+   * tick's was still writing (the second rename then failed with ENOENT, seen when the idle
+   * bench stopped its agents).
+   */
+  let flushing: Promise<void> = Promise.resolve();
+  function flushState(): Promise<void> {
+    const next = flushing.then(writeIfChanged, writeIfChanged);
+    flushing = next.catch(() => {});
+    return next;
   }
 
   async function tick(): Promise<void> {

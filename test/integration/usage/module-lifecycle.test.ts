@@ -94,6 +94,32 @@ describe('usage module lifecycle', () => {
     }
   });
 
+  it('saves written one at a time: a flush while another is writing neither fails nor loses the newer state', async () => {
+    const now = Date.now();
+    const a = createUsageModule({ config, dataDir: dir.path, logger: silentLogger });
+    await a.start();
+    try {
+      await post(a.otlpUrl()!, cumulative(100, nanos(now - 60_000)));
+      const first = a.flushState(); // as a tick's save, still writing when the next one starts
+      await post(a.otlpUrl()!, cumulative(170, nanos(now)));
+      await Promise.all([first, a.flushState(), a.flushState()]);
+      assert.deepEqual(
+        (await readdir(join(dir.path, 'usage'))).filter((f) => f.includes('.tmp')),
+        [],
+        'no temp file left behind',
+      );
+    } finally {
+      await a.stop();
+    }
+    const b = createUsageModule({ config, dataDir: dir.path, logger: silentLogger });
+    await b.start();
+    try {
+      assert.equal(gus(b), 170, 'the newer ledger was saved');
+    } finally {
+      await b.stop();
+    }
+  });
+
   it('a corrupt state file is kept aside and the module starts empty', async () => {
     await mkdir(join(dir.path, 'usage'), { recursive: true });
     await writeFile(join(dir.path, 'usage', 'state.json'), '{"version":1,"ledger":');
