@@ -182,7 +182,8 @@ export class JobScheduler {
     return [...this.jobs.values()].map((def) => ({
       id: def.id,
       title: def.title,
-      schedule: def.schedule,
+      // A job being removed runs no more: no schedule to show while its last run finishes.
+      schedule: this.retiring.has(def.id) ? null : def.schedule,
       nextRunAt: this.crons.get(def.id)?.nextRun()?.toISOString() ?? null,
       running: this.running.has(def.id),
       lastRun: this.running.get(def.id)?.run ?? this.history.last(def.id),

@@ -172,6 +172,7 @@ describe('backup sets reload without a restart', () => {
     if (during) {
       // Still writing: listed as running with nothing scheduled, and cannot be started again.
       assert.equal(during.running, true);
+      assert.equal(during.schedule, null);
       assert.equal(during.nextRunAt, null);
     }
     const done = await waitFor('the running backup of alpha to end', async () => {

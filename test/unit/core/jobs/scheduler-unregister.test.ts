@@ -25,7 +25,7 @@ async function removedWhileRunning() {
   const def: JobDefinition = {
     id: 'backup-alpha',
     title: 'held backup-alpha',
-    schedule: null,
+    schedule: '0 0 1 1 *', // scheduled, but not due during the test
     run: (ctx: JobContext) =>
       new Promise<string>((resolve) => {
         state.started++;
@@ -72,6 +72,7 @@ describe('JobScheduler.unregister', () => {
     const { s, state, started, done } = await removedWhileRunning();
     const listed = s.list().find((j) => j.id === 'backup-alpha');
     assert.equal(listed?.running, true, 'still listed while its last run works');
+    assert.equal(listed?.schedule, null, 'it runs no more');
     assert.equal(listed?.nextRunAt, null);
     assert.equal(s.has('backup-alpha'), false);
     await assert.rejects(s.trigger('backup-alpha', 'manual'), /removed from the config/);
