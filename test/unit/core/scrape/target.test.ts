@@ -267,8 +267,8 @@ describe('scrape timestamps, series cache and store refusals', () => {
       [1, 2],
     );
     assert.equal(of('a')[0]!.labels, of('a')[1]!.labels);
-    assert.deepEqual(app.stale, []);
-    assert.deepEqual(h.warnings, []);
+    assert.equal(app.stale.length, 0);
+    assert.equal(h.warnings.length, 0);
     // Two texts collapsing into one series after labelling (honor_labels, the target's own
     // instance label): the first of the scrape is stored, in this scrape and the next.
     const inst = `127.0.0.1:${port}`;
