@@ -52,7 +52,9 @@ interface MetricState {
   /** Labels object → its last line (per metric: one labels object may serve several metrics). */
   lines: WeakMap<object, CachedLine>;
   previous: string[];
+  /** The family with its HELP and TYPE lines (the exposition), and without them (ccmon's own store). */
   text: string;
+  body: string;
 }
 
 const states = new WeakMap<object, MetricState>();
@@ -107,6 +109,7 @@ function stateOf(metric: object, data: ExportedMetric): MetricState {
     lines: new WeakMap(),
     previous: [],
     text: '',
+    body: '',
   };
   states.set(metric, state);
   return state;
@@ -124,7 +127,7 @@ function lineOf(state: MetricState, data: ExportedMetric, v: ExportedValue): str
   return line;
 }
 
-async function renderMetric(metric: Collectable): Promise<string> {
+async function renderMetric(metric: Collectable, headers: boolean): Promise<string> {
   const data = await (metric.getForPromString ? metric.getForPromString() : metric.get());
   const state = stateOf(metric, data);
   const values = data.values ?? [];
@@ -134,10 +137,22 @@ async function renderMetric(metric: Collectable): Promise<string> {
     lines[i] = lineOf(state, data, values[i]!);
     if (same && lines[i] !== state.previous[i]) same = false;
   }
-  if (same) return state.text;
-  state.previous = lines;
-  state.text = lines.length > 0 ? `${state.header}\n${lines.join('\n')}` : state.header;
-  return state.text;
+  if (!same) {
+    state.previous = lines;
+    state.body = lines.join('\n');
+    state.text = lines.length > 0 ? `${state.header}\n${state.body}` : state.header;
+  }
+  return headers ? state.text : state.body;
+}
+
+export interface RenderOptions {
+  /** Families to render (default all): others are neither collected nor rendered. */
+  keepFamily?: (name: string) => boolean;
+  /**
+   * Write the HELP and TYPE lines (default true). ccmon's own store reads only the samples
+   * (scrape/self-target.ts): without them its parser has half the lines to go through.
+   */
+  headers?: boolean;
 }
 
 /**
@@ -150,8 +165,7 @@ async function renderMetric(metric: Collectable): Promise<string> {
  */
 export async function renderTextParts(
   registry: Registry,
-  /** Families to render (default all): others are neither collected nor rendered. */
-  keepFamily?: (name: string) => boolean,
+  { keepFamily, headers = true }: RenderOptions = {},
 ): Promise<string[]> {
   const internals = registry as unknown as { _defaultLabels?: object };
   if (
@@ -161,9 +175,15 @@ export async function renderTextParts(
     return [await registry.metrics()];
   let metrics = registry.getMetricsAsArray() as unknown as Collectable[];
   if (keepFamily) metrics = metrics.filter((m) => keepFamily(m.name));
-  const families = await Promise.all(metrics.map(renderMetric));
+  const families = await Promise.all(metrics.map((m) => renderMetric(m, headers)));
   const parts: string[] = [];
-  for (let i = 0; i < families.length; i++) parts.push(i > 0 ? '\n\n' : '', families[i]!);
+  if (headers) {
+    for (let i = 0; i < families.length; i++) parts.push(i > 0 ? '\n\n' : '', families[i]!);
+  } else {
+    // Sample lines only: a family without samples leaves nothing, not a blank line.
+    for (const f of families) if (f !== '') parts.push(f, '\n');
+    if (parts.length > 0) return parts;
+  }
   parts.push('\n');
   return parts;
 }
@@ -178,7 +198,7 @@ export function registrySource(
   registry: Registry,
 ): (keepFamily: (name: string) => boolean) => Promise<{ body: string; contentType: string }> {
   return async (keepFamily) => ({
-    body: (await renderTextParts(registry, keepFamily)).join(''),
+    body: (await renderTextParts(registry, { keepFamily, headers: false })).join(''),
     contentType: registry.contentType,
   });
 }

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
-import { renderTextFormat, renderTextParts } from '../../../../src-main/core/metrics/render.js';
+import {
+  registrySource,
+  renderTextFormat,
+  renderTextParts,
+} from '../../../../src-main/core/metrics/render.js';
 import { parseExposition } from '../../../../src-main/core/scrape/exposition.js';
 
 /** Every kind of metric and every escape the format has, on a fresh registry. */
@@ -99,7 +103,7 @@ describe("the exporter's text-format renderer", () => {
       },
     });
     const keep = (name: string) => name.startsWith('h');
-    const text = (await renderTextParts(registry, keep)).join('');
+    const text = (await renderTextParts(registry, { keepFamily: keep })).join('');
     const full = await registry.metrics();
     assert.equal(collected, 1, 'collected once, by the full render only');
     const families = (t: string) =>
@@ -109,6 +113,36 @@ describe("the exporter's text-format renderer", () => {
       families(full).filter((n) => n.startsWith('h')),
     );
     assert.ok(full.includes(text.split('\n\n')[0]!), 'each family as the full render writes it');
+  });
+
+  it("renders the sample lines alone for ccmon's own store, the same samples as the exposition", async () => {
+    const { registry, counter } = sampleRegistry();
+    const source = registrySource(registry);
+    const exposition = async () => (await renderTextParts(registry)).join('');
+    const samplesOf = (text: string) =>
+      parseExposition(text).samples.map((s) => [s.series, s.value]);
+    for (let round = 0; round < 3; round++) {
+      // Alternating with the exporter's renders: both share what is cached per family.
+      const own = (await source(() => true)).body;
+      const full = await exposition();
+      assert.ok(own.endsWith('\n'));
+      const lines = own.slice(0, -1).split('\n');
+      assert.ok(
+        lines.every((l) => l !== '' && !l.startsWith('#')),
+        'no HELP, TYPE or blank line',
+      );
+      assert.deepEqual(samplesOf(own), samplesOf(full));
+      assert.equal(
+        own,
+        `${full
+          .split('\n')
+          .filter((l) => l !== '' && !l.startsWith('#'))
+          .join('\n')}\n`,
+      );
+      counter.inc({ a: '1', b: '2' }, round + 1);
+    }
+    const only = (await source((n) => n === 'empty')).body;
+    assert.equal(only, '\n', 'a family without samples leaves nothing');
   });
 
   it("leaves registries with default labels to prom-client's own rendering", async () => {
