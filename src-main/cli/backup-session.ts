@@ -40,27 +40,33 @@ export function backupService(ctx: CommandContext): BackupService {
 
 /** One line on stderr, rewritten in place on a terminal; silent otherwise. */
 export function progressLine(json: boolean): {
-  update: (p: ProgressUpdate) => void;
+  /**
+   * Undefined when nothing would be shown (`--json`, stderr not a terminal: cron, scripts): then
+   * no progress is asked for at all, and a first backup skips the walk that counts the files for
+   * its ETA (a second pass over the tree: ~0.15 s of a 20,000-file backup).
+   */
+  update: ((p: ProgressUpdate) => void) | undefined;
   done: () => void;
 } {
   const tty = Boolean(process.stderr.isTTY) && !json;
   let shown = false;
   const t0 = performance.now();
   return {
-    update(p) {
-      if (!tty) return;
-      const secs = (performance.now() - t0) / 1000;
-      const rate = secs > 0 ? p.bytes / secs : 0;
-      const total = p.totalBytes ? ` / ${humanBytes(p.totalBytes)}` : '';
-      const eta =
-        p.totalBytes && rate > 0
-          ? `, ETA ${Math.max(0, Math.round((p.totalBytes - p.bytes) / rate))} s`
-          : '';
-      process.stderr.write(
-        `\r\x1b[K${p.phase ?? ''}: ${p.files} files, ${humanBytes(p.bytes)}${total} (${humanBytes(rate)}/s${eta})`,
-      );
-      shown = true;
-    },
+    update: !tty
+      ? undefined
+      : (p) => {
+          const secs = (performance.now() - t0) / 1000;
+          const rate = secs > 0 ? p.bytes / secs : 0;
+          const total = p.totalBytes ? ` / ${humanBytes(p.totalBytes)}` : '';
+          const eta =
+            p.totalBytes && rate > 0
+              ? `, ETA ${Math.max(0, Math.round((p.totalBytes - p.bytes) / rate))} s`
+              : '';
+          process.stderr.write(
+            `\r\x1b[K${p.phase ?? ''}: ${p.files} files, ${humanBytes(p.bytes)}${total} (${humanBytes(rate)}/s${eta})`,
+          );
+          shown = true;
+        },
     done() {
       if (shown) process.stderr.write('\r\x1b[K');
     },
