@@ -52,8 +52,18 @@ const MAX_SESSIONS = 5_000;
 const MAX_SECURITY_EVENTS = 1_000;
 const KEEP_DAYS = 400;
 
-export function utcDay(t: number): string {
-  return new Date(t).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+/** The last day asked for: bookings come in bursts within one day (a Date and a string each). */
+let lastDay = { from: 0, to: 0, day: '' };
+
+/** The UTC day of `t` (ms) as YYYY-MM-DD. */
+export function utcDay(time: number): string {
+  const t = Math.trunc(time); // what Date does with a fraction of a millisecond
+  if (t >= lastDay.from && t < lastDay.to) return lastDay.day;
+  const day = new Date(t).toISOString().slice(0, 10); // throws on an invalid time, as it did
+  const from = t - (((t % DAY_MS) + DAY_MS) % DAY_MS);
+  lastDay = { from, to: from + DAY_MS, day };
+  return day;
 }
 
 export function emptyTokens(): Record<TokenType, number> {
