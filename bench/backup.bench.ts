@@ -21,9 +21,14 @@ const cpus = availableParallelism();
 const SMALL_FILES = Math.round((20_000 * TOTAL_MB) / 600);
 const root = new URL('..', import.meta.url).pathname;
 const serviceJs = join(root, 'dist/main/core/backup/service.js');
-/** A process that runs only the backup engine from the build (no CLI start-up). */
+/**
+ * A process that runs only the backup engine from the build (no CLI start-up), tuned as the agent
+ * tunes its own process before loading the engine (core/system/v8-tuning.ts).
+ */
 const ENGINE = existsSync(serviceJs)
   ? `const [op, cfg, dataDir, archive, to] = process.argv.slice(1);
+     const { tuneV8ForAgent } = await import(${JSON.stringify(join(root, 'dist/main/core/system/v8-tuning.js'))});
+     tuneV8ForAgent();
      const { BackupService } = await import(${JSON.stringify(serviceJs)});
      const { backupConfigSchema } = await import(${JSON.stringify(join(root, 'dist/main/core/backup/config.js'))});
      const { readFileSync } = await import('node:fs');
