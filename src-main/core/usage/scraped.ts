@@ -107,7 +107,11 @@ export class ScrapedUsage {
         // Every scrape appends `up`: the target's first scrape is known even when it exposed no
         // usage series yet (LiteLLM creates them on the first request).
         if (name === 'up') this.noteTarget(`${labels.job ?? ''}/${labels.instance ?? ''}`, t);
-        if (!name.startsWith('claude_code_') && !name.startsWith('litellm_')) return;
+        // Only the names that book usage go further: LiteLLM's latency buckets, sums and counts
+        // and its deployment state (three quarters of its series) are stored and nothing else.
+        if (name.startsWith('litellm_')) {
+          if (!litellmKind(name)) return;
+        } else if (!name.startsWith('claude_code_') || !claudeCodeMetricName(name)) return;
         const p = this.preparedOf(labels);
         this.acceptSample(p.target, { labels: p.rest, value: v, t }, p.key);
       },

@@ -191,4 +191,76 @@ describe('scraped Prometheus samples → usage', () => {
       'LiteLLM is its own source, not added to Claude Code telemetry',
     );
   });
+
+  it('the scraper tap stores every sample and books the same usage as accept()', () => {
+    const who = { user: 'erin', team_alias: 'platform', model: 'claude-sonnet-4-5' };
+    const target = { job: 'llm-gateway', instance: 'gw:4000' };
+    // One scrape as the scraper hands it over: frozen labels with job and instance.
+    const exposed = (k: number) => [
+      { __name__: 'up', ...target, v: 1 },
+      { __name__: 'litellm_spend_metric_total', ...who, ...target, v: 0.5 * k },
+      { __name__: 'litellm_input_tokens_metric_total', ...who, ...target, v: 1000 * k },
+      { __name__: 'litellm_request_total_latency_metric_bucket', le: '1', ...target, v: 3 * k },
+      { __name__: 'litellm_deployment_state', model: 'x', ...target, v: 0 },
+      {
+        __name__: 'claude_code_token_usage_tokens_total',
+        user_email: 'gus@x',
+        type: 'input',
+        model: 'm',
+        ...target,
+        v: 10 * k,
+      },
+      { __name__: 'claude_code_unknown_total', ...target, v: k },
+      { __name__: 'process_cpu_seconds_total', ...target, v: k },
+    ];
+    const labelsOf = new Map<string, Readonly<Record<string, string>>>();
+    const frozen = (l: Record<string, string>) => {
+      const key = JSON.stringify(l);
+      if (!labelsOf.has(key)) labelsOf.set(key, Object.freeze(l));
+      return labelsOf.get(key)!;
+    };
+    const viaTap = usagePipeline();
+    const store = viaTap.appender;
+    const stored: string[] = [];
+    const tap = new ScrapedUsage({
+      recorder: viaTap.recorder,
+      bookCost: true,
+      teamAttribute: 'team',
+      teams: {},
+    }).tap({
+      append: (labels, t, v) => {
+        stored.push(labels.__name__!);
+        store.append(labels, t, v);
+      },
+      markStale: () => {},
+    });
+    const viaAccept = usagePipeline();
+    const accept = new ScrapedUsage({
+      recorder: viaAccept.recorder,
+      bookCost: true,
+      teamAttribute: 'team',
+      teams: {},
+    });
+    const t0 = Date.UTC(2025, 10, 22, 9);
+    for (let k = 1; k <= 3; k++) {
+      const t = t0 + k * 15_000;
+      const samples = exposed(k);
+      for (const { v, ...l } of samples) tap.append(frozen(l), t, v);
+      accept.accept(
+        'llm-gateway/gw:4000',
+        samples.map(({ v, job: _j, instance: _i, ...labels }) => ({ labels, value: v, t })),
+      );
+    }
+    assert.equal(stored.length, 3 * 8, 'every sample reaches the store, usage or not');
+    const rows = (p: ReturnType<typeof usagePipeline>) =>
+      p.ledger
+        .allRows()
+        .map((r) => [r.user, r.model, r.source, r.costUsd, r.tokens.input])
+        .sort();
+    assert.deepEqual(rows(viaTap), rows(viaAccept));
+    assert.deepEqual(rows(viaTap), [
+      ['erin', 'claude-sonnet-4-5', 'litellm', 1, 2000],
+      ['gus@x', 'm', 'prometheus', 0, 20],
+    ]);
+  });
 });
