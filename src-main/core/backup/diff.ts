@@ -118,10 +118,15 @@ export function diffRestore(
     const dest = destinationOf(f.path);
     if (!dest) continue;
     if (opts.removals) listed.add(dest);
-    let st: Stats;
+    let st: Stats | undefined;
     try {
-      st = lstatSync(dest);
+      // throwIfNoEntry: a missing destination is the common case (a restore --to a new folder),
+      // and an exception with its stack per file was most of this pass's time.
+      st = lstatSync(dest, { throwIfNoEntry: false });
     } catch {
+      st = undefined;
+    }
+    if (!st) {
       lists.add('added', dest);
       continue;
     }

@@ -101,6 +101,8 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
   let open: OpenFile | null = null;
   const expected = files()[Symbol.iterator]();
 
+  // Files come grouped by folder (ccmon archives in walk order): their folder is made once.
+  let lastFileDir = '';
   const mkdirs = (dir: string) => {
     const first = mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!first) return;
@@ -138,7 +140,11 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
             if (dest) {
               // Every file goes under a temporary name first: nothing takes a final name before
               // the whole archive has checked out.
-              mkdirs(dirname(dest));
+              const dir = dirname(dest);
+              if (dir !== lastFileDir) {
+                mkdirs(dir);
+                lastFileDir = dir;
+              }
               fd = openSync(tempOf(dest), 'wx', 0o600);
               tempFiles++;
             }
@@ -198,14 +204,14 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
   for (const f of files()) {
     const dest = f.type === 'file' ? opts.destinationOf(f.path) : null;
     if (!dest) continue;
-    if (exists(dest) && lstatSync(dest).isDirectory()) rmSync(dest, { recursive: true });
+    if (isDirectory(dest)) rmSync(dest, { recursive: true });
     renameSync(tempOf(dest), dest);
     crashPoint(`${label}-committing`);
   }
   for (const f of files()) {
     const dest = f.type === 'symlink' ? opts.destinationOf(f.path) : null;
     if (!dest) continue;
-    rmSync(dest, { force: true, recursive: exists(dest) && lstatSync(dest).isDirectory() });
+    rmSync(dest, { force: true, recursive: isDirectory(dest) });
     mkdirSync(dirname(dest), { recursive: true });
     symlinkSync(f.link!, dest);
   }
@@ -267,10 +273,10 @@ function removeTempFiles(
   }
 }
 
-function exists(p: string): boolean {
+/** Whether `p` is a directory (not following a symlink); false when it does not exist. */
+function isDirectory(p: string): boolean {
   try {
-    lstatSync(p);
-    return true;
+    return lstatSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
     return false;
   }
