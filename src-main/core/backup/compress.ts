@@ -8,7 +8,7 @@
  * - zstd: Node 20's zlib has no zstd, so the `zstd` binary runs as a streaming child process
  *   (-T0: all cores), fed through a pipe; its memory is bounded by zstd's own window.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { Duplex, Transform, Writable, type TransformCallback } from 'node:stream';
 import { constants, createGunzip, createGzip, type Gzip } from 'node:zlib';
@@ -188,32 +188,8 @@ export function zstdToFile(fd: number, level: number | null, onWritten?: () => v
   });
   closeSync(fd); // the child holds its own copy
   const stdin = child.stdin!;
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
-  const exited = new Promise<Error | null>((resolve) => {
-    child.once('error', (err: NodeJS.ErrnoException) =>
-      resolve(
-        new CompressorError(
-          err.code === 'ENOENT'
-            ? `${what}: 'zstd' is not installed (install the zstd package, or set backup.compression: gzip)`
-            : `${what}: ${err.message}`,
-        ),
-      ),
-    );
-    // 'close', not 'exit': by then stderr is read to its end (zstd's "No space left on device").
-    child.once('close', (code, signal) =>
-      resolve(
-        code === 0
-          ? null
-          : new CompressorError(
-              signal
-                ? `${what}: zstd was killed by ${signal}`
-                : `${what} failed (exit ${code}): ${stderr.trim()}`,
-            ),
-      ),
-    );
-  });
-  stdin.on('error', () => {}); // EPIPE after the child died is reported by its exit
+  const exited = childOutcome(child, 'zstd', what);
+  stdin.on('error', () => {}); // EPIPE after the child died is reported by its outcome
   const sink = new Writable({
     highWaterMark: BLOCK_SIZE,
     write(chunk: Buffer, _e, cb) {
@@ -252,22 +228,55 @@ export class CompressorError extends Error {
   }
 }
 
+/**
+ * How a compressor child ended: null when it exited 0, else a CompressorError with its exit status
+ * and the end of its stderr. Settles on 'close', not 'exit': by then stderr is read to its end
+ * (zstd's "No space left on device"); a child that could not start settles on 'error'.
+ */
+function childOutcome(
+  child: ChildProcess,
+  cmd: string,
+  what: string,
+): Promise<CompressorError | null> {
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+  return new Promise((resolve) => {
+    child.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(
+        new CompressorError(
+          err.code === 'ENOENT'
+            ? `${what}: '${cmd}' is not installed (install the ${cmd} package, or set backup.compression: gzip)`
+            : `${what}: ${err.message}`,
+        ),
+      ),
+    );
+    child.once('close', (code, signal) =>
+      resolve(
+        code === 0
+          ? null
+          : new CompressorError(
+              signal
+                ? `${what}: ${cmd} was killed by ${signal}`
+                : `${what} failed (exit ${code}): ${stderr.trim()}`,
+            ),
+      ),
+    );
+  });
+}
+
 /** A child process as a Duplex filter (stdin → stdout); a non-zero exit fails the stream. */
 export function childFilter(cmd: string, args: string[], what: string): Duplex {
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  let closed = false;
-  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+  const outcome = childOutcome(child, cmd, what);
   // Writes go through a Writable of our own so a block is recycled once the pipe has taken it.
   const input = new Writable({
     write(chunk: Buffer, _e, cb) {
       child.stdin.write(chunk, (err) => {
         releaseBlock(chunk);
-        // A broken pipe means the child died (corrupt input, a full disk): its 'close' below
-        // fails the stream first, with its exit status and stderr rather than EPIPE.
+        // A broken pipe means the child died (corrupt input, a full disk): its outcome fails the
+        // stream first (below), with its exit status and stderr rather than EPIPE.
         if (!err) cb(null);
-        else if (closed) cb(err);
-        else child.once('close', () => cb(err));
+        else void outcome.then(() => cb(err));
       });
     },
     final(cb) {
@@ -275,29 +284,13 @@ export function childFilter(cmd: string, args: string[], what: string): Duplex {
     },
   });
   const duplex = Duplex.from({ writable: input, readable: child.stdout });
-  const fail = (err: Error) => {
-    if (!duplex.destroyed) duplex.destroy(err);
-  };
-  child.once('error', (err: NodeJS.ErrnoException) => {
-    fail(
-      new CompressorError(
-        err.code === 'ENOENT'
-          ? `${what}: '${cmd}' is not installed (install the ${cmd} package, or set backup.compression: gzip)`
-          : `${what}: ${err.message}`,
-      ),
-    );
-  });
-  // 'close', not 'exit': by then stderr is read to its end.
-  child.once('close', (code, signal) => {
-    closed = true;
-    if (code !== 0 && code !== null)
-      fail(new CompressorError(`${what} failed (exit ${code}): ${stderr.trim()}`));
-    else if (signal) fail(new CompressorError(`${what} was killed by ${signal}`));
+  void outcome.then((err) => {
+    if (err && !duplex.destroyed) duplex.destroy(err);
   });
   // Ending early (an error downstream) must not leave the child behind.
   duplex.once('close', () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   });
-  child.stdin.on('error', () => {}); // EPIPE after the child died is reported by 'close'
+  child.stdin.on('error', () => {}); // EPIPE after the child died is reported by its outcome
   return duplex;
 }
