@@ -5,7 +5,6 @@
  * but not in the backup (the backup's own include/exclude globs apply, so files it never covered
  * are left alone).
  */
-import { createHash } from 'node:crypto';
 import {
   closeSync,
   lstatSync,
@@ -20,6 +19,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { RestoreDiff } from './contract.js';
 import type { BackupManifest, ManifestFile } from './manifest.js';
 import { PathHashSet } from './path-set.js';
+import { sha256File } from './tail-hash.js';
 import { walkDirectorySource } from './sources.js';
 
 export type { RestoreDiff };
@@ -156,18 +156,6 @@ function differs(f: ManifestFile, dest: string, st: Stats): boolean {
   if (!st.isFile() || st.size !== f.size || (st.mode & 0o7777) !== f.mode) return true;
   if (Math.abs(st.mtimeMs - Date.parse(f.mtime)) < 1) return false;
   return sha256File(dest) !== f.sha256;
-}
-
-export function sha256File(path: string): string {
-  const h = createHash('sha256');
-  const fd = openSync(path, 'r');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  try {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return h.digest('hex');
 }
 
 /** For messages: a destination shown relative to a --to folder. */

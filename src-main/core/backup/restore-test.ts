@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { VerifyResult } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
-import { sha256File } from './diff.js';
+import { sha256File } from './tail-hash.js';
 import { extractOnWorker } from './extract-thread.js';
 import type { ManifestFile } from './manifest.js';
 import { destinationMapper, loadRestoreManifest } from './restore.js';

@@ -30,8 +30,11 @@ export class TailHash {
 
   /** Call once the writer has exited: hashes the rest; returns the size and the digest. */
   finish(): { sizeBytes: number; sha256: string } {
-    this.catchUp();
-    this.close();
+    try {
+      this.catchUp();
+    } finally {
+      this.close();
+    }
     return { sizeBytes: this.offset, sha256: this.hash.digest('hex') };
   }
 
@@ -40,4 +43,9 @@ export class TailHash {
     this.closed = true;
     closeSync(this.fd);
   }
+}
+
+/** The sha256 of a whole file (hex): a TailHash caught up once. */
+export function sha256File(path: string): string {
+  return new TailHash(path).finish().sha256;
 }
