@@ -74,7 +74,10 @@ const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
 /** sha256 of one buffer: crypto.hash (Node ≥ 20.12) when there, a Hash object otherwise. */
 const sha256Hex = (b: Buffer): string =>
   oneShot ? oneShot('sha256', b, 'hex') : createHash('sha256').update(b).digest('hex');
-const EMPTY_SHA256 = sha256Hex(Buffer.alloc(0));
+const EMPTY = Buffer.alloc(0);
+const EMPTY_SHA256 = sha256Hex(EMPTY);
+/** What a file that shrank while being read is padded with, a piece at a time. */
+const ZEROS = Buffer.alloc(64 * 1024);
 
 type TarHeaderFields = Parameters<typeof encodeHeader>[0];
 
@@ -173,15 +176,19 @@ export async function* archiveStream(opts: ArchiveWriterOptions): AsyncGenerator
       header.mtimeSeconds = Math.floor(st.mtimeMs / 1000);
       out.put(encodeHeader(header, scratch));
       let left = size;
+      let shrank = false;
       while (left > 0) {
-        let chunk = out.read(fd, left);
+        let chunk = shrank ? EMPTY : out.read(fd, left);
         if (chunk.length === 0) {
-          // The file shrank while being read: pad with zeros so the tar stays valid, and say so.
-          pushWarning(
-            state.warnings,
-            `${e.absPath}: changed while being read (shrank); archived zero-padded`,
-          );
-          chunk = Buffer.alloc(left);
+          // The file shrank while being read (a log rotated with copytruncate): pad with zeros
+          // so the tar stays valid, and say so. A piece at a time: what is missing can be GBs.
+          if (!shrank)
+            pushWarning(
+              state.warnings,
+              `${e.absPath}: changed while being read (shrank); archived zero-padded`,
+            );
+          shrank = true;
+          chunk = ZEROS.subarray(0, Math.min(left, ZEROS.length));
           out.put(chunk);
         }
         // Hashed before the block can go downstream (and be recycled). A file read whole in one go
