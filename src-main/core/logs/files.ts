@@ -106,14 +106,37 @@ export async function rotatedSiblings(path: string): Promise<string[]> {
   return names.filter((n) => isRotationOf(n, name)).map((n) => join(dir, n));
 }
 
-/** Expand an absolute glob by walking from its static prefix (minimatch semantics, no dotfiles). */
-export async function expandGlob(glob: string): Promise<string[]> {
+interface CompiledGlob {
+  mm: Minimatch;
+  /** The static folder the walk starts from. */
+  base: string;
+  /** The parts from the first one with magic. */
+  rest: string[];
+}
+
+/**
+ * Compiled once per glob: the agent expands the same few globs every scan, and building a
+ * Minimatch (its regular expression) was most of an idle scan's CPU.
+ */
+const compiled = new Map<string, CompiledGlob>();
+const MAX_COMPILED = 256;
+
+function compiledGlob(glob: string): CompiledGlob {
+  let c = compiled.get(glob);
+  if (c) return c;
   const mm = new Minimatch(glob, { dot: false, nonegate: true, nocomment: true });
   const parts = glob.split(sep);
   let i = 0;
   while (i < parts.length - 1 && !new Minimatch(parts[i]!).hasMagic()) i++;
-  const base = parts.slice(0, i).join(sep) || sep;
-  const rest = parts.slice(i);
+  c = { mm, base: parts.slice(0, i).join(sep) || sep, rest: parts.slice(i) };
+  if (compiled.size >= MAX_COMPILED) compiled.clear(); // globs come from config: a handful
+  compiled.set(glob, c);
+  return c;
+}
+
+/** Expand an absolute glob by walking from its static prefix (minimatch semantics, no dotfiles). */
+export async function expandGlob(glob: string): Promise<string[]> {
+  const { mm, base, rest } = compiledGlob(glob);
   if (!mm.hasMagic()) {
     try {
       return (await stat(glob)).isFile() ? [glob] : [];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expandGlob, isRotationOf, resolveLogFiles } from '../../../../src-main/core/logs/files.js';
@@ -36,6 +36,21 @@ describe('log files of a source', () => {
       assert.ok(isRotationOf(n, 'app.log'), n);
     for (const n of ['app.log', 'app.logger', 'app.log.bak', 'app.log.old.gz'])
       assert.ok(!isRotationOf(n, 'app.log'), n);
+  });
+
+  it('expands a glob again from the disk each time (only its matcher is kept)', async () => {
+    const glob = join(dir.path, 'a/*.log');
+    assert.deepEqual(await expandGlob(glob), [join(dir.path, 'a/x.log')]);
+    await writeFile(join(dir.path, 'a/z.log'), 'z\n');
+    try {
+      assert.deepEqual(await expandGlob(glob), [
+        join(dir.path, 'a/x.log'),
+        join(dir.path, 'a/z.log'),
+      ]);
+    } finally {
+      await rm(join(dir.path, 'a/z.log'));
+    }
+    assert.deepEqual(await expandGlob(glob), [join(dir.path, 'a/x.log')]);
   });
 
   it('expands globs (*, **) without dotfiles, and includes rotated siblings', async () => {
