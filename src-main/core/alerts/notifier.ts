@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { SecretStore } from '../secrets/store.js';
+import { nextGridTime } from '../system/cadence.js';
 import { isResolved, type Alert } from './alert.js';
 import { AlertStore, type UpstreamState } from './alert-store.js';
 import { systemClock, type Clock } from './clock.js';
@@ -111,11 +112,16 @@ export class Notifier implements AlertSender {
   start(): void {
     this.dispatcher.start();
     this.outbox.start();
+    // On the agent's wake-up grid (core/system/cadence.ts) when the clock has a monotonic side.
+    const untilNextTick = () => {
+      const mono = this.clock.monotonic?.();
+      return mono === undefined ? TICK_MS : nextGridTime(TICK_MS, 0, mono) - mono;
+    };
     const loop = () => {
       this.refresh();
-      this.cancelTick = this.clock.setTimer(loop, TICK_MS);
+      this.cancelTick = this.clock.setTimer(loop, untilNextTick());
     };
-    this.cancelTick = this.clock.setTimer(loop, TICK_MS);
+    this.cancelTick = this.clock.setTimer(loop, untilNextTick());
   }
 
   stop(): void {

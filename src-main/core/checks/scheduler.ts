@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
+import { delayUntil, gridNow, gridOffset, nextDue } from '../system/cadence.js';
 import type { CheckConfig } from './config.js';
 import type { HostSampler } from './host-sampler.js';
 import { Lanes } from './lanes.js';
@@ -29,14 +30,8 @@ interface CheckState {
   timedOut: boolean;
   timer: NodeJS.Timeout | null;
   running: Promise<CheckResult> | null;
-  phased: boolean;
-}
-
-/** A stable offset in [0, interval) from the check's name (FNV-1a). */
-export function phaseOf(name: string, intervalMs: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h % Math.max(1, intervalMs);
+  /** When the next run is due (the grid's monotonic clock). */
+  due: number;
 }
 
 export class CheckScheduler {
@@ -62,19 +57,24 @@ export class CheckScheduler {
         timedOut: false,
         timer: null,
         running: null,
-        phased: false,
+        due: 0,
       });
     }
   }
 
-  /** Start the periodic runs; first runs are spread over up to a second so they do not burst. */
+  /**
+   * Start the periodic runs: first runs at once, spread over up to a second so they do not burst,
+   * then each check on the agent's wake-up grid (core/system/cadence.ts).
+   */
   start(): void {
     if (this.started) return;
     this.started = true;
     const enabled = [...this.states.values()].filter((s) => s.check.enabled);
-    enabled.forEach((s, i) =>
-      this.schedule(s, enabled.length > 1 ? Math.round((i / enabled.length) * 1000) : 0),
-    );
+    const now = gridNow();
+    enabled.forEach((s, i) => {
+      s.due = now + (enabled.length > 1 ? Math.round((i / enabled.length) * 1000) : 0);
+      this.schedule(s);
+    });
   }
 
   /** Run now (all enabled checks, or the named ones) and wait for their results. */
@@ -98,21 +98,19 @@ export class CheckScheduler {
     this.agents.https.destroy();
   }
 
-  private schedule(s: CheckState, delayMs: number): void {
+  private schedule(s: CheckState): void {
     if (!this.started) return;
     s.timer = setTimeout(() => {
       s.timer = null;
-      // Elapsed time from the monotonic clock: a wall-clock step must not skip or repeat a run.
-      const began = performance.now();
       void (s.running ?? this.run(s)).finally(() => {
-        // Next run one interval after this one began (Prometheus-style fixed cadence), never in the past.
-        // After the quick first run, each check moves once to its own phase within the interval
-        // (Prometheus spreads targets by a hash offset), so a large set never runs in one burst.
-        const phase = s.phased ? 0 : phaseOf(s.check.name, s.check.interval);
-        s.phased = true;
-        this.schedule(s, Math.max(0, s.check.interval + phase - (performance.now() - began)));
+        // A fixed cadence on the grid (Prometheus-style) whatever the run took, on the monotonic
+        // clock (a wall-clock step moves nothing); a run that overran its interval skips the grid
+        // times it missed.
+        const { interval, name } = s.check;
+        s.due = nextDue(interval, gridOffset(name, interval), s.due, gridNow());
+        this.schedule(s);
       });
-    }, delayMs);
+    }, delayUntil(s.due));
     s.timer.unref();
   }
 

@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import type { RequestHandlers } from '../api.js';
 import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
+import { delayUntil, gridNow, gridOffset, nextDue } from '../system/cadence.js';
 import type { LogsConfig } from './config.js';
 import type { LogScanSummary, LogsHealth, LogsStatus } from './contract.js';
 import { RequestError } from '../local-api.js';
@@ -160,14 +161,19 @@ export function createLogsModule(opts: LogsModuleOptions): LogsModule {
     return running;
   };
 
+  // Scans at the agent's wake-up grid times (core/system/cadence.ts), the next one once a scan ended.
+  const intervalMs = config.scanIntervalSeconds * 1000;
+  const offset = gridOffset('logs scan', intervalMs);
+  let due = gridNow();
   const schedule = () => {
+    due = nextDue(intervalMs, offset, due, gridNow());
     timer = setTimeout(() => {
       scanNow()
         .catch((err: Error) => logger.error(`log scan failed: ${err.message}`))
         .finally(() => {
           if (timer) schedule();
         });
-    }, config.scanIntervalSeconds * 1000);
+    }, delayUntil(due));
   };
 
   return {
@@ -208,6 +214,7 @@ export function createLogsModule(opts: LogsModuleOptions): LogsModule {
     async start() {
       if (!config.enabled || timer) return;
       timer = setTimeout(() => {}, 0); // marks started before the first round resolves
+      due = gridNow();
       scanNow()
         .catch((err: Error) => logger.error(`log scan failed: ${err.message}`))
         .finally(() => {

@@ -16,6 +16,7 @@ import type { RulesConfig } from './config.js';
 import type { RuleStateChange, RulesListResult, RulesReloadResult } from './contract.js';
 import { DEFAULT_RULE_FILES } from './defaults/index.js';
 import { parseDuration } from '../duration.js';
+import { delayUntil, gridNow, gridOffset, nextDue } from '../system/cadence.js';
 import { copyGroupState, RuleGroup } from './group.js';
 import {
   formatIssue,
@@ -218,12 +219,16 @@ export class RuleManager {
 
   private startTimers(): void {
     for (const g of this.groups) {
+      // Evaluate soon after start, then at the group's times on the agent's wake-up grid
+      // (core/system/cadence.ts), offset by the group's name as Prometheus staggers groups.
+      const offset = gridOffset(g.name, g.intervalMs);
+      let due = gridNow();
       const tick = () => {
         this.tick(g);
-        if (this.running && this.timers.has(g))
-          this.timers.set(g, setTimeout(tick, g.intervalMs).unref());
+        if (!this.running || !this.timers.has(g)) return;
+        due = nextDue(g.intervalMs, offset, due, gridNow());
+        this.timers.set(g, setTimeout(tick, delayUntil(due)).unref());
       };
-      // Evaluate soon after start, then on the group's interval (Prometheus also staggers groups).
       this.timers.set(g, setTimeout(tick, 0).unref());
     }
   }

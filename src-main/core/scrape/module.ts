@@ -7,6 +7,7 @@
 import type { RequestHandlers } from '../api.js';
 import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
+import { delayUntil, gridNow, gridOffset, nextDue } from '../system/cadence.js';
 import type { SeriesAppender } from '../tsdb/types.js';
 import type { ScrapeConfig } from './config.js';
 import { implicitSelfSpec, selfTarget, type SelfScrape } from './self-target.js';
@@ -114,25 +115,30 @@ export function createScrapeModule(opts: ScrapeModuleOptions): ScrapeModule {
     return p.finally(() => inflight.delete(p));
   };
 
-  /** Scrape `t` at each tick of its own grid (`tick`, then every interval after it). */
-  const loop = (t: ScrapeTarget, tick: number) => {
+  /**
+   * Scrape `t` when `due` comes, then at each time of its grid: the agent's wake-up grid
+   * (core/system/cadence.ts, monotonic), offset by the target as Prometheus offsets each target's
+   * loop. Grid times missed (the laptop slept, the loop was blocked, a scrape ran long) are
+   * skipped, not caught up, as Go's ticker drops them in Prometheus's scrape loop.
+   */
+  const loop = (t: ScrapeTarget, due: number, clocks: { wallMinusGrid: number }) => {
     if (!running) return;
     const interval = t.spec.intervalMs;
-    const timer = setTimeout(
-      () => {
-        timers.delete(timer);
-        const now = Date.now();
-        // The wall clock stepped back (an NTP correction): re-anchor the grid on now rather than
-        // wait out the step with no scrape (the timer itself ran on elapsed time), or, for a step
-        // shorter than the interval, stamp samples ahead of the clock from then on.
-        if (tick - now > alignTolerance(interval)) tick = now;
-        // Ticks missed (the laptop slept, the loop was blocked, a scrape ran long) are skipped, not
-        // caught up, as Go's ticker drops them in Prometheus's scrape loop.
-        while (now - tick >= interval) tick += interval;
-        void scrapeOne(t, stampFor(now, tick, interval)).finally(() => loop(t, tick + interval));
-      },
-      Math.max(0, tick - Date.now()),
-    );
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      const now = Date.now();
+      // Stamps are the grid time read on the wall clock, pinned once so a target's samples sit
+      // exactly one interval apart; pinned again when the wall clock stepped (NTP, a manual
+      // change), so samples are never stamped ahead of or behind the clock.
+      const wallMinusGrid = now - gridNow();
+      if (Math.abs(wallMinusGrid - clocks.wallMinusGrid) > alignTolerance(interval))
+        clocks.wallMinusGrid = wallMinusGrid;
+      const stamp = stampFor(now, due + clocks.wallMinusGrid, interval);
+      void scrapeOne(t, stamp).finally(() => {
+        const offset = gridOffset(`${t.spec.job}/${t.spec.address}`, interval);
+        loop(t, nextDue(interval, offset, due, gridNow()), clocks);
+      });
+    }, delayUntil(due));
     timer.unref();
     timers.add(timer);
   };
@@ -147,9 +153,12 @@ export function createScrapeModule(opts: ScrapeModuleOptions): ScrapeModule {
     async start() {
       if (running) return;
       running = true;
-      // Spread first scrapes over a second, as Prometheus spreads targets over the interval.
-      const now = Date.now();
-      active.forEach((t, i) => loop(t, now + Math.round((i / Math.max(1, active.length)) * 1000)));
+      // First scrapes at once, spread over a second; then each target on its grid time.
+      const now = gridNow();
+      const clocks = { wallMinusGrid: Date.now() - now };
+      active.forEach((t, i) =>
+        loop(t, now + Math.round((i / Math.max(1, active.length)) * 1000), { ...clocks }),
+      );
     },
     async stop() {
       running = false;

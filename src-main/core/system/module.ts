@@ -8,6 +8,7 @@
 import type { RequestHandlers } from '../api.js';
 import type { CheckResult } from '../checks/types.js';
 import type { EngineModule } from '../module.js';
+import { delayUntil, gridNow, nextDue } from './cadence.js';
 import { VERSION } from '../version.js';
 import type { AgentInfo, RulesHold, StatusSnapshot } from './contract.js';
 import { computeOverall, type CheckRef } from './overall.js';
@@ -110,16 +111,21 @@ export function createSystemModule(opts: SystemModuleOptions): SystemModule {
       if ((!opts.checks && !opts.rulesHold) || timer) return;
       unsubscribe = opts.checks?.onResult(refresh) ?? null;
       lastTick = now();
-      timer = setInterval(() => {
+      // On the agent's wake-up grid (cadence.ts), with the checks that feed it.
+      let due = gridNow();
+      const tick = () => {
         const t = now();
         if (t - lastTick > tickMs * 3) resumedAt = t; // the process was frozen: slept or suspended
         lastTick = t;
         refresh();
-      }, tickMs);
-      timer.unref();
+        due = nextDue(tickMs, 0, due, gridNow());
+        timer = setTimeout(tick, delayUntil(due)).unref();
+      };
+      due = nextDue(tickMs, 0, due, due);
+      timer = setTimeout(tick, delayUntil(due)).unref();
     },
     async stop() {
-      if (timer) clearInterval(timer);
+      if (timer) clearTimeout(timer);
       timer = null;
       unsubscribe?.();
       unsubscribe = null;

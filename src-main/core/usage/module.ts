@@ -10,6 +10,7 @@ import type { RequestHandlers } from '../api.js';
 import type { EventBus } from '../bus.js';
 import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
+import { everyOnGrid } from '../system/cadence.js';
 import type { SeriesAppender } from '../tsdb/types.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../../http/otlp.js';
 import { evaluateBudget } from './budgets.js';
@@ -118,7 +119,7 @@ export function createUsageModule(opts: UsageModuleOptions): UsageModule {
 
   let receiver: OtlpReceiver | null = null;
   let receiverError: string | null = null;
-  let timers: NodeJS.Timeout[] = [];
+  let timers: (() => void)[] = [];
   let savedRevision = -1;
   let lastScan: string | null = null;
   let transcriptFiles = 0;
@@ -208,10 +209,8 @@ export function createUsageModule(opts: UsageModuleOptions): UsageModule {
     }
   }
 
-  const every = (ms: number, fn: () => Promise<void>) => {
-    const t = setInterval(() => void fn(), ms);
-    t.unref();
-    timers.push(t);
+  const every = (ms: number, name: string, fn: () => Promise<void>) => {
+    timers.push(everyOnGrid(ms, name, () => void fn()));
   };
 
   return {
@@ -259,12 +258,12 @@ export function createUsageModule(opts: UsageModuleOptions): UsageModule {
       }
       if (cfg.transcripts.enabled) {
         void scanTranscripts();
-        every(cfg.transcripts.intervalSeconds * 1000, scanTranscripts);
+        every(cfg.transcripts.intervalSeconds * 1000, 'usage transcripts', scanTranscripts);
       }
-      every(TICK_MS, tick);
+      every(TICK_MS, 'usage tick', tick);
     },
     async stop() {
-      for (const t of timers) clearInterval(t);
+      for (const cancel of timers) cancel();
       timers = [];
       await receiver?.close();
       receiver = null;

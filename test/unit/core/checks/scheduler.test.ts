@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import { checksSectionSchema } from '../../../../src-main/core/checks/config.js';
 import { HostSampler } from '../../../../src-main/core/checks/host-sampler.js';
 import { createChecksModule } from '../../../../src-main/core/checks/module.js';
 import { PROBES } from '../../../../src-main/core/checks/probes.js';
-import { CheckScheduler, phaseOf } from '../../../../src-main/core/checks/scheduler.js';
+import { CheckScheduler } from '../../../../src-main/core/checks/scheduler.js';
+import { gridOffset, phaseOf, WAKE_GRANULE_MS } from '../../../../src-main/core/system/cadence.js';
 import type { CheckResult } from '../../../../src-main/core/checks/types.js';
 import { silentLogger } from '../../../../src-main/core/log.js';
 import type { Labels } from '../../../../src-main/core/tsdb/types.js';
@@ -113,13 +114,76 @@ describe('check scheduling', () => {
   });
 });
 
-describe('phases', () => {
-  it('spreads checks over the interval, stably by name', () => {
+describe('cadence', () => {
+  it('spreads phases over the interval, stably by name', () => {
     const phases = Array.from({ length: 200 }, (_, i) => phaseOf(`svc-${i}`, 10_000));
     assert.ok(phases.every((p) => p >= 0 && p < 10_000));
     assert.equal(phaseOf('svc-1', 10_000), phases[1]);
     const buckets = new Set(phases.map((p) => Math.floor(p / 1000)));
     assert.equal(buckets.size, 10, 'every second of the interval gets some checks');
+  });
+
+  it('runs each check at once, then on its grid times, where checks of other intervals meet it', async () => {
+    const config = checksSectionSchema.parse({
+      probes: [
+        { name: 'every-10s', type: 'memory', interval: '10s' },
+        { name: 'every-15s', type: 'cpu', interval: '15s' },
+        { name: 'every-7s', type: 'disk', interval: '7s' },
+      ],
+    });
+    // The grid's monotonic clock and the timers are simulated together.
+    const m0 = 4_200_000; // a multiple of every interval above
+    let mono = m0;
+    mock.method(performance, 'now', () => mono);
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const runs: Record<string, number[]> = {};
+    const record = (name: string) => async () => {
+      (runs[name] ??= []).push(mono - m0);
+      return { status: 'healthy' as const, message: 'ok' };
+    };
+    const s = new CheckScheduler({
+      checks: config.probes,
+      concurrency: 4,
+      probes: {
+        ...PROBES,
+        memory: record('every-10s'),
+        cpu: record('every-15s'),
+        disk: record('every-7s'),
+      },
+      host: new HostSampler(),
+      onResult: () => {},
+    });
+    const settle = async () => {
+      for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    };
+    try {
+      s.start();
+      for (let t = 0; t <= 60_000; t += 100) {
+        mock.timers.tick(t === 0 ? 0 : 100);
+        mono = m0 + t;
+        await settle();
+      }
+    } finally {
+      await s.stop();
+      mock.timers.reset();
+      mock.restoreAll();
+    }
+    const grid = (name: string, interval: number) => {
+      const offset = gridOffset(name, interval);
+      const times: number[] = [];
+      for (let t = offset; t <= 60_000; t += interval) if (t > 1000) times.push(t);
+      return times;
+    };
+    // The quick first runs are spread over the first second; every later run is a grid time.
+    for (const [name, interval] of [
+      ['every-10s', 10_000],
+      ['every-15s', 15_000],
+      ['every-7s', 7_000],
+    ] as const) {
+      assert.ok(runs[name]![0]! < 1000, `${name}: first run at once`);
+      assert.deepEqual(runs[name]!.slice(1), grid(name, interval), name);
+      assert.equal(gridOffset(name, interval) % WAKE_GRANULE_MS, 0);
+    }
   });
 });
 

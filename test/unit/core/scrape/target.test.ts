@@ -11,6 +11,7 @@ import {
 } from '../../../../src-main/core/scrape/module.js';
 import { ScrapeTarget, type TargetSpec } from '../../../../src-main/core/scrape/target.js';
 import { silentLogger } from '../../../../src-main/core/log.js';
+import { gridOffset } from '../../../../src-main/core/system/cadence.js';
 import { createSeriesStore } from '../../../../src-main/core/tsdb/store.js';
 import {
   SeriesLimitError,
@@ -425,7 +426,7 @@ describe('scrape jobs', () => {
     assert.match(target!.url, /localhost:9100\/metrics \(read in-process\)/);
   });
 
-  it('stamps each scrape with its tick on the interval grid; late ticks keep their time, missed ones are skipped', async () => {
+  it('scrapes on its grid and stamps the grid time; late scrapes keep their time, missed ones are skipped', async () => {
     body = 'tick 1\n';
     const app = new RecordingAppender();
     const config = scrapeSectionSchema.parse({
@@ -433,11 +434,14 @@ describe('scrape jobs', () => {
         { name: 'grid', interval: '10s', staticConfigs: [{ targets: [`127.0.0.1:${port}`] }] },
       ],
     });
-    // Timers (elapsed time) and the wall clock are simulated apart, as a stepped clock splits
-    // them; the HTTP exchange with the test server is real.
+    // Timers and the grid's monotonic clock, and the wall clock, are simulated apart, as a
+    // stepped wall clock splits them; the HTTP exchange with the test server is real.
     const t0 = 1_700_000_000_000;
+    const m0 = 1_000_000; // a multiple of the interval
     let wall = t0;
+    let mono = m0;
     mock.method(Date, 'now', () => wall);
+    mock.method(performance, 'now', () => mono);
     mock.timers.enable({ apis: ['setTimeout'] });
     const mod = createScrapeModule({ config, appender: app, logger: silentLogger });
     const ups = () => app.samples.filter((s) => s.labels.__name__ === 'up').map((s) => s.t);
@@ -446,22 +450,25 @@ describe('scrape jobs', () => {
       // Let the loop schedule its next tick after the scrape settled.
       for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     };
-    /** Let `elapsed` ms pass with the wall clock then reading t0 + `at`. */
-    const step = async (elapsed: number, at: number, n: number) => {
-      wall = t0 + at;
+    /** Let `elapsed` ms pass, the wall clock stepping by `wallStep` more. */
+    const step = async (elapsed: number, wallStep: number, n: number) => {
+      mono += elapsed;
+      wall += elapsed + wallStep;
       mock.timers.tick(elapsed);
       await scraped(n);
     };
+    // The first scrape runs at once; then the target joins its grid time (its offset).
+    const d = gridOffset(`grid/127.0.0.1:${port}`, 10_000) || 10_000;
     try {
       await mod.start();
       await step(0, 0, 1);
-      await step(10_000, 10_000, 2); // on time
-      await step(10_060, 20_060, 3); // 60 ms late: within 1 % of 10 s, stamped on the tick
-      await step(10_340, 30_400, 4); // 400 ms late: stamped when it ran
-      await step(50_000, 75_000, 5); // slept through 40 s … 70 s: skipped, not caught up
-      await step(5_000, 80_000, 6); // back on the grid
-      await step(10_000, 85_000, 7); // the clock stepped back 5 s: re-anchored on it
-      await step(10_000, 95_000, 8);
+      await step(d, 0, 2); // on its grid time
+      await step(10_060, 0, 3); // 60 ms late: within 1 % of 10 s, stamped on the grid time
+      await step(10_340, 0, 4); // 400 ms late: stamped when it ran
+      await step(49_600, 0, 5); // slept through the grid times 40 s … 70 s: skipped, not caught up
+      await step(10_000, 0, 6); // back on the grid
+      await step(10_000, -5_000, 7); // the wall clock stepped back 5 s: stamps follow it
+      await step(10_000, 0, 8);
     } finally {
       await mod.stop();
       mock.timers.reset();
@@ -469,7 +476,7 @@ describe('scrape jobs', () => {
     }
     assert.deepEqual(
       ups().map((t) => t - t0),
-      [0, 10_000, 20_000, 30_400, 75_000, 80_000, 85_000, 95_000],
+      [0, d, d + 10_000, d + 20_400, d + 70_000, d + 80_000, d + 85_000, d + 95_000],
     );
     // Every sample of a scrape carries the same stamp as its up sample.
     const ticks = app.samples.filter((s) => s.labels.__name__ === 'tick').map((s) => s.t);
