@@ -133,7 +133,7 @@ export function createScrapeModule(opts: ScrapeModuleOptions): ScrapeModule {
       const wallMinusGrid = now - gridNow();
       if (Math.abs(wallMinusGrid - clocks.wallMinusGrid) > alignTolerance(interval))
         clocks.wallMinusGrid = wallMinusGrid;
-      const stamp = stampFor(now, due + clocks.wallMinusGrid, interval);
+      const stamp = stampFor(now, Math.round(due + clocks.wallMinusGrid), interval);
       void scrapeOne(t, stamp).finally(() => {
         const offset = gridOffset(`${t.spec.job}/${t.spec.address}`, interval);
         loop(t, nextDue(interval, offset, due, gridNow()), clocks);

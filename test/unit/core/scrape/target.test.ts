@@ -437,7 +437,7 @@ describe('scrape jobs', () => {
     // Timers and the grid's monotonic clock, and the wall clock, are simulated apart, as a
     // stepped wall clock splits them; the HTTP exchange with the test server is real.
     const t0 = 1_700_000_000_000;
-    const m0 = 1_000_000; // a multiple of the interval
+    const m0 = 1_000_000.25; // performance.now() has fractions; stamps are whole ms
     let wall = t0;
     let mono = m0;
     mock.method(Date, 'now', () => wall);
@@ -478,6 +478,7 @@ describe('scrape jobs', () => {
       ups().map((t) => t - t0),
       [0, d, d + 10_000, d + 20_400, d + 70_000, d + 80_000, d + 85_000, d + 95_000],
     );
+    assert.ok(ups().every(Number.isInteger), 'stamps in whole ms');
     // Every sample of a scrape carries the same stamp as its up sample.
     const ticks = app.samples.filter((s) => s.labels.__name__ === 'tick').map((s) => s.t);
     assert.deepEqual(ticks, ups());
