@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { RequestError } from '../local-api.js';
 import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
+import { everyOnGrid } from '../system/cadence.js';
 import { snapshotFileFromConfig, storeOptionsFromConfig, type TsdbConfig } from './config.js';
 import type {
   seriesQueryParams,
@@ -84,7 +85,7 @@ export function createTsdbModule(opts: TsdbModuleOptions): TsdbModule {
     const st = store.stats();
     return `${st.samplesAppended}/${st.samples}/${st.series}`;
   };
-  const timers: NodeJS.Timeout[] = [];
+  const timers: (() => void)[] = [];
   let started = false;
   registerStoreMetrics(opts.registry, {
     stats: () => store.stats(),
@@ -198,15 +199,15 @@ export function createTsdbModule(opts: TsdbModuleOptions): TsdbModule {
           );
         }
         const every = parseDuration(opts.config.snapshot.interval)!;
-        timers.push(setInterval(periodicSnapshot, every).unref());
+        timers.push(everyOnGrid(every, 'tsdb snapshot', periodicSnapshot));
       }
-      timers.push(setInterval(() => store.applyRetention(), RETENTION_EVERY_MS).unref());
+      timers.push(everyOnGrid(RETENTION_EVERY_MS, 'tsdb retention', () => store.applyRetention()));
     },
     async stop() {
       // Never snapshot a store that was not restored first: it would overwrite the history.
       if (!started) return;
       started = false;
-      for (const t of timers.splice(0)) clearInterval(t);
+      for (const cancel of timers.splice(0)) cancel();
       if (inflight) await inflight;
       if (opts.config.snapshot.enabled) await snapshot();
     },

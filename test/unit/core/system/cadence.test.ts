@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import {
+  everyOnGrid,
   gridOffset,
   nextDue,
   nextGridTime,
@@ -45,5 +46,32 @@ describe('wake-up grid', () => {
   it('keeps each offset: a task off its grid (its quick first run) joins it', () => {
     assert.equal(nextDue(30_000, 15_000, T0 + 1234, T0 + 1300), T0 + 15_000);
     assert.equal(nextDue(30_000, 15_000, T0 + 15_000, T0 + 15_020), T0 + 45_000);
+  });
+
+  it('runs an every-interval task at its grid times until cancelled, even from inside it', () => {
+    let mono = T0;
+    mock.method(performance, 'now', () => mono);
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const at: number[] = [];
+    try {
+      const offset = gridOffset('tsdb retention', 60_000);
+      let cancel = () => {};
+      cancel = everyOnGrid(60_000, 'tsdb retention', () => {
+        at.push(mono - T0);
+        if (at.length === 3) cancel();
+      });
+      for (let t = 0; t < 300_000; t += 500) {
+        mono += 500;
+        mock.timers.tick(500);
+      }
+      assert.deepEqual(at, [
+        offset || 60_000,
+        (offset || 60_000) + 60_000,
+        (offset || 60_000) + 120_000,
+      ]);
+    } finally {
+      mock.timers.reset();
+      mock.restoreAll();
+    }
   });
 });
