@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
-import { delayUntil, gridNow, gridOffset, nextDue } from '../system/cadence.js';
+import { delayUntil, granuleFor, gridNow, gridOffset, nextDue } from '../system/cadence.js';
 import type { CheckConfig } from './config.js';
 import type { HostSampler } from './host-sampler.js';
 import { Lanes } from './lanes.js';
@@ -45,6 +45,8 @@ export class CheckScheduler {
     https: new https.Agent({ keepAlive: true, maxFreeSockets: 8 }),
   };
   private started = false;
+  /** Offsets' step: coalesced for a few checks, spread for many (cadence.ts). */
+  private granule = 1;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.lanes = new Lanes(opts.concurrency);
@@ -70,6 +72,7 @@ export class CheckScheduler {
     if (this.started) return;
     this.started = true;
     const enabled = [...this.states.values()].filter((s) => s.check.enabled);
+    this.granule = granuleFor(enabled.length);
     const now = gridNow();
     enabled.forEach((s, i) => {
       s.due = now + (enabled.length > 1 ? Math.round((i / enabled.length) * 1000) : 0);
@@ -107,7 +110,7 @@ export class CheckScheduler {
         // clock (a wall-clock step moves nothing); a run that overran its interval skips the grid
         // times it missed.
         const { interval, name } = s.check;
-        s.due = nextDue(interval, gridOffset(name, interval), s.due, gridNow());
+        s.due = nextDue(interval, gridOffset(name, interval, this.granule), s.due, gridNow());
         this.schedule(s);
       });
     }, delayUntil(s.due));

@@ -7,7 +7,7 @@
 import type { RequestHandlers } from '../api.js';
 import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
-import { delayUntil, gridNow, gridOffset, nextDue } from '../system/cadence.js';
+import { delayUntil, granuleFor, gridNow, gridOffset, nextDue } from '../system/cadence.js';
 import type { SeriesAppender } from '../tsdb/types.js';
 import type { ScrapeConfig } from './config.js';
 import { implicitSelfSpec, selfTarget, type SelfScrape } from './self-target.js';
@@ -102,6 +102,7 @@ export function createScrapeModule(opts: ScrapeModuleOptions): ScrapeModule {
   if (self && !targets.some((t) => isSelf(t.spec, opts.selfAddress)))
     targets.push(selfTarget(implicitSelfSpec(opts.config, opts.selfAddress), self));
   const active = targets.filter((t) => t.health.health !== 'skipped');
+  const granule = granuleFor(active.length);
   const timers = new Set<NodeJS.Timeout>();
   const inflight = new Set<Promise<unknown>>();
   const stopping = new AbortController();
@@ -135,7 +136,7 @@ export function createScrapeModule(opts: ScrapeModuleOptions): ScrapeModule {
         clocks.wallMinusGrid = wallMinusGrid;
       const stamp = stampFor(now, Math.round(due + clocks.wallMinusGrid), interval);
       void scrapeOne(t, stamp).finally(() => {
-        const offset = gridOffset(`${t.spec.job}/${t.spec.address}`, interval);
+        const offset = gridOffset(`${t.spec.job}/${t.spec.address}`, interval, granule);
         loop(t, nextDue(interval, offset, due, gridNow()), clocks);
       });
     }, delayUntil(due));

@@ -7,7 +7,12 @@ import { HostSampler } from '../../../../src-main/core/checks/host-sampler.js';
 import { createChecksModule } from '../../../../src-main/core/checks/module.js';
 import { PROBES } from '../../../../src-main/core/checks/probes.js';
 import { CheckScheduler } from '../../../../src-main/core/checks/scheduler.js';
-import { gridOffset, phaseOf, WAKE_GRANULE_MS } from '../../../../src-main/core/system/cadence.js';
+import {
+  COALESCE_MAX_TASKS,
+  gridOffset,
+  phaseOf,
+  WAKE_GRANULE_MS,
+} from '../../../../src-main/core/system/cadence.js';
 import type { CheckResult } from '../../../../src-main/core/checks/types.js';
 import { silentLogger } from '../../../../src-main/core/log.js';
 import type { Labels } from '../../../../src-main/core/tsdb/types.js';
@@ -184,6 +189,56 @@ describe('cadence', () => {
       assert.deepEqual(runs[name]!.slice(1), grid(name, interval), name);
       assert.equal(gridOffset(name, interval) % WAKE_GRANULE_MS, 0);
     }
+  });
+  it('spreads a large set over the whole interval instead (Prometheus-style)', async () => {
+    const n = COALESCE_MAX_TASKS + 8;
+    const config = checksSectionSchema.parse({
+      probes: Array.from({ length: n }, (_, i) => ({
+        name: `svc-${i}`,
+        type: 'memory',
+        interval: '10s',
+      })),
+    });
+    let mono = 4_200_000;
+    mock.method(performance, 'now', () => mono);
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const second: number[] = [];
+    let calls = 0;
+    const s = new CheckScheduler({
+      checks: config.probes,
+      concurrency: 64,
+      probes: {
+        ...PROBES,
+        memory: async () => {
+          if (++calls > n && second.length < n) second.push(mono % 10_000);
+          return { status: 'healthy' as const, message: 'ok' };
+        },
+      },
+      host: new HostSampler(),
+      onResult: () => {},
+    });
+    try {
+      s.start();
+      for (let t = 0; t <= 12_000; t += 10) {
+        mock.timers.tick(t === 0 ? 0 : 10);
+        mono += t === 0 ? 0 : 10;
+        for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      await s.stop();
+      mock.timers.reset();
+      mock.restoreAll();
+    }
+    assert.equal(second.length, n, 'every check ran twice');
+    const seconds = new Set(second.map((ms) => Math.floor(ms / 1000)));
+    assert.ok(
+      seconds.size >= 8,
+      `second runs fall in ${seconds.size} of the interval's 10 seconds`,
+    );
+    assert.ok(
+      second.some((ms) => ms % WAKE_GRANULE_MS !== 0),
+      'off the 5 s granule',
+    );
   });
 });
 
