@@ -4,7 +4,7 @@
  * at the seed's intervals, plus LiteLLM's readiness and CPU load (the seed's resource dimension).
  */
 import { z } from 'zod';
-import { durationSchema } from '../scrape/duration.js';
+import { durationSchema, intervalSchema } from '../scrape/duration.js';
 import { parseCondition } from './conditions.js';
 
 const conditionSchema = z.string().superRefine((text, ctx) => {
@@ -21,7 +21,7 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or htt
 const common = {
   name: z.string().min(1),
   enabled: z.boolean().default(true),
-  interval: durationSchema.prefault('30s'),
+  interval: intervalSchema.prefault('30s'),
   /** Unset: 5 s, or the interval when that is shorter (as Prometheus caps scrape_timeout). */
   timeout: durationSchema.optional(),
   /**

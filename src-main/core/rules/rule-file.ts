@@ -147,6 +147,7 @@ export function parseRuleFile(
       intervalMs = parseDuration(intervalText);
       if (intervalMs === null)
         add(`not a valid duration string: "${intervalText}"`, g.get('interval', true) as YamlNode);
+      else if (intervalMs === 0) intervalMs = null; // Prometheus: 0 means the default interval
     }
     const limitText = scalarString(g, 'limit');
     const limit = limitText === undefined ? 0 : Number(limitText);

@@ -6,7 +6,7 @@
  * points at this agent (see module.ts) instead of scraping itself.
  */
 import { z } from 'zod';
-import { durationSchema } from './duration.js';
+import { durationSchema, intervalSchema } from './duration.js';
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'not a valid label name');
 // host:port as in static_configs (Prometheus requires the port to be present or implied by scheme).
@@ -27,7 +27,7 @@ export const scrapeJobSchema = z
     scheme: z.enum(['http', 'https']).default('http'),
     params: z.record(z.string(), z.array(z.string())).default({}),
     /** Unset: the section's interval (prometheus.yml: global.scrape_interval). */
-    interval: durationSchema.optional(),
+    interval: intervalSchema.optional(),
     timeout: durationSchema.optional(),
     /** Prometheus honor_labels: on a clash keep the target's labels instead of renaming them exported_*. */
     honorLabels: z.boolean().default(false),
@@ -48,7 +48,7 @@ export const DEFAULT_SCRAPE_JOBS: z.input<typeof scrapeJobSchema>[] = [
 
 export const scrapeSectionSchema = z
   .object({
-    interval: durationSchema.prefault('15s'),
+    interval: intervalSchema.prefault('15s'),
     timeout: durationSchema.prefault('10s'),
     bodySizeLimit: z
       .number()

@@ -17,3 +17,8 @@ export const durationSchema = z.string().transform((text, ctx) => {
   }
   return ms;
 });
+
+/** An interval: a duration longer than zero (0 s would run the task in a tight loop). */
+export const intervalSchema = durationSchema.refine((ms) => ms > 0, {
+  message: 'must be longer than zero, e.g. 15s',
+});

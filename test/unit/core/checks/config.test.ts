@@ -40,6 +40,21 @@ describe('checks config', () => {
     );
   });
 
+  it('refuses a zero interval for a check or a scrape job, naming where', () => {
+    for (const [text, where] of [
+      [
+        'checks:\n  probes:\n    - {name: a, type: memory, interval: 0s}\n',
+        /checks\.probes\.0\.interval \(line 3\): must be longer than zero/,
+      ],
+      ['scrape:\n  interval: 0s\n', /scrape\.interval \(line 2\): must be longer than zero/],
+      [
+        "scrape:\n  jobs:\n    - {name: j, interval: 0s, staticConfigs: [{targets: ['x:1']}]}\n",
+        /scrape\.jobs\.0\.interval \(line 3\): must be longer than zero/,
+      ],
+    ] as const)
+      assert.throws(() => parseConfigText(text, 'c.yaml'), where);
+  });
+
   it('lists every error with its path and line', () => {
     const text = [
       'checks:',

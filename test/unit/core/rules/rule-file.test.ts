@@ -36,6 +36,15 @@ describe('rule files', () => {
     assert.deepEqual(alert.labels, { severity: 'critical' });
   });
 
+  it('reads interval: 0s as the default interval, as Prometheus does', () => {
+    const { groups, issues: problems } = parseRuleFile(
+      'groups:\n  - name: g\n    interval: 0s\n    rules:\n      - record: r\n        expr: up\n',
+      'r.yml',
+    );
+    assert.deepEqual(problems, []);
+    assert.equal(groups[0]!.intervalMs, null);
+  });
+
   it('names file, line, group and rule for each problem', () => {
     assert.deepEqual(
       issues(
