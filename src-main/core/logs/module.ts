@@ -164,7 +164,7 @@ export function createLogsModule(opts: LogsModuleOptions): LogsModule {
   // Scans at the agent's wake-up grid times (core/system/cadence.ts), the next one once a scan ended.
   const intervalMs = config.scanIntervalSeconds * 1000;
   const offset = gridOffset('logs scan', intervalMs);
-  let due = gridNow();
+  let due = 0; // set at start
   const schedule = () => {
     due = nextDue(intervalMs, offset, due, gridNow());
     timer = setTimeout(() => {

@@ -16,7 +16,7 @@ import type { RulesConfig } from './config.js';
 import type { RuleStateChange, RulesListResult, RulesReloadResult } from './contract.js';
 import { DEFAULT_RULE_FILES } from './defaults/index.js';
 import { parseDuration } from '../duration.js';
-import { delayUntil, gridNow, gridOffset, nextDue } from '../system/cadence.js';
+import { everyOnGrid } from '../system/cadence.js';
 import { copyGroupState, RuleGroup } from './group.js';
 import {
   formatIssue,
@@ -47,7 +47,8 @@ export class RuleManager {
   private groups: RuleGroup[] = [];
   private files: string[] = [];
   private loadError: string | null = null;
-  private timers = new Map<RuleGroup, NodeJS.Timeout>();
+  /** Each running group's cancel function. */
+  private timers = new Map<RuleGroup, () => void>();
   private running = false;
   private readonly state: AlertStateFile;
   private restoredOnce = false;
@@ -221,20 +222,15 @@ export class RuleManager {
     for (const g of this.groups) {
       // Evaluate soon after start, then at the group's times on the agent's wake-up grid
       // (core/system/cadence.ts), offset by the group's name as Prometheus staggers groups.
-      const offset = gridOffset(g.name, g.intervalMs);
-      let due = gridNow();
-      const tick = () => {
-        this.tick(g);
-        if (!this.running || !this.timers.has(g)) return;
-        due = nextDue(g.intervalMs, offset, due, gridNow());
-        this.timers.set(g, setTimeout(tick, delayUntil(due)).unref());
-      };
-      this.timers.set(g, setTimeout(tick, 0).unref());
+      this.timers.set(
+        g,
+        everyOnGrid(g.intervalMs, g.name, () => this.tick(g), { atOnce: true }),
+      );
     }
   }
 
   private stopTimers(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
   }
 

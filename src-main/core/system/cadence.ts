@@ -81,11 +81,17 @@ export function delayUntil(due: number, now: number = gridNow()): number {
 /**
  * Run `fn` at each grid time of a periodic task (offset by its `name`) until the returned function
  * is called: setInterval on the wake-up grid. Like setInterval it does not wait for an async `fn`;
- * the timer is unref'd.
+ * the timer is unref'd. `atOnce`: a first run right away (on a timer of 0), then the grid times.
  */
-export function everyOnGrid(intervalMs: number, name: string, fn: () => unknown): () => void {
+export function everyOnGrid(
+  intervalMs: number,
+  name: string,
+  fn: () => unknown,
+  { atOnce = false }: { atOnce?: boolean } = {},
+): () => void {
   const offset = gridOffset(name, intervalMs);
-  let due = nextGridTime(intervalMs, offset, gridNow());
+  const now = gridNow();
+  let due = atOnce ? now : nextGridTime(intervalMs, offset, now);
   let timer: NodeJS.Timeout | null = null;
   const arm = () => {
     timer = setTimeout(run, delayUntil(due));

@@ -8,7 +8,7 @@
 import type { RequestHandlers } from '../api.js';
 import type { CheckResult } from '../checks/types.js';
 import type { EngineModule } from '../module.js';
-import { delayUntil, gridNow, nextDue } from './cadence.js';
+import { everyOnGrid } from './cadence.js';
 import { VERSION } from '../version.js';
 import type { AgentInfo, RulesHold, StatusSnapshot } from './contract.js';
 import { computeOverall, type CheckRef } from './overall.js';
@@ -96,7 +96,7 @@ export function createSystemModule(opts: SystemModuleOptions): SystemModule {
       opts.onStatus?.(next);
     }
   };
-  let timer: NodeJS.Timeout | null = null;
+  let cancelTick: (() => void) | null = null;
   let unsubscribe: (() => void) | null = null;
   let lastTick = now();
   return {
@@ -108,25 +108,20 @@ export function createSystemModule(opts: SystemModuleOptions): SystemModule {
       'status.get': async () => compute(),
     },
     async start() {
-      if ((!opts.checks && !opts.rulesHold) || timer) return;
+      if ((!opts.checks && !opts.rulesHold) || cancelTick) return;
       unsubscribe = opts.checks?.onResult(refresh) ?? null;
       lastTick = now();
       // On the agent's wake-up grid (cadence.ts), with the checks that feed it.
-      let due = gridNow();
-      const tick = () => {
+      cancelTick = everyOnGrid(tickMs, 'status tick', () => {
         const t = now();
         if (t - lastTick > tickMs * 3) resumedAt = t; // the process was frozen: slept or suspended
         lastTick = t;
         refresh();
-        due = nextDue(tickMs, 0, due, gridNow());
-        timer = setTimeout(tick, delayUntil(due)).unref();
-      };
-      due = nextDue(tickMs, 0, due, due);
-      timer = setTimeout(tick, delayUntil(due)).unref();
+      });
     },
     async stop() {
-      if (timer) clearTimeout(timer);
-      timer = null;
+      cancelTick?.();
+      cancelTick = null;
       unsubscribe?.();
       unsubscribe = null;
     },

@@ -74,4 +74,26 @@ describe('wake-up grid', () => {
       mock.restoreAll();
     }
   });
+
+  it('with atOnce, runs first right away, then at its grid times', () => {
+    let mono = T0 + 1000;
+    mock.method(performance, 'now', () => mono);
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const at: number[] = [];
+    try {
+      const cancel = everyOnGrid(10_000, 'group', () => at.push(mono - T0), { atOnce: true });
+      mock.timers.tick(0);
+      for (let t = 500; t <= 29_000; t += 500) {
+        mono = T0 + 1000 + t;
+        mock.timers.tick(500);
+      }
+      cancel();
+      const first = gridOffset('group', 10_000) || 10_000;
+      const grid = [first, first + 10_000, first + 20_000].filter((g) => g <= 30_000);
+      assert.deepEqual(at, [1000, ...grid]);
+    } finally {
+      mock.timers.reset();
+      mock.restoreAll();
+    }
+  });
 });
