@@ -9,6 +9,7 @@ import type { JobScheduler, ProgressUpdate } from '../jobs/scheduler.js';
 import type { JobProgress } from '../jobs/contract.js';
 import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
+import { namedChanges } from '../config/named-changes.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { BackupEvents } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
@@ -143,15 +144,14 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     if (opts.config.encryption.passphraseEnv !== next.encryption.passphraseEnv)
       restartRequired.push('backup.encryption.passphraseEnv');
     if (restartRequired.length) return { restartRequired };
-    const before = new Map(opts.config.sets.map((s) => [s.name, JSON.stringify(s)]));
+    const before = opts.config.sets;
     const testScheduleChanged = opts.config.restoreTestSchedule !== next.restoreTestSchedule;
     // In place: the service and the handlers read this object. A running backup already holds
     // its own set object (service.backup took it from the old array), so it is not affected.
     Object.assign(opts.config, structuredClone(next));
-    for (const set of opts.config.sets)
-      if (testScheduleChanged || before.get(set.name) !== JSON.stringify(set)) registerSet(set);
-    const kept = new Set(opts.config.sets.map((s) => s.name));
-    for (const name of before.keys()) if (!kept.has(name)) retireSet(name);
+    const { changed, removed } = namedChanges(before, opts.config.sets);
+    for (const set of testScheduleChanged ? opts.config.sets : changed) registerSet(set);
+    for (const name of removed) retireSet(name);
     return { restartRequired: [] };
   };
 

@@ -8,6 +8,7 @@ import type { AgentApi, RequestHandlers } from '../api.js';
 import type { JobScheduler } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
+import { namedChanges } from '../config/named-changes.js';
 import type { SeriesQuerier } from '../tsdb/types.js';
 import { VERSION } from '../version.js';
 import type { Window } from './availability.js';
@@ -132,14 +133,13 @@ export function createReportsModule(opts: ReportsModuleOptions): ReportsModule {
   const reload = (next: ReportsConfig): { restartRequired: string[] } => {
     // `dir` is where saved reports are listed from and written to: wired once at start.
     if (opts.config.dir !== next.dir) return { restartRequired: ['reports.dir'] };
-    const before = new Map(opts.config.schedules.map((s) => [s.name, JSON.stringify(s)]));
+    const before = opts.config.schedules;
     // In place: the views and build() read this object; a running job holds its own schedule.
     Object.assign(opts.config, structuredClone(next));
     if (!started) return { restartRequired: [] };
-    for (const s of opts.config.schedules)
-      if (before.get(s.name) !== JSON.stringify(s)) registerSchedule(s);
-    const kept = new Set(opts.config.schedules.map((s) => s.name));
-    for (const name of before.keys()) if (!kept.has(name)) opts.scheduler?.unregister(jobId(name));
+    const { changed, removed } = namedChanges(before, opts.config.schedules);
+    for (const s of changed) registerSchedule(s);
+    for (const name of removed) opts.scheduler?.unregister(jobId(name));
     return { restartRequired: [] };
   };
 
