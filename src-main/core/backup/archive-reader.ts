@@ -68,8 +68,9 @@ export async function readArchive(
  * The last stage of readArchive: hands each decompressed chunk to the tar parser (which writes and
  * hashes the files) on the next turn of the event loop, not inside the decompressor's callback.
  * zlib queues its next piece on the thread pool only after push() returns, so parsing inline made
- * inflating and writing take turns; deferred, they overlap (a 630 MB restore: 3.85 → 3.1 s on 2
- * cores). A chunk still queued when the pipeline is destroyed (cancelled, failed) is dropped.
+ * inflating and writing take turns; deferred, they overlap (a 630 MB restore on 2 cores: 3.8-4.0 s
+ * before, 3.2-3.4 s after). A chunk still queued when the pipeline is destroyed (cancelled, failed)
+ * is dropped.
  */
 export function parserSink(parser: Pick<TarParser, 'push' | 'end'>): Writable {
   const garbage = new GarbageHint();
