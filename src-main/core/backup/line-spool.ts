@@ -22,9 +22,16 @@ export class LineSpool {
     this.push(line + '\n', Buffer.byteLength(line) + 1);
   }
 
-  /** Raw bytes, copied (the caller's buffer may be reused). */
+  /**
+   * Raw bytes. A large piece goes straight to the file, after what is batched: copying each 128 KiB
+   * piece of a 300,000-file archive's 40 MB manifest, then concatenating the copies, left the
+   * allocator's heap 5 MB larger at the end of verify's read. Small ones are copied (the caller's
+   * buffer may be reused) and batched.
+   */
   appendBytes(b: Buffer): void {
-    this.push(Buffer.from(b), b.length);
+    if (b.length < CHUNK / 4) return this.push(Buffer.from(b), b.length);
+    this.finish();
+    for (let off = 0; off < b.length;) off += writeSync(this.fd, b, off, b.length - off);
   }
 
   /** Writes what is batched, so the file is complete for another reader. */
