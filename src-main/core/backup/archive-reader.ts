@@ -4,7 +4,7 @@
  * renamed archive still opens. Memory stays constant: data reaches the handler chunk by chunk.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Writable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { decompressor, type Compression } from './compress.js';
@@ -12,6 +12,7 @@ import { GarbageHint } from './gc-hint.js';
 import { DecryptStream, type PassphraseProvider } from './crypto.js';
 import { MANIFEST_ENTRY, type BackupManifest } from './manifest.js';
 import { TarParser, type TarHandler, type TarHeader } from './tar.js';
+import { writeAll } from './write-all.js';
 
 export interface ArchiveFormat {
   compression: Compression;
@@ -157,7 +158,7 @@ export async function spoolEmbeddedManifest(
           found ||= inManifest;
         },
         data(c) {
-          if (inManifest) for (let off = 0; off < c.length;) off += writeSync(fd, c, off);
+          if (inManifest) writeAll(fd, c);
         },
         endEntry() {
           inManifest = false;

@@ -15,7 +15,6 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
@@ -38,6 +37,7 @@ import {
 import { ManifestSpool } from './manifest-spool.js';
 import { TailHash } from './tail-hash.js';
 import { addDumps, countSources, plannedEntries } from './plan.js';
+import { writeAll } from './write-all.js';
 import {
   fsyncPath,
   lockBackupDir,
@@ -290,7 +290,7 @@ function atomicWrite(path: string, chunks: Iterable<Buffer>): void {
   const tmp = path + PARTIAL_SUFFIX;
   const fd = openSync(tmp, 'w', 0o600);
   try {
-    for (const c of chunks) for (let off = 0; off < c.length;) off += writeSync(fd, c, off);
+    for (const c of chunks) writeAll(fd, c);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -5,15 +5,7 @@
  * but not in the backup (the backup's own include/exclude globs apply, so files it never covered
  * are left alone).
  */
-import {
-  closeSync,
-  lstatSync,
-  openSync,
-  readlinkSync,
-  readSync,
-  writeSync,
-  type Stats,
-} from 'node:fs';
+import { closeSync, lstatSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { RestoreDiff } from './contract.js';
@@ -21,6 +13,7 @@ import type { BackupManifest, ManifestFile } from './manifest.js';
 import { PathHashSet } from './path-set.js';
 import { sha256File } from './tail-hash.js';
 import { walkDirectorySource } from './sources.js';
+import { writeAll } from './write-all.js';
 
 export type { RestoreDiff };
 
@@ -74,7 +67,7 @@ export class DiffLists {
   flush(): void {
     if (!this.pending) return;
     const b = Buffer.from(this.pending);
-    for (let off = 0; off < b.length;) off += writeSync(this.fd, b, off, b.length - off);
+    writeAll(this.fd, b);
     this.pending = '';
   }
 }

@@ -22,7 +22,6 @@ import {
   symlinkSync,
   utimesSync,
   chmodSync,
-  writeSync,
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
@@ -37,6 +36,7 @@ import {
 import { crashPoint } from './crash-points.js';
 import { RESTORE_TEMP_INFIX } from './destination.js';
 import { checkDestination, checkHeader, checkManifest, UnsafeArchiveError } from './safety.js';
+import { writeAll } from './write-all.js';
 
 export interface ExtractOptions {
   archivePath: string;
@@ -280,11 +280,6 @@ function isDirectory(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-function writeAll(fd: number, chunk: Buffer): void {
-  let off = 0;
-  while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
 }
 
 export class RestoreError extends Error {

@@ -3,8 +3,9 @@
  * must not be held in memory (verify's entries and embedded manifest). Writes are batched; every
  * read flushes first.
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { writeAll } from './write-all.js';
 
 const CHUNK = 64 * 1024;
 
@@ -31,14 +32,14 @@ export class LineSpool {
   appendBytes(b: Buffer): void {
     if (b.length < CHUNK / 4) return this.push(Buffer.from(b), b.length);
     this.finish();
-    for (let off = 0; off < b.length;) off += writeSync(this.fd, b, off, b.length - off);
+    writeAll(this.fd, b);
   }
 
   /** Writes what is batched, so the file is complete for another reader. */
   finish(): void {
     if (!this.pending.length) return;
     const b = Buffer.concat(this.pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
-    for (let off = 0; off < b.length;) off += writeSync(this.fd, b, off, b.length - off);
+    writeAll(this.fd, b);
     this.pending = [];
     this.pendingBytes = 0;
   }

@@ -5,8 +5,9 @@
  * sidecar, both laid out as `{<header fields>, "files": [<spooled records>]}` with the file list
  * last, so a reader that only needs the header can stop before it (see store.ts).
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { BackupManifest, BackupSidecar, ManifestFile } from './manifest.js';
+import { writeAll } from './write-all.js';
 
 const BUFFER = 64 * 1024;
 
@@ -101,8 +102,4 @@ export class ManifestSpool {
     }
     this.used += this.buf.write(s, this.used);
   }
-}
-
-function writeAll(fd: number, b: Buffer): void {
-  for (let off = 0; off < b.length;) off += writeSync(fd, b, off, b.length - off);
 }
