@@ -92,6 +92,9 @@ const timed = (cmd: string, args: string[], env: Record<string, string> = {}) =>
 /** Rounds of the zstd backups (BENCH_BACKUP_ZSTD_ROUNDS, default 3). */
 const ZSTD_ROUNDS = Math.max(1, Number(process.env.BENCH_BACKUP_ZSTD_ROUNDS ?? 3));
 
+/** A run's wall and CPU time, as every table here prints them. */
+const timeOf = (x: GnuTimed) => `${x.seconds.toFixed(2)} s (CPU ${x.cpuSeconds.toFixed(2)} s)`;
+
 /** The run with the median wall time, carrying the largest peak RSS of all the runs. */
 function median(runs: GnuTimed[]): GnuTimed {
   const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
@@ -133,10 +136,10 @@ async function main(): Promise<void> {
       const ratio = c.seconds / a.seconds;
       rows.push([
         what,
-        `${c.seconds.toFixed(2)} s (CPU ${c.cpuSeconds.toFixed(2)} s)`,
+        timeOf(c),
         `${c.rssMb.toFixed(0)} MB`,
         anchor,
-        `${a.seconds.toFixed(2)} s (CPU ${a.cpuSeconds.toFixed(2)} s)`,
+        timeOf(a),
         `${a.rssMb.toFixed(0)} MB`,
         `${ratio.toFixed(2)}×`,
         `≤ ${goal}× and < 100 MB`,
@@ -159,7 +162,8 @@ async function main(): Promise<void> {
             ...extra,
           ])
         : null;
-    const cli = (args: string[]) => timed(process.execPath, [...ccmon, ...args], env);
+    const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
+      timed(process.execPath, [...ccmon, ...args], { ...env, ...extraEnv });
 
     const tarGz = await timed('tar', ['-czf', join(dir, 'anchor.tar.gz'), '-C', data, '.']);
     const gzEngine = await engine('backup', config('gz-engine', 'gzip'));
@@ -243,13 +247,7 @@ async function main(): Promise<void> {
     // The CLI's own start-up: every command imports its implementation in its action.
     const version = await cli(['--version']);
     // Last, so that its files on the tmpfs come and go after the goal's rows are measured.
-    const parts = await zstdParts(
-      dir,
-      data,
-      (args, extraEnv = {}) =>
-        timed(process.execPath, [...ccmon, ...args], { ...env, ...extraEnv }),
-      config,
-    );
+    const parts = await zstdParts(dir, data, cli, config);
     const many = MANY_FILES > 0 ? await manyFiles(dir, cli) : '';
     const sizes = `archives: ccmon gzip ${(JSON.parse(gz.stdout).sizeBytes / 1048576).toFixed(0)} MB, zstd ${(JSON.parse(zst.stdout).sizeBytes / 1048576).toFixed(0)} MB`;
     process.stdout.write(
@@ -308,9 +306,8 @@ async function manyFiles(dir: string, cli: (args: string[]) => Promise<GnuTimed>
   const verify = await cli(['--config', cfg, 'verify', archive]);
   const tarT = await timed('sh', ['-c', `tar -tzf '${tarball}' > /dev/null`]);
   await rm(src, { recursive: true });
-  const t = (x: GnuTimed) => `${x.seconds.toFixed(2)} s (CPU ${x.cpuSeconds.toFixed(2)} s)`;
   const line = (what: string, c: GnuTimed, anchor: string, a: GnuTimed) =>
-    `| ${what} | ${t(c)} | ${c.rssMb.toFixed(0)} MB | ${anchor} | ${t(a)} | < 100 MB | ${c.rssMb < 100 ? 'yes' : 'no'} |\n`;
+    `| ${what} | ${timeOf(c)} | ${c.rssMb.toFixed(0)} MB | ${anchor} | ${timeOf(a)} | < 100 MB | ${c.rssMb < 100 ? 'yes' : 'no'} |\n`;
   return (
     `\n${MANY_FILES} tiny files (1,000 per folder, gzip): the peak RSS goal whatever the size.\n\n` +
     '| operation | ccmon | ccmon peak RSS | anchor | anchor time | goal | met |\n' +
@@ -358,14 +355,13 @@ async function zstdParts(
 }
 
 function partsTable(p: ZstdParts, ccmon: GnuTimed, anchor: GnuTimed): string {
-  const t = (x: GnuTimed) => `${x.seconds.toFixed(2)} s (CPU ${x.cpuSeconds.toFixed(2)} s)`;
   return (
     "Where the zstd backup's time goes (one run each):\n\n" +
     '| part | ccmon | tar and zstd |\n| --- | --- | --- |\n' +
-    `| the whole backup (medians above) | ${t(ccmon)} | ${t(anchor)} |\n` +
-    `| producer alone: the tar stream into a sink instead of zstd | ${t(p.producer)} | ${t(p.tarAlone)} |\n` +
-    `| compressor alone: \`zstd -T0\` on the same tar, from a file | - | ${t(p.zstdAlone)} |\n` +
-    `| fixed cost: \`ccmon backup\` of an empty folder | ${t(p.fixed)} | - |\n\n` +
+    `| the whole backup (medians above) | ${timeOf(ccmon)} | ${timeOf(anchor)} |\n` +
+    `| producer alone: the tar stream into a sink instead of zstd | ${timeOf(p.producer)} | ${timeOf(p.tarAlone)} |\n` +
+    `| compressor alone: \`zstd -T0\` on the same tar, from a file | - | ${timeOf(p.zstdAlone)} |\n` +
+    `| fixed cost: \`ccmon backup\` of an empty folder | ${timeOf(p.fixed)} | - |\n\n` +
     `ccmon's producer alone takes ${(p.producer.seconds / anchor.seconds).toFixed(2)}× the anchor's whole pipeline: ` +
     'no compressor arrangement brings the backup below that.\n'
   );
