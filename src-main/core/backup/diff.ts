@@ -10,7 +10,7 @@ import { relative, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { RestoreDiff } from './contract.js';
 import type { BackupManifest, ManifestFile } from './manifest.js';
-import { PathHashSet } from './path-set.js';
+import { entryCount, PathHashSet } from './path-set.js';
 import { sha256File } from './tail-hash.js';
 import { walkDirectorySource } from './sources.js';
 import { writeAll } from './write-all.js';
@@ -101,12 +101,13 @@ function* readDiffPaths(fd: number, kind: DiffKind): Generator<string> {
  * file list once and walking the backed-up folders once; what it keeps is a hash per destination.
  */
 export function diffRestore(
-  manifest: Pick<BackupManifest, 'sources'> & { files: () => Iterable<ManifestFile> },
+  manifest: Pick<BackupManifest, 'sources'> &
+    Partial<Pick<BackupManifest, 'totals'>> & { files: () => Iterable<ManifestFile> },
   destinationOf: (path: string) => string | null,
   opts: { removals: boolean; lists: DiffLists },
 ): RestoreDiff {
   const { lists } = opts;
-  const listed = new PathHashSet();
+  const listed = new PathHashSet(opts.removals ? entryCount(manifest.totals) : 0);
   for (const f of manifest.files()) {
     const dest = destinationOf(f.path);
     if (!dest) continue;

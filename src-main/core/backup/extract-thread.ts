@@ -52,7 +52,7 @@ export async function planOnWorker(
   }
   const data: PlanWorkerData = {
     op: 'plan',
-    manifest: { sources: manifest.sources, lines: manifest.source },
+    manifest: { sources: manifest.sources, totals: manifest.totals, lines: manifest.source },
     to,
     dumpDir,
     removals,
@@ -83,7 +83,7 @@ export async function extractOnWorker(opts: ExtractOnWorkerOptions): Promise<Ext
   const data: ExtractWorkerData = {
     ...rest,
     op: 'extract',
-    manifest: { sources: manifest.sources, lines: manifest.source },
+    manifest: { sources: manifest.sources, totals: manifest.totals, lines: manifest.source },
     to,
     dumpDir,
     removeFrom: removeFrom ?? null,

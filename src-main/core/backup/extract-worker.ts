@@ -10,17 +10,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { RestoreDiff, VerifyResult } from './contract.js';
-import type { BackupSidecar } from './manifest.js';
 import { destinationMapper } from './destination.js';
 import { DiffLists, diffFilePaths, diffRestore } from './diff.js';
 import { extractArchive, type ExtractResult } from './extract.js';
-import type { ManifestSource } from './manifest.js';
+import type { BackupManifest, BackupSidecar, ManifestSource } from './manifest.js';
 import { streamManifestLines, type ManifestLinesSource } from './manifest-lines.js';
 import { checkManifest, UnsafeArchiveError } from './safety.js';
 
 interface CommonData {
   /** The manifest's sources (from its header) and where its file list lies. */
-  manifest: { sources: ManifestSource[]; lines: ManifestLinesSource };
+  manifest: {
+    sources: ManifestSource[];
+    totals?: BackupManifest['totals'];
+    lines: ManifestLinesSource;
+  };
   to: string | null;
   dumpDir: string | null;
 }
@@ -88,9 +91,10 @@ try {
 port.close();
 
 async function restoreJob(data: PlanWorkerData | ExtractWorkerData): Promise<void> {
-  const { sources, lines } = data.manifest;
+  const { sources, totals, lines } = data.manifest;
   const manifest = {
     sources,
+    totals,
     files: () => streamManifestLines(lines.path, lines.offset, lines.where),
   };
   const destinationOf = destinationMapper(data.to, data.dumpDir);

@@ -41,7 +41,8 @@ import { writeAll } from './write-all.js';
 export interface ExtractOptions {
   archivePath: string;
   /** The file list is read several times (check, extract, commit), never held. */
-  manifest: Pick<BackupManifest, 'sources'> & { files: () => Iterable<ManifestFile> };
+  manifest: Pick<BackupManifest, 'sources'> &
+    Partial<Pick<BackupManifest, 'totals'>> & { files: () => Iterable<ManifestFile> };
   /** Absolute destination of an archive entry, or null to check it without writing it. */
   destinationOf(path: string): string | null;
   /** Every destination must lie inside one of these folders. */

@@ -19,7 +19,7 @@ import {
   type BackupManifest,
   type ManifestFile,
 } from './manifest.js';
-import { duplicateAmong, PathHashSet } from './path-set.js';
+import { duplicateAmong, entryCount, PathHashSet } from './path-set.js';
 import type { TarHeader } from './tar.js';
 
 export class UnsafeArchiveError extends Error {
@@ -49,6 +49,8 @@ export function unsafePath(path: string): string | null {
 export interface CheckedManifest {
   sources: BackupManifest['sources'];
   files: Iterable<ManifestFile> | (() => Iterable<ManifestFile>);
+  /** The header's totals, when known: they size the path set (path-set.ts). */
+  totals?: BackupManifest['totals'];
 }
 
 export interface ManifestCounts {
@@ -67,7 +69,7 @@ export function checkManifest(m: CheckedManifest): ManifestCounts {
     .map((s) => s.archivePath.replace(/\/+$/, ''));
   const inRoots = (p: string) => roots.some((r) => p === r || p.startsWith(r + '/'));
   const symlinks = new Set<string>();
-  const paths = new PathHashSet();
+  const paths = new PathHashSet(entryCount(m.totals));
   const counts: ManifestCounts = { files: 0, bytes: 0 };
   for (const f of files()) {
     const why = unsafePath(f.path);

@@ -17,18 +17,16 @@ export interface SeenEntry {
 }
 
 export function compareEntries(
-  expected: Iterable<ManifestFile>,
+  expected: () => Iterable<ManifestFile>,
   seen: () => Iterable<SeenEntry>,
   seenPaths: PathHashSet,
   problems: string[],
 ): void {
-  const listed = new PathHashSet();
   const archive = seen()[Symbol.iterator]();
   let s = archive.next();
   /** Archive entries walked past while looking for a manifest entry further on. */
   const passed: string[] = [];
-  for (const f of expected) {
-    listed.add(f.path);
+  for (const f of expected()) {
     if (!seenPaths.has(f.path)) {
       problems.push(`${f.path}: listed in the manifest but missing from the archive`);
       continue;
@@ -42,6 +40,10 @@ export function compareEntries(
     s = archive.next();
   }
   for (; !s.done; s = archive.next()) passed.push(s.value.path);
+  if (passed.length === 0) return;
+  // Only when the orders parted: the manifest's paths, read again, tell "elsewhere" from "extra".
+  const listed = new PathHashSet();
+  for (const f of expected()) listed.add(f.path);
   for (const path of passed)
     problems.push(
       listed.has(path)

@@ -16,7 +16,7 @@ import type { VerifyResult } from './contract.js';
 import { LineSpool } from './line-spool.js';
 import { MANIFEST_ENTRY, MANIFEST_TEXT_ENTRY, type BackupSidecar } from './manifest.js';
 import { openManifestRecords, type ManifestRecords } from './manifest-records.js';
-import { duplicateAmong, PathHashSet } from './path-set.js';
+import { duplicateAmong, entryCount, PathHashSet } from './path-set.js';
 import { checkManifest, unsafePath } from './safety.js';
 import { compareEntries, type SeenEntry } from './verify-compare.js';
 
@@ -51,7 +51,7 @@ async function verifyIn(
   const t0 = performance.now();
   const problems: string[] = [];
   const { seen, embedded: embeddedSpool } = spools;
-  const seenPaths = new PathHashSet();
+  const seenPaths = new PathHashSet(entryCount(side?.totals));
   const raw = createHash('sha256');
   let rawBytes = 0;
   let current: { entry: SeenEntry; hash: Hash } | null = null;
@@ -150,7 +150,12 @@ async function verifyIn(
       problems.push((err as Error).message);
     }
     try {
-      compareEntries(manifest.files(), () => seenEntriesOf(seen), seenPaths, problems);
+      compareEntries(
+        () => manifest.files(),
+        () => seenEntriesOf(seen),
+        seenPaths,
+        problems,
+      );
     } catch (err) {
       problems.push((err as Error).message);
     }

@@ -108,6 +108,21 @@ describe('PathHashSet', () => {
     assert.equal(set.repeatedHashes().size, 0);
   });
 
+  it('sized from a count, it still grows past it, and keeps answering after a lookup', () => {
+    for (const expected of [0, 3, 10, -5, 2 ** 40]) {
+      const set = new PathHashSet(expected);
+      const paths = Array.from({ length: 3000 }, (_, i) => `fs/a/${i}`);
+      // A lookup between additions (it sorts in place) must not lose what comes after it.
+      for (const [i, p] of paths.entries()) {
+        set.add(p);
+        if (i % 1000 === 999) assert.ok(set.has(p), `${expected}: ${p}`);
+      }
+      for (const p of paths) assert.ok(set.has(p), `${expected}: ${p}`);
+      assert.equal(set.has('fs/a/3000'), false);
+      assert.equal(set.repeatedHashes().size, 0);
+    }
+  });
+
   it('duplicateAmong confirms a repeated hash by comparing the paths themselves', () => {
     const set = new PathHashSet();
     const paths = ['fs/a/1', 'fs/a/2', 'fs/a/1'];
