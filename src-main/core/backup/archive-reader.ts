@@ -3,7 +3,6 @@
  * format recognised from the file's first bytes (gzip, zstd, ccmon's encryption header) so a
  * renamed archive still opens. Memory stays constant: data reaches the handler chunk by chunk.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Writable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -173,9 +172,4 @@ export async function spoolEmbeddedManifest(
     throw new Error(
       `${path}: the archive has no ${MANIFEST_ENTRY}; it was not made by ccmon (refusing to restore it)`,
     );
-}
-
-export function sha256Hex(): { update(c: Buffer): void; hex(): string } {
-  const h = createHash('sha256');
-  return { update: (c) => h.update(c), hex: () => h.digest('hex') };
 }

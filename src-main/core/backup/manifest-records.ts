@@ -6,7 +6,7 @@
  * are read back line by line, each validated, as many times as a restore needs (check, diff,
  * extract, commit). A manifest in another layout (hand-made, older) is parsed whole, as before.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { BackupManifest, ManifestFile } from './manifest.js';
 import { streamManifestLines, type ManifestLinesSource } from './manifest-lines.js';
@@ -41,6 +41,50 @@ export function openManifestRecords(path: string, where = path): ManifestRecords
     };
   }
   return fromManifest(parseManifest(readWhole(path), where));
+}
+
+/** What follows the last record in ccmon's layout: the sidecar's, then manifest.json's. */
+const TAILS = ['\n ]\n}\n', '\n]}'].map((t) => Buffer.from(t));
+
+/**
+ * Whether two manifests in ccmon's layout hold byte for byte the same file list. ccmon writes the
+ * sidecar's list and the archive's from one spool (manifest-spool.ts), so this is the normal case,
+ * answered without parsing a record; false only means "not known to be the same" (another layout,
+ * a rewritten file): compare the records themselves then.
+ */
+export function sameListBytes(a: ManifestRecords, b: ManifestRecords): boolean {
+  if (!a.source || !b.source) return false;
+  const fa = openSync(a.source.path, 'r');
+  try {
+    const fb = openSync(b.source.path, 'r');
+    try {
+      const length = listLength(fa, a.source.offset);
+      if (length < 0 || length !== listLength(fb, b.source.offset)) return false;
+      const ba = Buffer.allocUnsafe(CHUNK);
+      const bb = Buffer.allocUnsafe(CHUNK);
+      for (let pos = 0; pos < length;) {
+        const want = Math.min(CHUNK, length - pos);
+        const n = readSync(fa, ba, 0, want, a.source.offset + pos);
+        if (n === 0 || readSync(fb, bb, 0, n, b.source.offset + pos) !== n) return false;
+        if (!ba.subarray(0, n).equals(bb.subarray(0, n))) return false;
+        pos += n;
+      }
+      return true;
+    } finally {
+      closeSync(fb);
+    }
+  } finally {
+    closeSync(fa);
+  }
+}
+
+/** Bytes from `offset` to the end of the last record, or -1 when the file does not end as ccmon's do. */
+function listLength(fd: number, offset: number): number {
+  const size = fstatSync(fd).size;
+  const end = Buffer.alloc(Math.min(16, Math.max(0, size - offset)));
+  readSync(fd, end, 0, end.length, size - end.length);
+  const tail = TAILS.find((t) => end.subarray(end.length - t.length).equals(t));
+  return tail ? size - tail.length - offset : -1;
 }
 
 /** An in-memory manifest (a foreign layout, a test) behind the same interface. */

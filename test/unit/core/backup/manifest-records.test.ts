@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openManifestRecords } from '../../../../src-main/core/backup/manifest-records.js';
+import { spoolEmbeddedManifest } from '../../../../src-main/core/backup/archive-reader.js';
+import {
+  openManifestRecords,
+  sameListBytes,
+} from '../../../../src-main/core/backup/manifest-records.js';
 import { parseSidecar } from '../../../../src-main/core/backup/manifest-schema.js';
 import { duplicateAmong, PathHashSet } from '../../../../src-main/core/backup/path-set.js';
 import { checkManifest, UnsafeArchiveError } from '../../../../src-main/core/backup/safety.js';
@@ -48,6 +52,23 @@ describe('streamed manifests', () => {
     assert.ok(m.source, 'streamed from its file');
     assert.deepEqual(list(m.files()), whole.files);
     assert.deepEqual(list(m.files()), whole.files, 'a second pass reads it again');
+  });
+
+  it('sameListBytes: the sidecar and the archive list the same bytes; an edit or another layout does not', async () => {
+    const embedded = join(dir.path, 'embedded.json');
+    await spoolEmbeddedManifest(sidecar.replace(/\.manifest\.json$/, '.tar.gz'), embedded);
+    const side = openManifestRecords(sidecar);
+    assert.equal(sameListBytes(side, openManifestRecords(embedded)), true);
+    const text = readFileSync(sidecar, 'utf8');
+    const edited = join(dir.path, 'edited.manifest.json');
+    writeFileSync(
+      edited,
+      text.replace(/"size":(\d+)/, (_, n) => `"size":${Number(n) + 1}`),
+    );
+    assert.equal(sameListBytes(side, openManifestRecords(edited)), false);
+    const other = join(dir.path, 'other.manifest.json');
+    writeFileSync(other, JSON.stringify(JSON.parse(text)));
+    assert.equal(sameListBytes(side, openManifestRecords(other)), false);
   });
 
   it('a damaged record is refused with its index and field', () => {

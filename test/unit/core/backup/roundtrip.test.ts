@@ -144,6 +144,25 @@ describe('backup round trip', () => {
     );
   });
 
+  it('verify tells a sidecar list edited in place from one only rewritten in another layout', async () => {
+    const s = service('relayout');
+    const { backup } = await s.backup();
+    const manifestPath = backup.archivePath.replace(/\.tar\.gz$/, '.manifest.json');
+    const original = readFileSync(manifestPath, 'utf8');
+    // Same records, another layout: the byte comparison cannot apply, the records still match.
+    writeFileSync(manifestPath, JSON.stringify(JSON.parse(original), null, 2));
+    assert.deepEqual((await s.verify(backup.id)).problems, []);
+    // ccmon's layout, one record's mode changed: the lists differ, and verify says so.
+    const edited = original.replace(/("path":"[^"]*\/config\.yaml"[^\n]*"mode":)\d+/, '$1420');
+    assert.notEqual(edited, original);
+    writeFileSync(manifestPath, edited);
+    const v = await s.verify(backup.id);
+    assert.equal(v.ok, false);
+    assert.deepEqual(v.problems, [
+      "the archive's embedded manifest and its sidecar list different files",
+    ]);
+  });
+
   it('an encrypted archive refuses a wrong passphrase without writing anything', async () => {
     const s = service('enc2', { encryption: { enabled: true } });
     const { backup } = await s.backup();
