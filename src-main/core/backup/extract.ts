@@ -209,7 +209,8 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     renameSync(tempOf(dest), dest);
     crashPoint(`${label}-committing`);
   }
-  for (const f of files()) {
+  // Symlinks after every file (none is written through one); a list without any is not read again.
+  for (const f of result.symlinks > 0 ? files() : []) {
     const dest = f.type === 'symlink' ? opts.destinationOf(f.path) : null;
     if (!dest) continue;
     rmSync(dest, { force: true, recursive: isDirectory(dest) });

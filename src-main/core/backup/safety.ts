@@ -155,6 +155,16 @@ export function checkHeader(
     );
 }
 
+/**
+ * Whether `abs` is `root` or lies below it (both resolved). A plain prefix answers most calls;
+ * path.relative (case-insensitive on Windows) decides the rest.
+ */
+function isInside(root: string, abs: string): boolean {
+  if (abs.startsWith(root.endsWith(sep) ? root : root + sep)) return true;
+  const rel = relative(root, abs);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
 /** The destination lies in a root, and no existing folder between the root and it is a symlink. */
 export function checkDestination(
   entry: string,
@@ -163,12 +173,11 @@ export function checkDestination(
   checked: Set<string>,
 ): void {
   const abs = resolve(dest);
-  const root = roots.find((r) => {
-    const rel = relative(r, abs);
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  });
+  const root = roots.find((r) => isInside(r, abs));
   if (!root)
     throw new UnsafeArchiveError(entry, `would be written to ${abs}, outside ${roots.join(', ')}`);
+  // Files come grouped by folder: once a folder's chain is checked, its next files are done.
+  if (checked.has(dirname(abs)) && abs !== root) return;
   const parts = relative(root, dirname(abs)).split(sep).filter(Boolean);
   let dir = root;
   for (const part of ['', ...parts]) {

@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
 import { MANIFEST_FORMAT } from '../../../../src-main/core/backup/manifest.js';
+import { checkDestination } from '../../../../src-main/core/backup/safety.js';
 import { BackupService } from '../../../../src-main/core/backup/service.js';
 import { encodeHeader, padding, TAR_END } from '../../../../src-main/core/backup/tar.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
@@ -253,5 +254,36 @@ describe('extraction safety: malicious archives are refused before anything is w
     const r = await service.restore({ ref: file, to: target, dryRun: false });
     assert.equal(r.ok, true);
     assert.ok(existsSync(join(target, root, 'ok.txt')));
+  });
+});
+
+describe('checkDestination', () => {
+  let dir: TempDir;
+  before(async () => {
+    dir = await tempDir('ccmon-bk-dest-');
+  });
+  after(() => dir.cleanup());
+
+  it('tells a folder from a sibling whose name only starts like it', () => {
+    const root = join(dir.path, 'out');
+    assert.throws(
+      () => checkDestination('fs/x', join(dir.path, 'out-evil', 'x'), [root], new Set()),
+      /outside/,
+    );
+    checkDestination('fs', root, [root], new Set()); // the root itself
+  });
+
+  it('checks each new folder for a symlink, however many files the folder before it had', () => {
+    const root = join(dir.path, 'tree');
+    mkdirSync(join(root, 'a'), { recursive: true });
+    mkdirSync(join(dir.path, 'elsewhere'));
+    symlinkSync(join(dir.path, 'elsewhere'), join(root, 'b'));
+    const checked = new Set<string>();
+    for (let i = 0; i < 3; i++)
+      checkDestination(`fs/a/${i}`, join(root, 'a', String(i)), [root], checked);
+    assert.throws(
+      () => checkDestination('fs/b/0', join(root, 'b', '0'), [root], checked),
+      /written through the symlink .*b on this machine/,
+    );
   });
 });
