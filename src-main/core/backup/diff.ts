@@ -9,7 +9,8 @@ import { closeSync, lstatSync, openSync, readlinkSync, readSync, type Stats } fr
 import { relative, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { RestoreDiff } from './contract.js';
-import type { BackupManifest, ManifestFile } from './manifest.js';
+import type { ManifestFile } from './manifest.js';
+import type { FileList } from './manifest-records.js';
 import { entryCount, PathHashSet } from './path-set.js';
 import { sha256File } from './tail-hash.js';
 import { walkDirectorySource } from './sources.js';
@@ -101,8 +102,7 @@ function* readDiffPaths(fd: number, kind: DiffKind): Generator<string> {
  * file list once and walking the backed-up folders once; what it keeps is a hash per destination.
  */
 export function diffRestore(
-  manifest: Pick<BackupManifest, 'sources'> &
-    Partial<Pick<BackupManifest, 'totals'>> & { files: () => Iterable<ManifestFile> },
+  manifest: FileList,
   destinationOf: (path: string) => string | null,
   opts: { removals: boolean; lists: DiffLists },
 ): RestoreDiff {

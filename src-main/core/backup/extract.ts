@@ -27,13 +27,9 @@ import { dirname, resolve } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { readArchive } from './archive-reader.js';
 import type { PassphraseProvider } from './crypto.js';
-import {
-  MANIFEST_ENTRY,
-  MANIFEST_TEXT_ENTRY,
-  type BackupManifest,
-  type ManifestFile,
-} from './manifest.js';
+import { MANIFEST_ENTRY, MANIFEST_TEXT_ENTRY, type ManifestFile } from './manifest.js';
 import { crashPoint } from './crash-points.js';
+import type { FileList } from './manifest-records.js';
 import { RESTORE_TEMP_INFIX } from './destination.js';
 import { checkDestination, checkHeader, checkManifest, UnsafeArchiveError } from './safety.js';
 import { writeAll } from './write-all.js';
@@ -41,8 +37,7 @@ import { writeAll } from './write-all.js';
 export interface ExtractOptions {
   archivePath: string;
   /** The file list is read several times (check, extract, commit), never held. */
-  manifest: Pick<BackupManifest, 'sources'> &
-    Partial<Pick<BackupManifest, 'totals'>> & { files: () => Iterable<ManifestFile> };
+  manifest: FileList;
   /** Absolute destination of an archive entry, or null to check it without writing it. */
   destinationOf(path: string): string | null;
   /** Every destination must lie inside one of these folders. */

@@ -10,6 +10,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { BackupManifest, ManifestFile } from './manifest.js';
 import { streamManifestLines, type ManifestLinesSource } from './manifest-lines.js';
+import { MANIFEST_LIST_END, SIDECAR_LIST_END } from './manifest-spool.js';
 import { parseManifest } from './manifest-schema.js';
 
 /** A manifest whose file list is read again from its source at each call of `files()`. */
@@ -21,6 +22,13 @@ export interface ManifestRecords extends Omit<BackupManifest, 'files'> {
    */
   source?: ManifestLinesSource;
 }
+
+/**
+ * What a restore's passes (check, diff, extract) read: the sources, the totals when the header has
+ * them (they size path sets, path-set.ts), and the list, read again at each call of `files()`.
+ */
+export type FileList = Pick<BackupManifest, 'sources'> &
+  Partial<Pick<BackupManifest, 'totals'>> & { files: () => Iterable<ManifestFile> };
 
 const CHUNK = 64 * 1024;
 /** Headers are a few KiB (sources, warnings); past this the file is parsed whole. */
@@ -43,8 +51,8 @@ export function openManifestRecords(path: string, where = path): ManifestRecords
   return fromManifest(parseManifest(readWhole(path), where));
 }
 
-/** What follows the last record in ccmon's layout: the sidecar's, then manifest.json's. */
-const TAILS = ['\n ]\n}\n', '\n]}'].map((t) => Buffer.from(t));
+/** How each of ccmon's two layouts (manifest-spool.ts) ends its list. */
+const TAILS = [SIDECAR_LIST_END, MANIFEST_LIST_END].map((t) => Buffer.from(t));
 
 /**
  * Whether two manifests in ccmon's layout hold byte for byte the same file list. ccmon writes the

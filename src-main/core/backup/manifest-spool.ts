@@ -13,6 +13,9 @@ const BUFFER = 64 * 1024;
 
 /** Where the sidecar's header ends and its file list begins (top-level key, indent 1). */
 export const SIDECAR_FILES_MARKER = ',\n "files": ';
+/** What follows the last record: in the sidecar, and in the archive's manifest.json. */
+export const SIDECAR_LIST_END = '\n ]\n}\n';
+export const MANIFEST_LIST_END = '\n]}';
 
 /** A JSON document's bytes, produced in chunks, with its length known before the first chunk. */
 export interface JsonBody {
@@ -66,7 +69,7 @@ export class ManifestSpool {
   /** manifest.json for inside the archive: the header, then the spooled file list. */
   manifestJson(header: Omit<BackupManifest, 'files'>): JsonBody {
     const head = Buffer.from(JSON.stringify(header).replace(/\}$/, ',"files":['));
-    return this.body(head, Buffer.from('\n]}'));
+    return this.body(head, Buffer.from(MANIFEST_LIST_END));
   }
 
   /** The sidecar beside the archive; `withFiles` false (encrypted archives) writes `"files": null`. */
@@ -76,7 +79,10 @@ export class ManifestSpool {
       const all = Buffer.from(`${pretty}${SIDECAR_FILES_MARKER}null\n}\n`);
       return { size: all.length, chunks: () => [all] };
     }
-    return this.body(Buffer.from(`${pretty}${SIDECAR_FILES_MARKER}[`), Buffer.from('\n ]\n}\n'));
+    return this.body(
+      Buffer.from(`${pretty}${SIDECAR_FILES_MARKER}[`),
+      Buffer.from(SIDECAR_LIST_END),
+    );
   }
 
   private body(head: Buffer, tail: Buffer): JsonBody {
