@@ -12,6 +12,7 @@ import type { RestoreDiff } from './contract.js';
 import type { ManifestFile } from './manifest.js';
 import type { FileList } from './manifest-records.js';
 import { entryCount, PathHashSet } from './path-set.js';
+import { checkManifest } from './safety.js';
 import { sha256File } from './tail-hash.js';
 import { walkDirectorySource } from './sources.js';
 import { writeAll } from './write-all.js';
@@ -98,39 +99,43 @@ function* readDiffPaths(fd: number, kind: DiffKind): Generator<string> {
 }
 
 /**
- * Fills `lists` with what a restore would change at its destinations, reading the manifest's
- * file list once and walking the backed-up folders once; what it keeps is a hash per destination.
+ * Works out, one manifest entry at a time, what a restore would change at its destinations; what
+ * it keeps is a hash per destination (for the removals). Entries come in walk order, a folder
+ * before what it holds, so a folder found missing answers for everything below it without a
+ * system call: a restore --to a new folder lstats each folder once, not each file.
  */
-export function diffRestore(
-  manifest: FileList,
-  destinationOf: (path: string) => string | null,
-  opts: { removals: boolean; lists: DiffLists },
-): RestoreDiff {
-  const { lists } = opts;
-  const listed = new PathHashSet(opts.removals ? entryCount(manifest.totals) : 0);
-  for (const f of manifest.files()) {
-    const dest = destinationOf(f.path);
-    if (!dest) continue;
-    if (opts.removals) listed.add(dest);
-    let st: Stats | undefined;
-    try {
-      // throwIfNoEntry: a missing destination is the common case (a restore --to a new folder),
-      // and an exception with its stack per file was most of this pass's time.
-      st = lstatSync(dest, { throwIfNoEntry: false });
-    } catch {
-      st = undefined;
-    }
-    if (!st) {
-      lists.add('added', dest);
-      continue;
-    }
-    if (differs(f, dest, st)) lists.add('changed', dest);
-    else lists.diff.unchanged++;
+class RestoreDiffer {
+  private readonly listed: PathHashSet;
+  /** A missing destination folder, with a trailing separator: what starts with it is added. */
+  private missing = '\0';
+
+  constructor(
+    private readonly destinationOf: (path: string) => string | null,
+    private readonly lists: DiffLists,
+    private readonly removals: boolean,
+    totals: FileList['totals'],
+  ) {
+    this.listed = new PathHashSet(removals ? entryCount(totals) : 0);
   }
-  if (opts.removals) {
-    for (const s of manifest.sources) {
+
+  add(f: ManifestFile): void {
+    const dest = this.destinationOf(f.path);
+    if (!dest) return;
+    if (this.removals) this.listed.add(dest);
+    const st = dest.startsWith(this.missing) ? null : lstatOrNull(dest);
+    if (!st) {
+      if (f.type === 'dir' && !dest.startsWith(this.missing)) this.missing = dest + sep;
+      this.lists.add('added', dest);
+    } else if (differs(f, dest, st)) this.lists.add('changed', dest);
+    else this.lists.diff.unchanged++;
+  }
+
+  /** Adds the removals (a walk of each backed-up folder) and returns the summary. */
+  finish(sources: FileList['sources']): RestoreDiff {
+    if (!this.removals) return this.lists.diff;
+    for (const s of sources) {
       if (s.kind !== 'directory' || s.status !== 'ok') continue;
-      const root = destinationOf(s.archivePath);
+      const root = this.destinationOf(s.archivePath);
       if (!root) continue;
       const live = walkDirectorySource({
         path: root,
@@ -138,10 +143,55 @@ export function diffRestore(
         exclude: s.exclude ?? [],
       });
       for (const e of live.entries)
-        if (e.type !== 'dir' && !listed.has(e.absPath)) lists.add('removed', e.absPath);
+        if (e.type !== 'dir' && !this.listed.has(e.absPath)) this.lists.add('removed', e.absPath);
     }
+    return this.lists.diff;
   }
-  return lists.diff;
+}
+
+/**
+ * Fills `lists` with what a restore would change at its destinations, reading the manifest's
+ * file list once and walking the backed-up folders once.
+ */
+export function diffRestore(
+  manifest: FileList,
+  destinationOf: (path: string) => string | null,
+  opts: { removals: boolean; lists: DiffLists },
+): RestoreDiff {
+  const differ = new RestoreDiffer(destinationOf, opts.lists, opts.removals, manifest.totals);
+  for (const f of manifest.files()) differ.add(f);
+  return differ.finish(manifest.sources);
+}
+
+/**
+ * A restore's plan: checkManifest (safety.ts) and the diff in one read of the file list, the diff's
+ * lists spooled to a new file `diffFile` (closed, so it can be read back, when this returns).
+ */
+export function checkedRestoreDiff(
+  manifest: FileList,
+  destinationOf: (path: string) => string | null,
+  opts: { removals: boolean; diffFile: string },
+): RestoreDiff {
+  const lists = new DiffLists(opts.diffFile);
+  try {
+    const differ = new RestoreDiffer(destinationOf, lists, opts.removals, manifest.totals);
+    checkManifest(manifest, (f) => differ.add(f));
+    return differ.finish(manifest.sources);
+  } finally {
+    lists.close();
+  }
+}
+
+/**
+ * lstat without an exception for a missing path: that is the common case (a restore --to a new
+ * folder), and an exception with its stack per file was most of a diff's time.
+ */
+function lstatOrNull(p: string): Stats | null {
+  try {
+    return lstatSync(p, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null; // ENOTDIR and the like: nothing of that name can be there
+  }
 }
 
 function differs(f: ManifestFile, dest: string, st: Stats): boolean {

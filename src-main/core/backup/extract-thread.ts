@@ -12,7 +12,7 @@ import { detectFormat } from './archive-reader.js';
 import type { RestoreDiff, VerifyResult } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import { destinationMapper } from './destination.js';
-import { DiffLists, diffFilePaths, diffRestore } from './diff.js';
+import { checkedRestoreDiff, diffFilePaths } from './diff.js';
 import type {
   ExtractWorkerData,
   PlanWorkerData,
@@ -26,7 +26,7 @@ import {
   type ExtractResult,
 } from './extract.js';
 import type { ManifestRecords } from './manifest-records.js';
-import { checkManifest, UnsafeArchiveError } from './safety.js';
+import { UnsafeArchiveError } from './safety.js';
 import { BACKUP_WORKER_LIMITS, startWorker } from './worker.js';
 
 interface Destinations {
@@ -36,20 +36,13 @@ interface Destinations {
   dumpDir: string | null;
 }
 
-/** checkManifest, then diffRestore into a new DiffLists file `diffFile`; returns the summary. */
+/** checkedRestoreDiff (diff.ts) on a worker: the diff spooled to `diffFile`; returns the summary. */
 export async function planOnWorker(
   opts: Destinations & { removals: boolean; diffFile: string },
 ): Promise<RestoreDiff> {
   const { manifest, to, dumpDir, removals, diffFile } = opts;
-  if (!manifest.source) {
-    checkManifest(manifest);
-    const lists = new DiffLists(diffFile);
-    try {
-      return diffRestore(manifest, destinationMapper(to, dumpDir), { removals, lists });
-    } finally {
-      lists.close();
-    }
-  }
+  if (!manifest.source)
+    return checkedRestoreDiff(manifest, destinationMapper(to, dumpDir), { removals, diffFile });
   const data: PlanWorkerData = {
     op: 'plan',
     manifest: { sources: manifest.sources, totals: manifest.totals, lines: manifest.source },

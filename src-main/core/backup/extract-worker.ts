@@ -11,11 +11,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { RestoreDiff, VerifyResult } from './contract.js';
 import { destinationMapper } from './destination.js';
-import { DiffLists, diffFilePaths, diffRestore } from './diff.js';
+import { checkedRestoreDiff, diffFilePaths } from './diff.js';
 import { extractArchive, type ExtractResult } from './extract.js';
 import type { BackupManifest, BackupSidecar, ManifestSource } from './manifest.js';
 import { streamManifestLines, type ManifestLinesSource } from './manifest-lines.js';
-import { checkManifest, UnsafeArchiveError } from './safety.js';
+import { UnsafeArchiveError } from './safety.js';
 
 interface CommonData {
   /** The manifest's sources (from its header) and where its file list lies. */
@@ -99,14 +99,11 @@ async function restoreJob(data: PlanWorkerData | ExtractWorkerData): Promise<voi
   };
   const destinationOf = destinationMapper(data.to, data.dumpDir);
   if (data.op === 'plan') {
-    checkManifest(manifest);
-    const lists = new DiffLists(data.diffFile);
-    let diff: RestoreDiff;
-    try {
-      diff = diffRestore(manifest, destinationOf, { removals: data.removals, lists });
-    } finally {
-      lists.close(); // flushed before the parent hears of it: it reads the file next
-    }
+    // The diff file is closed before the parent hears of it: it reads the file next.
+    const diff = checkedRestoreDiff(manifest, destinationOf, {
+      removals: data.removals,
+      diffFile: data.diffFile,
+    });
     post({ type: 'done', result: diff });
   } else {
     const { passphrase, removeFrom } = data;

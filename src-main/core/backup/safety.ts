@@ -38,7 +38,9 @@ export function unsafePath(path: string): string | null {
   if (path.includes('\0')) return 'contains a NUL byte';
   if (path.includes('\\')) return 'contains a backslash';
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'has an absolute path';
-  if (path.split('/').includes('..')) return "contains a '..' component";
+  // As path.split('/').includes('..'), without an array per entry.
+  if (path === '..' || path.startsWith('../') || path.endsWith('/..') || path.includes('/../'))
+    return "contains a '..' component";
   if (path === MANIFEST_ENTRY || path === MANIFEST_TEXT_ENTRY) return null;
   if (!path.startsWith(FS_PREFIX) && !path.startsWith(DUMP_PREFIX))
     return `is outside ${FS_PREFIX} and ${DUMP_PREFIX}`;
@@ -59,62 +61,94 @@ export interface ManifestCounts {
 }
 
 /**
- * Checks every manifest entry; throws UnsafeArchiveError on the first offence. Streams the list:
- * what it keeps is a hash per path (path-set.ts) and the symlinks' paths, not the list.
+ * Checks manifest entries one at a time, so a pass that reads the list for its own work (the
+ * restore diff, the destination checks) checks it in the same read. What it keeps is a hash per
+ * path (path-set.ts) and the symlinks' paths, not the list.
  */
-export function checkManifest(m: CheckedManifest): ManifestCounts {
-  const files = typeof m.files === 'function' ? m.files : () => m.files as Iterable<ManifestFile>;
-  const roots = m.sources
-    .filter((s) => s.kind === 'directory' || s.kind === 'ccmon')
-    .map((s) => s.archivePath.replace(/\/+$/, ''));
-  const inRoots = (p: string) => roots.some((r) => p === r || p.startsWith(r + '/'));
-  const symlinks = new Set<string>();
-  const paths = new PathHashSet(entryCount(m.totals));
-  const counts: ManifestCounts = { files: 0, bytes: 0 };
-  for (const f of files()) {
+export class ManifestChecker {
+  readonly counts: ManifestCounts = { files: 0, bytes: 0 };
+  private readonly roots: string[];
+  private readonly symlinks = new Set<string>();
+  private readonly paths: PathHashSet;
+
+  constructor(m: Pick<CheckedManifest, 'sources' | 'totals'>) {
+    this.roots = m.sources
+      .filter((s) => s.kind === 'directory' || s.kind === 'ccmon')
+      .map((s) => s.archivePath.replace(/\/+$/, ''));
+    this.paths = new PathHashSet(entryCount(m.totals));
+  }
+
+  /** Throws UnsafeArchiveError when `f` is unsafe on its own or below a symlink listed before it. */
+  check(f: ManifestFile): void {
     const why = unsafePath(f.path);
     if (why) throw new UnsafeArchiveError(f.path, why);
-    paths.add(f.path);
+    this.paths.add(f.path);
     if (f.type === 'file') {
-      counts.files++;
-      counts.bytes += f.size;
+      this.counts.files++;
+      this.counts.bytes += f.size;
     }
-    if (f.path.startsWith(FS_PREFIX) && !inRoots(f.path))
+    if (f.path.startsWith(FS_PREFIX) && !this.inRoots(f.path))
       throw new UnsafeArchiveError(
         f.path,
         'is outside every backed-up folder named in the manifest',
       );
-    // Below a symlink listed before it: refused now; one listed after it: checked at the end.
-    for (let dir = posix.dirname(f.path); dir !== '.' && dir !== ''; dir = posix.dirname(dir)) {
-      if (symlinks.has(dir))
-        throw new UnsafeArchiveError(f.path, `lies below the symlink '${dir}'`);
-    }
+    if (this.symlinks.size > 0) this.refuseBelowSymlink(f.path);
     if (f.type === 'symlink') {
-      symlinks.add(f.path);
+      this.symlinks.add(f.path);
       const target = f.link ?? '';
       const resolved = target.startsWith('/')
         ? posix.normalize(FS_PREFIX + target.replace(/^\/+/, ''))
         : posix.normalize(posix.join(posix.dirname(f.path), target));
-      if (target === '' || !inRoots(resolved))
+      if (target === '' || !this.inRoots(resolved))
         throw new UnsafeArchiveError(
           f.path,
           `is a symlink to '${target}', outside the restored folders`,
         );
     }
   }
-  const twice = duplicateAmong(
-    (function* () {
-      for (const f of files()) yield f.path;
-    })(),
-    paths.repeatedHashes(),
-  );
-  if (twice) throw new UnsafeArchiveError(twice, 'appears twice');
-  if (symlinks.size > 0)
-    for (const f of files())
-      for (let dir = posix.dirname(f.path); dir !== '.' && dir !== ''; dir = posix.dirname(dir))
-        if (symlinks.has(dir))
-          throw new UnsafeArchiveError(f.path, `lies below the symlink '${dir}'`);
-  return counts;
+
+  /**
+   * After check() saw every entry: a path listed twice, and an entry below a symlink listed after
+   * it. Reads the list again only for suspected duplicates and when there are symlinks.
+   */
+  finish(files: () => Iterable<ManifestFile>): ManifestCounts {
+    const twice = duplicateAmong(
+      (function* () {
+        for (const f of files()) yield f.path;
+      })(),
+      this.paths.repeatedHashes(),
+    );
+    if (twice) throw new UnsafeArchiveError(twice, 'appears twice');
+    if (this.symlinks.size > 0) for (const f of files()) this.refuseBelowSymlink(f.path);
+    return this.counts;
+  }
+
+  private inRoots(p: string): boolean {
+    return this.roots.some((r) => p === r || p.startsWith(r + '/'));
+  }
+
+  private refuseBelowSymlink(path: string): void {
+    for (let dir = posix.dirname(path); dir !== '.' && dir !== ''; dir = posix.dirname(dir))
+      if (this.symlinks.has(dir))
+        throw new UnsafeArchiveError(path, `lies below the symlink '${dir}'`);
+  }
+}
+
+/**
+ * Checks every manifest entry; throws UnsafeArchiveError on the first offence. `onEntry` sees each
+ * entry once it passed its own checks, in the same read of the list.
+ */
+export function checkManifest(
+  m: CheckedManifest,
+  onEntry?: (f: ManifestFile) => void,
+): ManifestCounts {
+  const files = typeof m.files === 'function' ? m.files : () => m.files as Iterable<ManifestFile>;
+  const checker = new ManifestChecker(m);
+  for (const f of files()) {
+    checker.check(f);
+    onEntry?.(f);
+  }
+  return checker.finish(files);
 }
 
 /** A tar header must be exactly the manifest's entry (a crafted tar cannot smuggle anything in). */

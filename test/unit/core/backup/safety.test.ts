@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
 import { MANIFEST_FORMAT } from '../../../../src-main/core/backup/manifest.js';
-import { checkDestination } from '../../../../src-main/core/backup/safety.js';
+import { checkDestination, unsafePath } from '../../../../src-main/core/backup/safety.js';
 import { BackupService } from '../../../../src-main/core/backup/service.js';
 import { encodeHeader, padding, TAR_END } from '../../../../src-main/core/backup/tar.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
@@ -285,5 +285,17 @@ describe('checkDestination', () => {
       () => checkDestination('fs/b/0', join(root, 'b', '0'), [root], checked),
       /written through the symlink .*b on this machine/,
     );
+  });
+});
+
+describe('unsafePath', () => {
+  it("refuses '..' as a whole component wherever it stands", () => {
+    for (const p of ['..', '../etc', 'fs/..', 'fs/../etc', 'fs/a/../../etc'])
+      assert.equal(unsafePath(p), "contains a '..' component", p);
+  });
+
+  it('accepts names that only contain two dots', () => {
+    for (const p of ['fs/a..b', 'fs/..a', 'fs/a..', 'fs/.../x', 'dumps/db..sql'])
+      assert.equal(unsafePath(p), null, p);
   });
 });
