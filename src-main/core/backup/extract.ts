@@ -1,14 +1,17 @@
 /**
  * Safe extraction. The whole manifest is checked first (safety.ts) and so is every destination
- * (no symlink on the way into a target folder), all before anything is written. Then one streaming
- * pass: every tar header must match its manifest entry, every file is written beside its target
- * under a temporary name, and its sha256 is checked as it is written. Only when the whole archive
- * checked out are the temporary files renamed over their targets (the commit); any failure before
- * that removes everything this run created. Memory does not grow with the file count: the
- * manifest's file list is streamed (manifest-records.ts) and read again where a pass needs it.
+ * (no symlink on the way into a target folder), in one read of the list, all before anything is
+ * written. Then one streaming pass: every tar header must match its manifest entry, every file is
+ * written under a temporary name (beside its target, or in a folder staged under a temporary name:
+ * staged-folders.ts), and its sha256 is checked as it is written. Only when the whole archive
+ * checked out are the temporary files and folders renamed over their targets (the commit); any
+ * failure before that removes everything this run created. Memory does not grow with the file
+ * count: the manifest's file list is streamed (manifest-records.ts) and read again where a pass
+ * needs it.
  */
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import {
+  chmodSync,
   closeSync,
   fchmodSync,
   fchownSync,
@@ -16,14 +19,11 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
-  renameSync,
-  rmdirSync,
   rmSync,
   symlinkSync,
   utimesSync,
-  chmodSync,
 } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { readArchive } from './archive-reader.js';
 import type { PassphraseProvider } from './crypto.js';
@@ -32,6 +32,7 @@ import { crashPoint } from './crash-points.js';
 import type { FileList } from './manifest-records.js';
 import { RESTORE_TEMP_INFIX } from './destination.js';
 import { checkDestination, checkHeader, checkManifest, UnsafeArchiveError } from './safety.js';
+import { replaceWith, StagedFolders } from './staged-folders.js';
 import { writeAll } from './write-all.js';
 
 export interface ExtractOptions {
@@ -77,36 +78,28 @@ interface OpenFile {
  * file but the folders (for their times); temporary files are found again from the manifest.
  */
 export async function extractArchive(opts: ExtractOptions): Promise<ExtractResult> {
-  const totals = checkManifest(opts.manifest);
   const files = opts.manifest.files;
   const roots = opts.roots.map((r) => resolve(r));
   const checkedDirs = new Set<string>();
-  for (const f of files()) {
+  const totals = checkManifest(opts.manifest, (f) => {
     const dest = opts.destinationOf(f.path);
     if (dest) checkDestination(f.path, dest, roots, checkedDirs);
-  }
+  });
   checkedDirs.clear();
   const owners = opts.restoreOwnership ?? process.getuid?.() === 0;
   const suffix = opts.tempSuffix ?? randomBytes(4).toString('hex');
   const tempOf = (dest: string) => `${dest}${RESTORE_TEMP_INFIX}${suffix}`;
   const label = opts.crashLabel ?? 'extract';
-  const createdDirs: string[] = [];
+  const folders = new StagedFolders(roots, tempOf);
   const dirs: [ManifestFile, string][] = [];
   const result: ExtractResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0, removed: 0 };
   let tempFiles = 0;
   let open: OpenFile | null = null;
   const expected = files()[Symbol.iterator]();
 
-  // Files come grouped by folder (ccmon archives in walk order): their folder is made once.
+  // Files come grouped by folder (ccmon archives in walk order): their folder is looked up once.
   let lastFileDir = '';
-  const mkdirs = (dir: string) => {
-    const first = mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (!first) return;
-    for (let d = dir; ; d = dirname(d)) {
-      createdDirs.push(d);
-      if (d === first || d === dirname(d)) break;
-    }
-  };
+  let lastFilePlace = '';
 
   try {
     await readArchive(
@@ -125,7 +118,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
           const dest = opts.destinationOf(h.path);
           if (e.type === 'dir') {
             if (dest) {
-              mkdirs(dest);
+              folders.placeOf(dest);
               dirs.push([e, dest]);
             }
             result.dirs++;
@@ -134,15 +127,17 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
           } else {
             let fd: number | null = null;
             if (dest) {
-              // Every file goes under a temporary name first: nothing takes a final name before
-              // the whole archive has checked out.
+              // Nothing takes its final name before the whole archive has checked out: a file
+              // goes under a temporary name, or under its own in a staged folder.
               const dir = dirname(dest);
               if (dir !== lastFileDir) {
-                mkdirs(dir);
+                lastFilePlace = folders.placeOf(dir);
                 lastFileDir = dir;
               }
-              fd = openSync(tempOf(dest), 'wx', 0o600);
-              tempFiles++;
+              if (lastFilePlace === dir) {
+                fd = openSync(tempOf(dest), 'wx', 0o600);
+                tempFiles++;
+              } else fd = openSync(lastFilePlace + sep + basename(dest), 'wx', 0o600);
             }
             open = { entry: e, fd, hash: createHash('sha256') };
           }
@@ -182,28 +177,23 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
   } catch (err) {
     const o = open as OpenFile | null;
     if (o?.fd != null) closeSync(o.fd);
-    removeTempFiles(files(), opts.destinationOf, tempOf, tempFiles);
-    for (const d of createdDirs.sort((a, b) => b.length - a.length)) {
-      try {
-        rmdirSync(d);
-      } catch {
-        // not empty (something else lives there) or already gone
-      }
-    }
+    removeTempFiles(files(), opts.destinationOf, tempOf, folders, tempFiles);
+    folders.discard();
     throw restoreError(err as NodeJS.ErrnoException);
   } finally {
     expected.return?.();
   }
   // Commit: nothing below can be refused any more; only I/O errors remain. Each rename replaces
-  // one whole file, so a crash here leaves every file either old or new, never half-written.
+  // one whole file or puts one whole new folder in place, so a crash here leaves every file either
+  // old or new, never half-written. A list whose files all went to staged folders is not re-read.
   opts.onCommit?.();
-  for (const f of files()) {
+  for (const f of tempFiles > 0 ? files() : []) {
     const dest = f.type === 'file' ? opts.destinationOf(f.path) : null;
-    if (!dest) continue;
-    if (isDirectory(dest)) rmSync(dest, { recursive: true });
-    renameSync(tempOf(dest), dest);
+    if (!dest || folders.isStaged(dirname(dest))) continue;
+    replaceWith(tempOf(dest), dest);
     crashPoint(`${label}-committing`);
   }
+  folders.commit(() => crashPoint(`${label}-committing`));
   // Symlinks after every file (none is written through one); a list without any is not read again.
   for (const f of result.symlinks > 0 ? files() : []) {
     const dest = f.type === 'symlink' ? opts.destinationOf(f.path) : null;
@@ -253,18 +243,22 @@ function finishFile(o: OpenFile, owners: boolean): void {
   }
 }
 
-/** The first `count` temporary files, in manifest order (the order they were created in). */
+/**
+ * The first `count` temporary files, in manifest order (the order they were created in); files in
+ * staged folders go with their folder.
+ */
 function removeTempFiles(
   files: Iterable<ManifestFile>,
   destinationOf: (path: string) => string | null,
   tempOf: (dest: string) => string,
+  folders: StagedFolders,
   count: number,
 ): void {
   let left = count;
   for (const f of files) {
     if (left === 0) return;
     const dest = f.type === 'file' ? destinationOf(f.path) : null;
-    if (!dest) continue;
+    if (!dest || folders.isStaged(dirname(dest))) continue;
     rmSync(tempOf(dest), { force: true });
     left--;
   }

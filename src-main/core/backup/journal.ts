@@ -144,7 +144,9 @@ export function interruptedRestore(dir: string): InterruptedRestore | null {
 
 function describe(e: RestoreJournalEntry, changed: boolean): string {
   const head = `the restore of ${e.id} ${e.target ? `into ${e.target} ` : ''}started ${e.startedAt} was interrupted (${e.phase})`;
-  const temps = e.tempsRemoved ? `; its ${e.tempsRemoved} temporary files were removed` : '';
+  const temps = e.tempsRemoved
+    ? `; its ${e.tempsRemoved} temporary files and folders were removed`
+    : '';
   const finish = `ccmon restore ${e.id}${e.target ? ` --to ${e.target}` : ''} --yes`;
   const down = e.serviceStopped
     ? '; the restore had stopped the service, which may still be down'
@@ -162,7 +164,10 @@ function describe(e: RestoreJournalEntry, changed: boolean): string {
   );
 }
 
-/** Remove `*.ccmon-restore-<suffix>` files under `root` (no symlink is followed). */
+/**
+ * Remove `*.ccmon-restore-<suffix>` files and staged folders (staged-folders.ts) under `root`; no
+ * symlink is followed.
+ */
 function removeTemps(root: string, suffix: string): number {
   const tail = RESTORE_TEMP_INFIX + suffix;
   let removed = 0;
@@ -176,7 +181,7 @@ function removeTemps(root: string, suffix: string): number {
     for (const name of names) {
       const p = join(dir, name);
       if (name.endsWith(tail)) {
-        rmSync(p, { force: true });
+        rmSync(p, { force: true, recursive: true });
         removed++;
       } else if (isDir(p)) walk(p);
     }

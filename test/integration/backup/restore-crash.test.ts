@@ -6,8 +6,12 @@
  * with the safety backup and the commands that end it, and following that advice gives the exact
  * state of either side. Random kills: restore-crash-random.test.ts.
  */
+import assert from 'node:assert/strict';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { useRestoreCrashFixture } from './restore-crash-fixture.js';
+import { ccmon } from './cli.js';
+import { snapshot, useRestoreCrashFixture } from './restore-crash-fixture.js';
 
 describe('kill -9 at fixed points of a restore', () => {
   const fx = useRestoreCrashFixture();
@@ -31,4 +35,29 @@ describe('kill -9 at fixed points of a restore', () => {
       await fx.recover(expect);
     });
   }
+
+  it('a folder the restore brings back is staged whole; killed meanwhile, the next start removes it', async () => {
+    rmSync(join(fx.live, 'dir-2'), { recursive: true });
+    const before = snapshot(fx.live);
+    await fx.killedAt('restore-extracting:30'); // in dir-2 (12 files per folder)
+    const staged = readdirSync(fx.live).filter((n) => n.startsWith('dir-2.ccmon-restore-'));
+    assert.equal(staged.length, 1, `dir-2 was being written under a temporary name: ${staged}`);
+    assert.ok(
+      !readdirSync(fx.live).includes('dir-2'),
+      'nothing under its final name before the commit',
+    );
+
+    const listed = await ccmon(['--config', fx.config('ok'), '--json', 'backups'], fx.env());
+    assert.equal(JSON.parse(listed.stdout).interruptedRestore?.phase, 'extracting');
+    assert.match(listed.stderr, /temporary files and folders were removed/);
+    assert.deepEqual(snapshot(fx.live), before, 'the staged folder is gone, nothing else changed');
+
+    const again = await ccmon(
+      ['--config', fx.config('ok'), '--json', 'restore', fx.id, '--yes'],
+      fx.env(),
+    );
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(snapshot(fx.live), fx.v1);
+    fx.resetLive();
+  });
 });

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import type * as nodeFs from 'node:fs';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { join, sep } from 'node:path';
@@ -14,7 +15,8 @@ import type { ManifestFile, ManifestSource } from '../../../../src-main/core/bac
 import { UnsafeArchiveError } from '../../../../src-main/core/backup/safety.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
 
-const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+/** node:fs as CommonJS: what t.mock.method replaces, and syncBuiltinESMExports hands on. */
+const fs = createRequire(import.meta.url)('node:fs') as typeof nodeFs;
 
 describe('restore diff', () => {
   let dir: TempDir;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
   lstatSync,
+  mkdirSync,
   readFileSync,
   readlinkSync,
   writeFileSync,
@@ -83,6 +84,25 @@ describe('backup round trip', () => {
       assert.equal(test.ok, true, test.problems.join('; '));
     });
   }
+
+  it('a restore replaces what stands in the way: a folder for a file, a file for a folder', async () => {
+    const s = service('in-the-way');
+    const r = await s.backup(undefined, { kind: 'manual' });
+    const to = join(dir.path, 'restored-in-the-way');
+    const base = join(to, src);
+    mkdirSync(join(base, 'secrets', 'token', 'inner'), { recursive: true }); // the backup: a file
+    writeFileSync(join(base, 'logs'), 'the backup has a folder here'); // the backup: logs/big.log
+    writeFileSync(join(base, 'config.yaml'), 'older content');
+    const report = await s.restore({ ref: r.backup.id, to, dryRun: false });
+    assert.equal(report.ok, true, report.message);
+    for (const f of files)
+      assert.deepEqual(readFileSync(join(base, f.path)), Buffer.from(f.content), f.path);
+    assert.deepEqual(
+      readdirSync(base).filter((n) => n.includes('.ccmon-restore-')),
+      [],
+      'no temporary file or folder is left',
+    );
+  });
 
   it('GNU tar reads a gzip archive (long and non-ASCII names included) and zstd one', async () => {
     const s = service('gnu');
