@@ -12,13 +12,16 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import {
   chmodSync,
+  chownSync,
   closeSync,
   fchmodSync,
   fchownSync,
   futimesSync,
+  lchownSync,
   lstatSync,
   mkdirSync,
   openSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -70,6 +73,8 @@ interface OpenFile {
   entry: ManifestFile;
   fd: number | null;
   hash: Hash;
+  /** Created with its final mode already (in a staged folder): no fchmod. */
+  moded: boolean;
 }
 
 /**
@@ -91,6 +96,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
   const tempOf = (dest: string) => `${dest}${RESTORE_TEMP_INFIX}${suffix}`;
   const label = opts.crashLabel ?? 'extract';
   const folders = new StagedFolders(roots, tempOf);
+  const umask = currentUmask();
   const dirs: [ManifestFile, string][] = [];
   const result: ExtractResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0, removed: 0 };
   let tempFiles = 0;
@@ -126,6 +132,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
             result.symlinks++;
           } else {
             let fd: number | null = null;
+            let moded = false;
             if (dest) {
               // Nothing takes its final name before the whole archive has checked out: a file
               // goes under a temporary name, or under its own in a staged folder.
@@ -137,9 +144,14 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
               if (lastFilePlace === dir) {
                 fd = openSync(tempOf(dest), 'wx', 0o600);
                 tempFiles++;
-              } else fd = openSync(lastFilePlace + sep + basename(dest), 'wx', 0o600);
+              } else {
+                // In a staged folder (0700, nobody else's way in) a file can be created with its
+                // final mode when the umask keeps it whole: one fchmod less per file.
+                moded = umask !== null && e.mode <= 0o777 && (e.mode & umask) === 0;
+                fd = openSync(lastFilePlace + sep + basename(dest), 'wx', moded ? e.mode : 0o600);
+              }
             }
-            open = { entry: e, fd, hash: createHash('sha256') };
+            open = { entry: e, fd, hash: createHash('sha256'), moded };
           }
         },
         data(c) {
@@ -201,6 +213,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     rmSync(dest, { force: true, recursive: isDirectory(dest) });
     mkdirSync(dirname(dest), { recursive: true });
     symlinkSync(f.link!, dest);
+    if (owners) lchownSync(dest, f.uid, f.gid);
   }
   for (const path of opts.remove?.() ?? []) {
     rmSync(path, { force: true });
@@ -208,6 +221,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
   }
   // Directory times last (writing into a directory changes its mtime), deepest first.
   for (const [entry, dest] of dirs.sort((a, b) => b[1].length - a[1].length)) {
+    if (owners) chownSync(dest, entry.uid, entry.gid); // before the mode: see finishFile
     chmodSync(dest, entry.mode);
     const t = new Date(entry.mtime);
     utimesSync(dest, t, t);
@@ -233,8 +247,9 @@ function finishFile(o: OpenFile, owners: boolean): void {
         `does not match its manifest checksum (sha256 ${digest.slice(0, 12)}…, expected ${o.entry.sha256?.slice(0, 12)}…)`,
       );
     if (fd !== null) {
-      fchmodSync(fd, o.entry.mode);
+      // Owner first: a chown clears the setuid and setgid bits (Linux, for root too), as GNU tar knows.
       if (owners) fchownSync(fd, o.entry.uid, o.entry.gid);
+      if (!o.moded) fchmodSync(fd, o.entry.mode);
       const t = new Date(o.entry.mtime);
       futimesSync(fd, t, t);
     }
@@ -261,6 +276,19 @@ function removeTempFiles(
     if (!dest || folders.isStaged(dirname(dest))) continue;
     rmSync(tempOf(dest), { force: true });
     left--;
+  }
+}
+
+/**
+ * The process's umask from /proc (Linux), or null where it cannot be read without changing it:
+ * process.umask() sets it to 0 and back, a moment in which another thread's files get mode 0666.
+ */
+function currentUmask(): number | null {
+  try {
+    const m = /^Umask:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? parseInt(m[1]!, 8) : null;
+  } catch {
+    return null;
   }
 }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
+  chownSync,
+  lchownSync,
   lstatSync,
   mkdirSync,
   readFileSync,
@@ -103,6 +105,65 @@ describe('backup round trip', () => {
       'no temporary file or folder is left',
     );
   });
+
+  it('restores modes the umask would strip, and special bits, into a new folder', async () => {
+    const odd = join(dir.path, 'odd-modes');
+    const modes = { 'shared.txt': 0o666, 'tool.sh': 0o777, 'setgid.sh': 0o2755, 'none.txt': 0 };
+    writeTree(
+      odd,
+      Object.entries(modes).map(([path, mode]) => ({ path, content: path, mode })),
+    );
+    const s = new BackupService({
+      config: backupConfig({
+        directory: join(dir.path, 'backups-odd'),
+        sets: [{ name: 'odd', sources: [odd], ccmonState: false }],
+      }),
+      dataDir: join(dir.path, 'data'),
+      configFile: null,
+    });
+    const r = await s.backup('odd', { kind: 'manual' });
+    const to = join(dir.path, 'restored-odd');
+    const report = await s.restore({ ref: r.backup.id, to, dryRun: false });
+    assert.equal(report.ok, true, report.message);
+    for (const [path, mode] of Object.entries(modes))
+      assert.equal(
+        (statSync(join(to, odd, path)).mode & 0o7777).toString(8),
+        mode.toString(8),
+        path,
+      );
+  });
+
+  it(
+    'as root, restores the owners of files, folders and symlinks',
+    {
+      skip: process.getuid?.() !== 0 && 'needs root',
+    },
+    async () => {
+      const owned = join(dir.path, 'owned');
+      writeTree(owned, [{ path: 'team/notes.txt', content: 'n' }], [['team/link', 'notes.txt']]);
+      for (const p of ['team', 'team/notes.txt']) chownSync(join(owned, p), 1234, 5678);
+      lchownSync(join(owned, 'team/link'), 4321, 8765);
+      const s = new BackupService({
+        config: backupConfig({
+          directory: join(dir.path, 'backups-owned'),
+          sets: [{ name: 'owned', sources: [owned], ccmonState: false }],
+        }),
+        dataDir: join(dir.path, 'data'),
+        configFile: null,
+      });
+      const r = await s.backup('owned', { kind: 'manual' });
+      const to = join(dir.path, 'restored-owned');
+      const report = await s.restore({ ref: r.backup.id, to, dryRun: false });
+      assert.equal(report.ok, true, report.message);
+      const owner = (p: string) => {
+        const st = lstatSync(join(to, owned, p));
+        return [st.uid, st.gid];
+      };
+      assert.deepEqual(owner('team'), [1234, 5678]);
+      assert.deepEqual(owner('team/notes.txt'), [1234, 5678]);
+      assert.deepEqual(owner('team/link'), [4321, 8765]);
+    },
+  );
 
   it('GNU tar reads a gzip archive (long and non-ASCII names included) and zstd one', async () => {
     const s = service('gnu');
