@@ -5,7 +5,6 @@
  * many small files that is far cheaper than a thread-pool round trip per call, and compression
  * runs on the thread pool meanwhile.
  */
-import * as crypto from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
@@ -13,16 +12,11 @@ import { BlockWriter } from './block-writer.js';
 import { crashPoint } from './crash-points.js';
 import { MANIFEST_ENTRY, MANIFEST_TEXT_ENTRY, type ManifestFile } from './manifest.js';
 import type { JsonBody, ManifestSpool } from './manifest-spool.js';
+import { EMPTY_SHA256, sha256Hex } from './sha256.js';
 import { pushWarning, type PlannedEntry } from './sources.js';
 import { encodeHeader, padding, TAR_END } from './tar.js';
 
-type OneShot = (alg: string, data: Buffer, enc: 'hex') => string;
-const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
-/** sha256 of one buffer: crypto.hash (Node ≥ 20.12) when there, a Hash object otherwise. */
-const sha256Hex = (b: Buffer): string =>
-  oneShot ? oneShot('sha256', b, 'hex') : createHash('sha256').update(b).digest('hex');
 const EMPTY = Buffer.alloc(0);
-const EMPTY_SHA256 = sha256Hex(EMPTY);
 /** What a file that shrank while being read is padded with, a piece at a time. */
 const ZEROS = Buffer.alloc(64 * 1024);
 

@@ -35,6 +35,7 @@ import { crashPoint } from './crash-points.js';
 import type { FileList } from './manifest-records.js';
 import { RESTORE_TEMP_INFIX } from './destination.js';
 import { checkDestination, checkHeader, checkManifest, UnsafeArchiveError } from './safety.js';
+import { EMPTY_SHA256, sha256Hex } from './sha256.js';
 import { replaceWith, StagedFolders } from './staged-folders.js';
 import { writeAll } from './write-all.js';
 
@@ -72,7 +73,9 @@ export interface ExtractResult {
 interface OpenFile {
   entry: ManifestFile;
   fd: number | null;
-  hash: Hash;
+  /** Made at the second piece: a file that arrives in one piece is hashed one-shot (sha256.ts). */
+  hash: Hash | null;
+  digest: string;
   /** Created with its final mode already (in a staged folder): no fchmod. */
   moded: boolean;
 }
@@ -151,13 +154,14 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
                 fd = openSync(lastFilePlace + sep + basename(dest), 'wx', moded ? e.mode : 0o600);
               }
             }
-            open = { entry: e, fd, hash: createHash('sha256'), moded };
+            open = { entry: e, fd, hash: null, digest: EMPTY_SHA256, moded };
           }
         },
         data(c) {
           const o = open as OpenFile | null;
           if (!o) return;
-          o.hash.update(c);
+          if (o.hash === null && c.length === o.entry.size) o.digest = sha256Hex(c);
+          else (o.hash ??= createHash('sha256')).update(c);
           if (o.fd !== null) writeAll(o.fd, c);
           result.bytes += c.length;
         },
@@ -240,7 +244,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
 function finishFile(o: OpenFile, owners: boolean): void {
   const fd = o.fd;
   try {
-    const digest = o.hash.digest('hex');
+    const digest = o.hash ? o.hash.digest('hex') : o.digest;
     if (digest !== o.entry.sha256)
       throw new UnsafeArchiveError(
         o.entry.path,
