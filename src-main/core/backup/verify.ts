@@ -23,6 +23,7 @@ import {
 import { openManifestRecords, sameListBytes, type ManifestRecords } from './manifest-records.js';
 import { duplicateAmong, entryCount, PathHashSet } from './path-set.js';
 import { checkManifest, unsafePath } from './safety.js';
+import { EMPTY_SHA256, sha256Hex } from './sha256.js';
 import { compareEntries, type SeenEntry } from './verify-compare.js';
 
 export type { VerifyResult };
@@ -59,7 +60,8 @@ async function verifyIn(
   const seenPaths = new PathHashSet(entryCount(side?.totals));
   const raw = createHash('sha256');
   let rawBytes = 0;
-  let current: { entry: SeenEntry; hash: Hash } | null = null;
+  /** The entry being read; a file that arrives in one piece is hashed one-shot (sha256.ts). */
+  let current: { entry: SeenEntry; hash: Hash | null; digest: string } | null = null;
   let inManifest = false;
   let hasManifest = false;
   let bytes = 0;
@@ -83,19 +85,21 @@ async function verifyIn(
             sha256: null,
             link: h.linkname,
           };
-          current = special ? null : { entry, hash: createHash('sha256') };
+          current = special ? null : { entry, hash: null, digest: EMPTY_SHA256 };
         },
         data(c) {
-          current?.hash.update(c);
+          if (current?.hash === null && c.length === current.entry.size)
+            current.digest = sha256Hex(c);
+          else if (current) (current.hash ??= createHash('sha256')).update(c);
           if (inManifest) embeddedSpool.appendBytes(c);
           bytes += c.length;
         },
         endEntry() {
           inManifest = false;
           if (!current) return;
-          const { entry, hash } = current;
+          const { entry, hash, digest } = current;
           if (entry.type === 'file') {
-            entry.sha256 = hash.digest('hex');
+            entry.sha256 = hash ? hash.digest('hex') : digest;
             files++;
           }
           seen.append(JSON.stringify(entry));
