@@ -48,6 +48,16 @@ describe('backup round trip', () => {
     });
   };
 
+  /** A one-folder set `name` backed up and restored into a new folder, which is returned. */
+  const backUpAndRestore = async (name: string, source: string): Promise<string> => {
+    const s = service(name, { sets: [{ name, sources: [source], ccmonState: false }] });
+    const r = await s.backup(name, { kind: 'manual' });
+    const to = join(dir.path, `restored-${name}`);
+    const report = await s.restore({ ref: r.backup.id, to, dryRun: false });
+    assert.equal(report.ok, true, report.message);
+    return to;
+  };
+
   for (const variant of [
     { name: 'gzip', extra: {} },
     { name: 'zstd', extra: { compression: 'zstd' } },
@@ -113,18 +123,7 @@ describe('backup round trip', () => {
       odd,
       Object.entries(modes).map(([path, mode]) => ({ path, content: path, mode })),
     );
-    const s = new BackupService({
-      config: backupConfig({
-        directory: join(dir.path, 'backups-odd'),
-        sets: [{ name: 'odd', sources: [odd], ccmonState: false }],
-      }),
-      dataDir: join(dir.path, 'data'),
-      configFile: null,
-    });
-    const r = await s.backup('odd', { kind: 'manual' });
-    const to = join(dir.path, 'restored-odd');
-    const report = await s.restore({ ref: r.backup.id, to, dryRun: false });
-    assert.equal(report.ok, true, report.message);
+    const to = await backUpAndRestore('odd', odd);
     for (const [path, mode] of Object.entries(modes))
       assert.equal(
         (statSync(join(to, odd, path)).mode & 0o7777).toString(8),
@@ -143,18 +142,7 @@ describe('backup round trip', () => {
       writeTree(owned, [{ path: 'team/notes.txt', content: 'n' }], [['team/link', 'notes.txt']]);
       for (const p of ['team', 'team/notes.txt']) chownSync(join(owned, p), 1234, 5678);
       lchownSync(join(owned, 'team/link'), 4321, 8765);
-      const s = new BackupService({
-        config: backupConfig({
-          directory: join(dir.path, 'backups-owned'),
-          sets: [{ name: 'owned', sources: [owned], ccmonState: false }],
-        }),
-        dataDir: join(dir.path, 'data'),
-        configFile: null,
-      });
-      const r = await s.backup('owned', { kind: 'manual' });
-      const to = join(dir.path, 'restored-owned');
-      const report = await s.restore({ ref: r.backup.id, to, dryRun: false });
-      assert.equal(report.ok, true, report.message);
+      const to = await backUpAndRestore('owned', owned);
       const owner = (p: string) => {
         const st = lstatSync(join(to, owned, p));
         return [st.uid, st.gid];
