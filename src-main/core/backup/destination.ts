@@ -2,20 +2,27 @@
  * Where a restored archive entry goes. Apart from restore.ts so the extraction worker loads only
  * this, not the whole restore (hooks, journal, safety backups).
  */
-import { basename, join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { DUMP_PREFIX, FS_PREFIX } from './manifest.js';
 
 /** Temporary files of an extraction: `<dest>.ccmon-restore-<suffix>` (extract.ts, journal.ts). */
 export const RESTORE_TEMP_INFIX = '.ccmon-restore-';
+
+/** What join() would change in a relative path: empty, `.` or `..` segments, a leading or trailing slash. */
+const NOT_NORMAL = /\/\/|(^|\/)\.\.?(\/|$)|^\/|\/$/;
 
 /** Where an archive entry goes: `fs/etc/x` → `/etc/x` in place, `<to>/etc/x` elsewhere. */
 export function destinationMapper(
   to: string | null,
   dumpDir: string | null,
 ): (path: string) => string | null {
+  // path.join per entry was ~0.5 s of a 300,000-file restore: a path already in normal form (as
+  // ccmon writes them) is appended as it is, which is what join would return.
+  const toPrefix = to && sep === '/' ? join(to, '/') : null;
   return (path) => {
     if (path.startsWith(FS_PREFIX)) {
       const rest = path.slice(FS_PREFIX.length);
+      if (toPrefix && rest !== '' && !NOT_NORMAL.test(rest)) return toPrefix + rest;
       if (to) return join(to, rest);
       return process.platform === 'win32' ? rest.replace(/^([A-Za-z])\//, '$1:/') : `/${rest}`;
     }
