@@ -5,14 +5,13 @@
  * many small files that is far cheaper than a thread-pool round trip per call, and compression
  * runs on the thread pool meanwhile.
  */
-import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { BlockWriter } from './block-writer.js';
 import { crashPoint } from './crash-points.js';
 import { MANIFEST_ENTRY, MANIFEST_TEXT_ENTRY, type ManifestFile } from './manifest.js';
 import type { JsonBody, ManifestSpool } from './manifest-spool.js';
-import { EMPTY_SHA256, sha256Hex } from './sha256.js';
+import { FileSha256 } from './sha256.js';
 import { pushWarning, type PlannedEntry } from './sources.js';
 import { encodeHeader, padding, TAR_END } from './tar.js';
 
@@ -89,8 +88,7 @@ class EntryWriter {
   // The file being read: its size, what is left, its hash so far, and whether it shrank.
   private size = 0;
   private left = 0;
-  private hash: Hash | null = null;
-  private digest: string | null = null;
+  private readonly sha256 = new FileSha256();
   private shrank = false;
   private mtimeMs = 0;
 
@@ -119,8 +117,7 @@ class EntryWriter {
       const st = fstatSync(fd);
       this.size = this.left = st.size;
       this.mtimeMs = st.mtimeMs;
-      this.hash = null;
-      this.digest = st.size === 0 ? EMPTY_SHA256 : null;
+      this.sha256.start(st.size);
       this.shrank = false;
       this.fillHeader(e, st.size, st.mtimeMs);
       this.out.put(encodeHeader(this.header, this.scratch));
@@ -152,8 +149,7 @@ class EntryWriter {
     }
     // Hashed before the block can go downstream (and be recycled). A file read whole in one go
     // (most small files) is hashed one-shot: no Hash object whose memory waits for the GC.
-    if (this.hash === null && chunk.length === this.size) this.digest = sha256Hex(chunk);
-    else (this.hash ??= createHash('sha256')).update(chunk);
+    this.sha256.update(chunk);
     this.left -= chunk.length;
     this.state.bytesDone += chunk.length;
     return this.left > 0;
@@ -162,9 +158,7 @@ class EntryWriter {
   /** The file's padding and manifest record. */
   endFile(e: PlannedEntry): void {
     this.out.put(padding(this.size));
-    const sha256 = this.hash ? this.hash.digest('hex') : this.digest;
-    this.hash = null;
-    this.state.spool.add(manifestRecord(e, this.size, this.mtimeMs, sha256));
+    this.state.spool.add(manifestRecord(e, this.size, this.mtimeMs, this.sha256.hex()));
     this.state.filesDone++;
     crashPoint('backup-archiving');
   }

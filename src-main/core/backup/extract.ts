@@ -9,7 +9,7 @@
  * count: the manifest's file list is streamed (manifest-records.ts) and read again where a pass
  * needs it.
  */
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
@@ -35,7 +35,7 @@ import { crashPoint } from './crash-points.js';
 import type { FileList } from './manifest-records.js';
 import { RESTORE_TEMP_INFIX } from './destination.js';
 import { checkDestination, checkHeader, checkManifest, UnsafeArchiveError } from './safety.js';
-import { EMPTY_SHA256, sha256Hex } from './sha256.js';
+import { FileSha256 } from './sha256.js';
 import { replaceWith, StagedFolders } from './staged-folders.js';
 import { writeAll } from './write-all.js';
 
@@ -73,9 +73,6 @@ export interface ExtractResult {
 interface OpenFile {
   entry: ManifestFile;
   fd: number | null;
-  /** Made at the second piece: a file that arrives in one piece is hashed one-shot (sha256.ts). */
-  hash: Hash | null;
-  digest: string;
   /** Created with its final mode already (in a staged folder): no fchmod. */
   moded: boolean;
 }
@@ -104,6 +101,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
   const result: ExtractResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0, removed: 0 };
   let tempFiles = 0;
   let open: OpenFile | null = null;
+  const sha256 = new FileSha256(); // of the open file
   const expected = files()[Symbol.iterator]();
 
   // Files come grouped by folder (ccmon archives in walk order): their folder is looked up once.
@@ -154,14 +152,14 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
                 fd = openSync(lastFilePlace + sep + basename(dest), 'wx', moded ? e.mode : 0o600);
               }
             }
-            open = { entry: e, fd, hash: null, digest: EMPTY_SHA256, moded };
+            sha256.start(e.size);
+            open = { entry: e, fd, moded };
           }
         },
         data(c) {
           const o = open as OpenFile | null;
           if (!o) return;
-          if (o.hash === null && c.length === o.entry.size) o.digest = sha256Hex(c);
-          else (o.hash ??= createHash('sha256')).update(c);
+          sha256.update(c);
           if (o.fd !== null) writeAll(o.fd, c);
           result.bytes += c.length;
         },
@@ -169,7 +167,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
           const o = open as OpenFile | null;
           if (!o) return;
           open = null;
-          finishFile(o, owners);
+          finishFile(o, sha256.hex(), owners);
           result.files++;
           crashPoint(`${label}-extracting`);
           if (result.files % 100 === 0)
@@ -240,11 +238,10 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
   return result;
 }
 
-/** A file's checksum against its manifest entry, then its mode, owner and times; closes it. */
-function finishFile(o: OpenFile, owners: boolean): void {
+/** A file's sha256 (`digest`) against its manifest entry, then its owner, mode and times; closes it. */
+function finishFile(o: OpenFile, digest: string, owners: boolean): void {
   const fd = o.fd;
   try {
-    const digest = o.hash ? o.hash.digest('hex') : o.digest;
     if (digest !== o.entry.sha256)
       throw new UnsafeArchiveError(
         o.entry.path,

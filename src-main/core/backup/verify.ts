@@ -6,7 +6,7 @@
  * entry), the embedded manifest.json too, and both are compared with the manifest's streamed file
  * list in archive order (manifest-records.ts), with a hash per path for what is missing or extra.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import {
 import { openManifestRecords, sameListBytes, type ManifestRecords } from './manifest-records.js';
 import { duplicateAmong, entryCount, PathHashSet } from './path-set.js';
 import { checkManifest, unsafePath } from './safety.js';
-import { EMPTY_SHA256, sha256Hex } from './sha256.js';
+import { FileSha256 } from './sha256.js';
 import { compareEntries, type SeenEntry } from './verify-compare.js';
 
 export type { VerifyResult };
@@ -60,8 +60,8 @@ async function verifyIn(
   const seenPaths = new PathHashSet(entryCount(side?.totals));
   const raw = createHash('sha256');
   let rawBytes = 0;
-  /** The entry being read; a file that arrives in one piece is hashed one-shot (sha256.ts). */
-  let current: { entry: SeenEntry; hash: Hash | null; digest: string } | null = null;
+  let current: SeenEntry | null = null;
+  const sha256 = new FileSha256(); // of the current entry
   let inManifest = false;
   let hasManifest = false;
   let bytes = 0;
@@ -85,21 +85,20 @@ async function verifyIn(
             sha256: null,
             link: h.linkname,
           };
-          current = special ? null : { entry, hash: null, digest: EMPTY_SHA256 };
+          current = special ? null : entry;
+          sha256.start(h.size);
         },
         data(c) {
-          if (current?.hash === null && c.length === current.entry.size)
-            current.digest = sha256Hex(c);
-          else if (current) (current.hash ??= createHash('sha256')).update(c);
+          if (current) sha256.update(c);
           if (inManifest) embeddedSpool.appendBytes(c);
           bytes += c.length;
         },
         endEntry() {
           inManifest = false;
           if (!current) return;
-          const { entry, hash, digest } = current;
+          const entry = current;
           if (entry.type === 'file') {
-            entry.sha256 = hash ? hash.digest('hex') : digest;
+            entry.sha256 = sha256.hex();
             files++;
           }
           seen.append(JSON.stringify(entry));
