@@ -122,9 +122,10 @@ class RestoreDiffer {
     const dest = this.destinationOf(f.path);
     if (!dest) return;
     if (this.removals) this.listed.add(dest);
-    const st = dest.startsWith(this.missing) ? null : lstatOrNull(dest);
+    const belowMissing = dest.startsWith(this.missing);
+    const st = belowMissing ? null : lstatOrNull(dest);
     if (!st) {
-      if (f.type === 'dir' && !dest.startsWith(this.missing)) this.missing = dest + sep;
+      if (f.type === 'dir' && !belowMissing) this.missing = dest + sep;
       this.lists.add('added', dest);
     } else if (differs(f, dest, st)) this.lists.add('changed', dest);
     else this.lists.diff.unchanged++;
