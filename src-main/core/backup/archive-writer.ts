@@ -12,7 +12,7 @@ import { crashPoint } from './crash-points.js';
 import { MANIFEST_ENTRY, MANIFEST_TEXT_ENTRY, type ManifestFile } from './manifest.js';
 import type { JsonBody, ManifestSpool } from './manifest-spool.js';
 import { FileSha256 } from './sha256.js';
-import { pushWarning, type PlannedEntry } from './sources.js';
+import { kindOf, OPEN_REGULAR, pushWarning, type PlannedEntry } from './sources.js';
 import { encodeHeader, padding, TAR_END } from './tar.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -21,22 +21,29 @@ const ZEROS = Buffer.alloc(64 * 1024);
 
 type TarHeaderFields = Parameters<typeof encodeHeader>[0];
 
-/** An entry's manifest record, as archived (size and mtime as read, for files). */
-function manifestRecord(
-  e: PlannedEntry,
-  size: number,
-  mtimeMs: number,
-  sha256: string | null,
-): ManifestFile {
+/**
+ * What an entry is archived with: the walk's lstat for a folder or a symlink; for a file, the
+ * fstat of what was opened and read, so its mode and owner are those of the bytes archived.
+ */
+interface EntryMeta {
+  size: number;
+  mtimeMs: number;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** An entry's manifest record, as archived. */
+function manifestRecord(e: PlannedEntry, m: EntryMeta, sha256: string | null): ManifestFile {
   const record: ManifestFile = {
     path: e.archivePath,
     type: e.type,
-    size,
-    mode: e.mode,
-    mtime: new Date(Math.round(mtimeMs)).toISOString(), // as fs.Stats#mtime rounds
+    size: m.size,
+    mode: m.mode,
+    mtime: new Date(Math.round(m.mtimeMs)).toISOString(), // as fs.Stats#mtime rounds
     sha256,
-    uid: e.uid,
-    gid: e.gid,
+    uid: m.uid,
+    gid: m.gid,
     source: e.source,
   };
   if (e.link !== undefined) record.link = e.link;
@@ -85,41 +92,65 @@ class EntryWriter {
     mtimeSeconds: 0,
     linkname: '',
   };
-  // The file being read: its size, what is left, its hash so far, and whether it shrank.
-  private size = 0;
+  /** The entry being written, refilled per entry (no allocation per file). */
+  private readonly meta: EntryMeta = { size: 0, mtimeMs: 0, mode: 0, uid: 0, gid: 0 };
+  // The file being read: what is left, its hash so far, and whether it shrank.
   private left = 0;
   private readonly sha256 = new FileSha256();
   private shrank = false;
-  private mtimeMs = 0;
 
   constructor(private readonly state: ArchiveWriterState) {}
 
   /** A directory or symlink: its header and its record. */
   other(e: PlannedEntry): void {
-    this.state.spool.add(manifestRecord(e, 0, e.mtimeMs, null));
-    this.fillHeader(e, 0, e.mtimeMs);
+    const m = this.meta;
+    m.size = 0;
+    m.mtimeMs = e.mtimeMs;
+    m.mode = e.mode;
+    m.uid = e.uid;
+    m.gid = e.gid;
+    this.state.spool.add(manifestRecord(e, m, null));
+    this.fillHeader(e);
     this.out.put(encodeHeader(this.header, this.scratch));
   }
 
-  /** Opens a file and writes its header; -1 (with a warning) when it cannot be opened. */
+  /**
+   * Opens a file and writes its header; -1 (with a warning) when it cannot be opened or is no
+   * longer a regular file.
+   */
   open(e: PlannedEntry): number {
     let fd: number;
     try {
-      fd = openSync(e.absPath, 'r');
+      fd = openSync(e.absPath, OPEN_REGULAR);
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
       pushWarning(
         this.state.warnings,
-        `${e.absPath}: vanished or unreadable before it was read (${(err as NodeJS.ErrnoException).code}); skipped`,
+        code === 'ELOOP'
+          ? `${e.absPath}: replaced by a symlink before it was read; skipped`
+          : `${e.absPath}: vanished or unreadable before it was read (${code}); skipped`,
       );
       return -1;
     }
     try {
       const st = fstatSync(fd);
-      this.size = this.left = st.size;
-      this.mtimeMs = st.mtimeMs;
+      if (!st.isFile()) {
+        closeSync(fd);
+        pushWarning(
+          this.state.warnings,
+          `${e.absPath}: changed type before it was read (now: ${kindOf(st)}); skipped`,
+        );
+        return -1;
+      }
+      const m = this.meta;
+      m.size = this.left = st.size;
+      m.mtimeMs = st.mtimeMs;
+      m.mode = st.mode & 0o7777;
+      m.uid = st.uid;
+      m.gid = st.gid;
       this.sha256.start(st.size);
       this.shrank = false;
-      this.fillHeader(e, st.size, st.mtimeMs);
+      this.fillHeader(e);
       this.out.put(encodeHeader(this.header, this.scratch));
       return fd;
     } catch (err) {
@@ -157,8 +188,8 @@ class EntryWriter {
 
   /** The file's padding and manifest record. */
   endFile(e: PlannedEntry): void {
-    this.out.put(padding(this.size));
-    this.state.spool.add(manifestRecord(e, this.size, this.mtimeMs, this.sha256.hex()));
+    this.out.put(padding(this.meta.size));
+    this.state.spool.add(manifestRecord(e, this.meta, this.sha256.hex()));
     this.state.filesDone++;
     crashPoint('backup-archiving');
   }
@@ -199,15 +230,16 @@ class EntryWriter {
     yield out.rest();
   }
 
-  private fillHeader(e: PlannedEntry, size: number, mtimeMs: number): void {
+  private fillHeader(e: PlannedEntry): void {
     const h = this.header;
+    const m = this.meta;
     h.path = e.archivePath;
     h.type = e.type;
-    h.size = size;
-    h.mode = e.mode;
-    h.uid = e.uid;
-    h.gid = e.gid;
-    h.mtimeSeconds = Math.floor(mtimeMs / 1000);
+    h.size = m.size;
+    h.mode = m.mode;
+    h.uid = m.uid;
+    h.gid = m.gid;
+    h.mtimeSeconds = Math.floor(m.mtimeMs / 1000);
     h.linkname = e.link ?? '';
   }
 }

@@ -4,11 +4,22 @@
  * at any depth, like .gitignore). A missing source is reported, not fatal (the seed's defaults do
  * not exist on most machines); unreadable entries and special files become warnings.
  */
-import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { constants, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { normalize, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
 import type { BackupSourceConfig } from './config.js';
 import { FS_PREFIX, type ManifestSource } from './manifest.js';
+
+/**
+ * How a file of a live tree that an lstat showed to be regular is opened to be read: never through
+ * a symlink, and never waiting on a FIFO. Whoever can write the folder (a service's logs) can swap
+ * the file before it is read: for a symlink to a file only root may read, which a root backup
+ * would then archive under the log's name and owner, or for a FIFO, whose plain open() blocks, and
+ * the backup with it, until someone writes. GNU tar opens with O_NOFOLLOW for the same reason.
+ * The caller checks with fstat that it opened a regular file. Windows has neither flag.
+ */
+export const OPEN_REGULAR =
+  constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 export interface PlannedEntry {
   archivePath: string;
@@ -197,7 +208,10 @@ function entryOf(abs: string, archivePath: string, s: Stats, source: string): Pl
   };
 }
 
-function kindOf(s: Stats): string {
+/** What a file other than a regular one is, for a warning: "folder", "FIFO", "device"… */
+export function kindOf(s: Stats): string {
+  if (s.isDirectory()) return 'folder';
+  if (s.isSymbolicLink()) return 'symlink';
   if (s.isSocket()) return 'socket';
   if (s.isFIFO()) return 'FIFO';
   if (s.isCharacterDevice() || s.isBlockDevice()) return 'device';

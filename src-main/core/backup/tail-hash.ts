@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { OPEN_REGULAR } from './sources.js';
 
 export class TailHash {
   private readonly fd: number;
@@ -16,7 +17,7 @@ export class TailHash {
   private closed = false;
 
   constructor(path: string) {
-    this.fd = openSync(path, 'r');
+    this.fd = openSync(path, OPEN_REGULAR); // a restore's destinations are a live tree too
   }
 
   /** Hashes whatever was appended since the last call (cheap when nothing was). */
