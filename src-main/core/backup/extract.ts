@@ -18,7 +18,6 @@ import {
   fchownSync,
   futimesSync,
   lchownSync,
-  lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -212,7 +211,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
   for (const f of result.symlinks > 0 ? files() : []) {
     const dest = f.type === 'symlink' ? opts.destinationOf(f.path) : null;
     if (!dest) continue;
-    rmSync(dest, { force: true, recursive: isDirectory(dest) });
+    rmSync(dest, { force: true, recursive: true }); // whatever is there; rm -rf follows no link
     mkdirSync(dirname(dest), { recursive: true });
     symlinkSync(f.link!, dest);
     if (owners) lchownSync(dest, f.uid, f.gid);
@@ -290,15 +289,6 @@ function currentUmask(): number | null {
     return m ? parseInt(m[1]!, 8) : null;
   } catch {
     return null;
-  }
-}
-
-/** Whether `p` is a directory (not following a symlink); false when it does not exist. */
-function isDirectory(p: string): boolean {
-  try {
-    return lstatSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch {
-    return false;
   }
 }
 

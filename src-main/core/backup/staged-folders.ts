@@ -39,11 +39,6 @@ export class StagedFolders {
     return place !== undefined && place !== dir;
   }
 
-  /** How many folders are staged. */
-  get count(): number {
-    return this.staged.length;
-  }
-
   /** Renames every staged folder into place; `afterEach` runs after each rename (crash points). */
   commit(afterEach: () => void): void {
     for (const [final, temp] of this.staged) {

@@ -97,7 +97,7 @@ describe('backup round trip', () => {
     });
   }
 
-  it('a restore replaces what stands in the way: a folder for a file, a file for a folder', async () => {
+  it('a restore replaces what stands in the way: a folder for a file or a symlink, a file for a folder', async () => {
     const s = service('in-the-way');
     const r = await s.backup(undefined, { kind: 'manual' });
     const to = join(dir.path, 'restored-in-the-way');
@@ -105,10 +105,13 @@ describe('backup round trip', () => {
     mkdirSync(join(base, 'secrets', 'token', 'inner'), { recursive: true }); // the backup: a file
     writeFileSync(join(base, 'logs'), 'the backup has a folder here'); // the backup: logs/big.log
     writeFileSync(join(base, 'config.yaml'), 'older content');
+    mkdirSync(join(base, 'current', 'full'), { recursive: true }); // the backup: a symlink
+    writeFileSync(join(base, 'current', 'full', 'x'), 'x');
     const report = await s.restore({ ref: r.backup.id, to, dryRun: false });
     assert.equal(report.ok, true, report.message);
     for (const f of files)
       assert.deepEqual(readFileSync(join(base, f.path)), Buffer.from(f.content), f.path);
+    assert.equal(readlinkSync(join(base, 'current')), 'config.yaml');
     assert.deepEqual(
       readdirSync(base).filter((n) => n.includes('.ccmon-restore-')),
       [],
