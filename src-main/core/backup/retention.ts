@@ -5,7 +5,10 @@
  * - keepHourly/Daily/Weekly/Monthly/Yearly n: for the n most recent hours/days/ISO weeks/months/
  *   years that have backups, the newest backup of each (local time, as restic);
  * - keepWithin d: everything within d of the NEWEST backup (not of now, so a backup job that
- *   stopped running never lets retention delete the last good backups);
+ *   stopped running never lets retention delete the last good backups), where a backup dated in
+ *   the future (a clock that was wrong when it was made) does not count as the newest, as in
+ *   restic's findLatestTimestamp: one such backup would otherwise take every other one out of the
+ *   window;
  * - when a bucket rule finds fewer buckets than asked, the oldest backup is kept as well
  *   (restic ≥ 0.17: "the oldest snapshot in the group is kept additionally");
  * - -1 means unlimited; a policy that keeps nothing by any rule keeps everything.
@@ -39,6 +42,7 @@ const BUCKETS: [Bucket, string, (d: Date) => string][] = [
 export function applyRetention(
   backups: RetentionCandidate[],
   policy: RetentionPolicy,
+  now: Date = new Date(),
 ): RetentionDecision[] {
   const groups = new Map<string, RetentionCandidate[]>();
   for (const b of backups) {
@@ -76,8 +80,12 @@ export function applyRetention(
         if (left > 0 && oldest && !oldest.reasons.includes(`${label} snapshot`))
           oldest.reasons.push(`oldest ${label} snapshot`);
       }
+      const newest = decisions.find((d) => Date.parse(d.createdAt) <= now.getTime());
       if (policy.keepWithin && decisions.length) {
-        const limit = subtract(new Date(decisions[0]!.createdAt), policy.keepWithin).getTime();
+        // Only backups from the future: restic measures from the zero time, keeping them all.
+        const limit = newest
+          ? subtract(new Date(newest.createdAt), policy.keepWithin).getTime()
+          : -Infinity;
         for (const d of decisions)
           if (Date.parse(d.createdAt) >= limit) d.reasons.push(`within ${policy.keepWithin}`);
       }

@@ -81,6 +81,27 @@ describe('retention (restic forget semantics)', () => {
     assert.equal(kept(applyRetention(old, policy({ keepWithin: '30d' }))).length, 2);
   });
 
+  it('keepWithin does not count a backup dated in the future as the newest (restic)', () => {
+    const now = new Date('2026-11-23T12:00:00Z');
+    const list = [
+      at('2027-12-23T00:00:00Z'), // made while the clock was a year ahead
+      at('2026-11-23T02:00:00Z'),
+      at('2026-11-01T02:00:00Z'),
+      at('2026-09-01T02:00:00Z'),
+    ];
+    const d = applyRetention(list, policy({ keepWithin: '30d' }), now);
+    assert.deepEqual(kept(d), [
+      '2027-12-23T00:00:00Z',
+      '2026-11-23T02:00:00Z',
+      '2026-11-01T02:00:00Z',
+    ]);
+    // Only future-dated backups: nothing is measured against them, all stay.
+    assert.equal(
+      kept(applyRetention(list.slice(0, 1), policy({ keepWithin: '1d' }), now)).length,
+      1,
+    );
+  });
+
   it('the default policy is the seed: everything from the last 30 days', () => {
     const d = applyRetention(
       [at('2026-03-31T00:00:00Z'), at('2026-03-02T00:00:00Z'), at('2026-02-27T00:00:00Z')],
