@@ -5,8 +5,19 @@
  * /etc/claude-code, /var/log/claude-code and /var/lib/claude-code, daily, kept 30 days.
  * Secrets (passphrase, S3 keys) never live here: they come from the environment or the keychain.
  */
+import { isAbsolute, normalize } from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
+
+/**
+ * A path a backup reads or writes: absolute, because a relative one would be resolved against
+ * whatever folder ccmon was started in (the agent's differs from a shell's), and a source is
+ * archived, then restored, under its absolute path.
+ */
+const absolutePath = z
+  .string()
+  .min(1)
+  .refine(isAbsolute, 'must be an absolute path (a relative one depends on where ccmon starts)');
 
 const command = z.array(z.string().min(1)).min(1);
 /** A cron expression croner accepts (checked at load time, so `ccmon config validate` names it). */
@@ -31,20 +42,18 @@ const keepCount = z.number().int().min(-1).default(0);
 
 export const backupSourceSchema = z
   .object({
-    path: z.string().min(1),
+    path: absolutePath,
     /** Globs relative to `path` (minimatch); empty keeps every file. */
     include: z.array(z.string().min(1)).default([]),
     exclude: z.array(z.string().min(1)).default([]),
   })
   .strict();
 
-const sourceEntry = z.union([
-  z
-    .string()
-    .min(1)
-    .transform((path) => backupSourceSchema.parse({ path })),
+/** A path, or { path, include, exclude }: errors name the field, not "invalid input". */
+const sourceEntry = z.preprocess(
+  (v) => (typeof v === 'string' ? { path: v } : v),
   backupSourceSchema,
-]);
+);
 
 export const backupSetSchema = z
   .object({
@@ -59,7 +68,22 @@ export const backupSetSchema = z
         ['/etc/claude-code', '/var/log/claude-code', '/var/lib/claude-code'].map((path) =>
           backupSourceSchema.parse({ path }),
         ),
-      ),
+      )
+      .superRefine((sources, ctx) => {
+        // The same folder twice is a slip (a nested one is fine: it is walked on its own).
+        const seen = new Map<string, number>();
+        sources.forEach((s, i) => {
+          const key = normalize(s.path).replace(/(.)[\\/]+$/, '$1');
+          const first = seen.get(key);
+          if (first === undefined) seen.set(key, i);
+          else
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'path'],
+              message: `${s.path} is listed twice (also sources.${first})`,
+            });
+        });
+      }),
     /** A dump command whose stdout is the dump, e.g. [pg_dump, -U, claude, claude_code]. */
     database: z
       .object({
@@ -106,7 +130,7 @@ export const retentionSchema = z
 export const backupConfigSchema = z
   .object({
     /** Where archives go; null means `<data dir>/backups` (the seed used /backup/claude-code). */
-    directory: z.string().min(1).nullable().default(null),
+    directory: absolutePath.nullable().default(null),
     compression: z.enum(['gzip', 'zstd']).default('gzip'),
     /** gzip 1-9 (default 6, like gzip) or zstd 1-19 (default 3, like zstd). */
     level: z.number().int().min(1).max(19).nullable().default(null),

@@ -36,7 +36,7 @@ import {
 } from './manifest.js';
 import { ManifestSpool } from './manifest-spool.js';
 import { TailHash } from './tail-hash.js';
-import { addDumps, countSources, plannedEntries } from './plan.js';
+import { addDumps, countSources, nothingToBackUp, plannedEntries } from './plan.js';
 import { writeAll } from './write-all.js';
 import {
   fsyncPath,
@@ -104,6 +104,9 @@ export class BackupError extends Error {
 }
 
 export async function createBackup(opts: CreateBackupOptions): Promise<BackupResult> {
+  // A safety backup before a restore onto a new machine finds nothing there, and must not fail.
+  const empty = opts.kind === 'safety' ? null : nothingToBackUp(opts);
+  if (empty) throw new BackupError(empty);
   const t0 = performance.now();
   const createdAt = new Date();
   const lock = lockBackupDir(opts.backupDir);

@@ -138,11 +138,16 @@ class RestoreDiffer {
       if (s.kind !== 'directory' || s.status !== 'ok') continue;
       const root = this.destinationOf(s.archivePath);
       if (!root) continue;
-      const live = walkDirectorySource({
-        path: root,
-        include: s.include ?? [],
-        exclude: s.exclude ?? [],
-      });
+      const leftOut = new Set<string>();
+      for (const p of s.leftOut ?? []) {
+        const dest = this.destinationOf(p);
+        if (dest) leftOut.add(dest);
+      }
+      const live = walkDirectorySource(
+        { path: root, include: s.include ?? [], exclude: s.exclude ?? [] },
+        'directory',
+        leftOut,
+      );
       for (const e of live.entries)
         if (e.type !== 'dir' && !this.listed.has(e.absPath)) this.lists.add('removed', e.absPath);
     }

@@ -34,6 +34,11 @@ export const sourceSchema = z.object({
   /** The globs used, so a restore's "removed" list ignores files the backup never included. */
   include: z.array(z.string()).optional(),
   exclude: z.array(z.string()).optional(),
+  /**
+   * Folders below the source left out of its walk (archive paths): sources nested in it, walked
+   * on their own, and the backup folder. A restore's "removed" walk leaves them out too.
+   */
+  leftOut: z.array(z.string()).optional(),
 });
 
 export const manifestSchema = z.object({

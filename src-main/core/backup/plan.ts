@@ -3,11 +3,18 @@
  * directory source as it is walked, then ccmon's own state. Everything is a lazy sequence, so the
  * walk runs as the archive is written and nothing grows with the file count.
  */
-import { basename, relative, resolve, sep } from 'node:path';
+import { basename, sep } from 'node:path';
+import type { BackupSourceConfig } from './config.js';
 import type { CreateBackupOptions } from './create.js';
 import { dumpDatabase, snapshotRedis, type DumpResult } from './dumps.js';
 import { DUMP_PREFIX, type ManifestSource } from './manifest.js';
-import { pushWarning, walkDirectorySource, type PlannedEntry } from './sources.js';
+import {
+  normalRoot,
+  pushWarning,
+  sourceRoot,
+  walkDirectorySource,
+  type PlannedEntry,
+} from './sources.js';
 
 /** Files and bytes a run will archive, from a walk that keeps nothing. */
 export function countSources(
@@ -23,7 +30,67 @@ export function countSources(
   return totals;
 }
 
-/** Dumps first, then each directory source as it is walked, then ccmon's own state. */
+/**
+ * What of ccmon's data folder stays out of its backups: the time series (large, and rebuilt by
+ * scraping), backups, files being written, and secrets, which belong in the keychain or the 0600
+ * store and not in copies (the dashboard's API token among them).
+ */
+export const CCMON_STATE_EXCLUDE = [
+  'tsdb',
+  'tsdb/**',
+  'tsdb.snapshot',
+  'tsdb.snapshot.tmp-*',
+  '*.partial',
+  'backups',
+  'backups/**',
+  'secrets.json',
+  'secrets.safestorage.json',
+  'dashboard-token',
+];
+
+/** One walk of a run: a directory source, or ccmon's data folder or config file. */
+interface Walk {
+  src: BackupSourceConfig;
+  kind: 'directory' | 'ccmon';
+  name?: string;
+}
+
+function walksOf(opts: CreateBackupOptions): Walk[] {
+  const walks: Walk[] = opts.set.sources.map((src) => ({ src, kind: 'directory' }));
+  const ccmon = opts.set.ccmonState ? opts.ccmon : undefined;
+  if (ccmon) {
+    const data = { path: ccmon.dataDir, include: [], exclude: CCMON_STATE_EXCLUDE };
+    walks.push({ src: data, kind: 'ccmon', name: 'ccmon data' });
+    if (ccmon.configFile) {
+      const cfg = { path: ccmon.configFile, include: [], exclude: [] };
+      walks.push({ src: cfg, kind: 'ccmon', name: 'ccmon config' });
+    }
+  }
+  return walks;
+}
+
+/** The folder a source stands for (sourceRoot), or null when it does not exist. */
+function rootOrNull(path: string): string | null {
+  try {
+    return sourceRoot(path).root;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `path` lies below folder `root` (both in normal form). */
+export function isBelow(path: string, root: string): boolean {
+  return path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/**
+ * Dumps first, then each directory source as it is walked, then ccmon's own state. Every entry is
+ * archived once, however the sources overlap: a source nested in another (/var/log and
+ * /var/log/claude-code, or ccmon's data folder inside a source) is left out of the outer walk and
+ * walked on its own, with its own globs, and a folder listed twice is walked once. Two entries of
+ * one path made the archive unusable: verify and restore refuse duplicates, as they must. The
+ * backup folder is left out of every walk: archives must not contain the archives.
+ */
 export function* plannedEntries(
   opts: CreateBackupOptions,
   dumps: PlannedEntry[],
@@ -31,16 +98,46 @@ export function* plannedEntries(
   warnings: string[],
 ): Generator<PlannedEntry> {
   yield* dumps;
-  for (const src of opts.set.sources) {
-    const walk = walkDirectorySource(src);
+  const walks = walksOf(opts);
+  const roots = walks.map((w) => rootOrNull(w.src.path));
+  const backupDir = normalRoot(opts.backupDir);
+  for (const [i, w] of walks.entries()) {
+    const root = roots[i]!;
+    const first = root === null ? i : roots.indexOf(root);
+    if (first !== i) {
+      if (w.kind === 'directory')
+        pushWarning(
+          warnings,
+          `source ${w.src.path} is ${walks[first]!.src.path} again; archived once`,
+        );
+      continue;
+    }
+    const skip = new Set([backupDir]);
+    if (root !== null) for (const r of roots) if (r !== null && isBelow(r, root)) skip.add(r);
+    const walk = walkDirectorySource(w.src, w.kind, skip);
+    if (w.name) walk.report.name = w.name;
     sources.push(walk.report);
     yield* walk.entries;
-    for (const w of walk.warnings) pushWarning(warnings, w);
-    if (walk.report.status === 'missing')
-      pushWarning(warnings, `source ${src.path} does not exist; skipped`);
+    for (const warning of walk.warnings) pushWarning(warnings, warning);
+    if (w.kind === 'directory' && walk.report.status === 'missing')
+      pushWarning(warnings, `source ${w.src.path} does not exist; skipped`);
   }
-  if (opts.set.ccmonState && opts.ccmon)
-    yield* ccmonStateEntries(opts.ccmon, opts.backupDir, sources, warnings);
+}
+
+/**
+ * Why a backup of this set would hold none of what it is for: every directory source it names is
+ * missing (a mount that is not there, a typo), and it has no dump. Null when it has something.
+ * restic fails such a run too: an archive of nothing, kept by a keepLast policy, would push the
+ * last good backups out.
+ */
+export function nothingToBackUp(opts: CreateBackupOptions): string | null {
+  const { sources, database, redis } = opts.set;
+  if (sources.length === 0 || database || redis) return null;
+  if (sources.some((s) => rootOrNull(s.path) !== null)) return null;
+  const list = sources.map((s) => s.path).join(', ');
+  return sources.length === 1
+    ? `nothing to back up: the source ${list} does not exist`
+    : `nothing to back up: none of the sources exists (${list})`;
 }
 
 export async function addDumps(
@@ -80,28 +177,4 @@ export async function addDumps(
   if (opts.set.redis)
     add('redis', 'redis', await snapshotRedis(opts.set.redis, staging, opts.signal));
   return entries;
-}
-
-function* ccmonStateEntries(
-  ccmon: NonNullable<CreateBackupOptions['ccmon']>,
-  backupDir: string,
-  sources: ManifestSource[],
-  warnings: string[],
-): Generator<PlannedEntry> {
-  // Secrets stay out of archives (they belong in the keychain / the 0600 store, not in copies).
-  const exclude = ['tsdb/**', 'tsdb', '*.partial', 'backups/**', 'backups', 'secrets.json'];
-  const rel = relative(resolve(ccmon.dataDir), resolve(backupDir));
-  if (rel && !rel.startsWith('..') && !rel.startsWith(sep))
-    exclude.push(rel.split(sep).join('/'), `${rel.split(sep).join('/')}/**`);
-  const data = walkDirectorySource({ path: ccmon.dataDir, include: [], exclude }, 'ccmon');
-  data.report.name = 'ccmon data';
-  sources.push(data.report);
-  yield* data.entries;
-  for (const w of data.warnings) pushWarning(warnings, w);
-  if (ccmon.configFile) {
-    const cfg = walkDirectorySource({ path: ccmon.configFile, include: [], exclude: [] }, 'ccmon');
-    cfg.report.name = 'ccmon config';
-    sources.push(cfg.report);
-    yield* cfg.entries;
-  }
 }

@@ -5,7 +5,7 @@
  * not exist on most machines); unreadable entries and special files become warnings.
  */
 import { constants, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
-import { normalize, sep } from 'node:path';
+import { dirname, normalize, resolve, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
 import type { BackupSourceConfig } from './config.js';
 import { FS_PREFIX, type ManifestSource } from './manifest.js';
@@ -71,33 +71,73 @@ export interface SourceWalk {
   warnings: string[];
 }
 
+/** Nothing left out of a walk. */
+const NO_SKIP: ReadonlySet<string> = new Set();
+
+/** A source's path in normal form: absolute, no trailing separator. */
+export function normalRoot(path: string): string {
+  return normalize(resolve(path)).replace(/(.)[\\/]+$/, '$1');
+}
+
+/**
+ * The folder (or file) a source stands for: its path in normal form, or, when that is a symlink
+ * (/var/lib/claude-code → /data/claude-code), what the link points to, as `tar -C link/` would
+ * read it. The target is archived under its own path, so a restore writes into the real folder
+ * and never replaces the link with a folder. Only the last component is followed: parent links
+ * (/var → /private/var on macOS) keep the paths as configured. Throws as lstat does (ENOENT).
+ */
+export function sourceRoot(path: string): { root: string; st: Stats; linkedFrom: string | null } {
+  const configured = normalRoot(path);
+  let root = configured;
+  let st = lstatSync(root);
+  for (let hops = 0; st.isSymbolicLink(); hops++) {
+    if (hops === 40)
+      throw Object.assign(new Error(`${configured}: too many levels of symbolic links`), {
+        code: 'ELOOP',
+      });
+    root = normalRoot(resolve(dirname(root), readlinkSync(root)));
+    st = lstatSync(root);
+  }
+  return { root, st, linkedFrom: root === configured ? null : configured };
+}
+
 /**
  * Walks a directory (or single-file) source lazily: one readdir per folder as the walk reaches
- * it, so what is held is the stack of folders being walked, never the whole tree.
+ * it, so what is held is the stack of folders being walked, never the whole tree. `skip` holds
+ * absolute paths in normal form left out with everything below them: the other sources nested in
+ * this one (each is walked on its own, with its own globs) and the backup folder.
  */
 export function walkDirectorySource(
   src: BackupSourceConfig,
   kind: 'directory' | 'ccmon' = 'directory',
+  skip: ReadonlySet<string> = NO_SKIP,
 ): SourceWalk {
   const include = src.include.map(compile);
   const exclude = src.exclude.map(compile);
-  const root = normalize(src.path).replace(/[\\/]+$/, '') || '/';
+  const configured = normalRoot(src.path);
   const report: ManifestSource = {
-    name: root,
+    name: configured,
     kind,
-    origin: root,
+    origin: configured,
     status: 'ok',
     message: '',
     files: 0,
     bytes: 0,
-    archivePath: archivePathOf(root),
+    archivePath: archivePathOf(configured),
     include: src.include,
     exclude: src.exclude,
   };
   const warnings: string[] = [];
   let st: Stats | null = null;
+  let root = configured;
   try {
-    st = lstatSync(root);
+    const found = sourceRoot(configured);
+    st = found.st;
+    root = found.root;
+    if (found.linkedFrom) {
+      report.message = `a symlink to ${root}; archived there`;
+      report.archivePath = archivePathOf(root);
+    }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     report.status = code === 'ENOENT' ? 'missing' : 'failed';
@@ -133,14 +173,20 @@ export function walkDirectorySource(
     const dirPrefix = dir.endsWith(sep) ? dir : dir + sep;
     for (const name of names) {
       const abs = dirPrefix + name;
+      if (skip.size > 0 && skip.has(abs)) continue;
       const relPath = rel ? `${rel}/${name}` : name;
       let s: Stats;
       try {
         s = lstatSync(abs);
       } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
         pushWarning(
           warnings,
-          `${abs}: vanished or unreadable (${(err as NodeJS.ErrnoException).code}); skipped`,
+          // readdir decodes names as UTF-8: a name that is not valid UTF-8 comes back with
+          // U+FFFD in it, and no file has that name.
+          code === 'ENOENT' && name.includes('\uFFFD')
+            ? `${abs}: its name is not valid UTF-8, which ccmon cannot archive; skipped (rename it to back it up)`
+            : `${abs}: vanished or unreadable (${code}); skipped`,
         );
         continue;
       }
@@ -156,6 +202,8 @@ export function walkDirectorySource(
       if (e) yield e;
     }
   }
+  const leftOut = [...skip].filter((p) => p.startsWith(root === '/' ? '/' : root + sep));
+  if (st?.isDirectory() && leftOut.length > 0) report.leftOut = leftOut.sort().map(archivePathOf);
   function* entries(): Generator<PlannedEntry> {
     if (!st) return;
     const first = toEntry(root, '', st);
