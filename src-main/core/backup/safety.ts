@@ -41,6 +41,14 @@ export function unsafePath(path: string): string | null {
   // As path.split('/').includes('..'), without an array per entry.
   if (path === '..' || path.startsWith('../') || path.endsWith('/..') || path.includes('/../'))
     return "contains a '..' component";
+  // ccmon writes every path in normal form. Another form names an entry twice (fs/a/./l is
+  // fs/a/l), which slipped past the checks that compare paths as strings (duplicates, "below a
+  // symlink"): an archive could make a symlink to a folder outside, then chmod and chown that
+  // folder through fs/a/./l. The root of a source that is / itself is `fs/`.
+  if (path === '.' || path.startsWith('./') || path.endsWith('/.') || path.includes('/./'))
+    return "contains a '.' component";
+  if (path.includes('//')) return "contains an empty component ('//')";
+  if (path.endsWith('/') && path !== FS_PREFIX) return "ends with '/'";
   if (path === MANIFEST_ENTRY || path === MANIFEST_TEXT_ENTRY) return null;
   if (!path.startsWith(FS_PREFIX) && !path.startsWith(DUMP_PREFIX))
     return `is outside ${FS_PREFIX} and ${DUMP_PREFIX}`;

@@ -185,6 +185,17 @@ describe('extraction safety: malicious archives are refused before anything is w
       /outside the restored folders/,
     ));
 
+  it('refuses a folder named through a symlink of the same archive with ./, // or a trailing /', async () => {
+    // The audit's escape: a symlink to a folder, then the same path spelled another way as a
+    // folder, whose mode, owner and times a restore applied through the link (outside --to).
+    for (const path of [`fs/${root}/./l`, `fs/${root}/l/`, `fs/${root}//l`])
+      await refused(
+        [good, { path: `fs/${root}/l`, type: 'symlink', linkname: 'sub' }, { path, type: 'dir' }],
+        path,
+        /component|ends with/,
+      );
+  });
+
   it('refuses a file written through a symlink of the same archive', () =>
     refused(
       [
@@ -292,6 +303,19 @@ describe('unsafePath', () => {
   it("refuses '..' as a whole component wherever it stands", () => {
     for (const p of ['..', '../etc', 'fs/..', 'fs/../etc', 'fs/a/../../etc'])
       assert.equal(unsafePath(p), "contains a '..' component", p);
+  });
+
+  it('refuses a path not in normal form: the same entry under another name', () => {
+    const cases: [string, string][] = [
+      ['fs/tmp/./l', "contains a '.' component"],
+      ['./fs/x', "contains a '.' component"],
+      ['fs/x/.', "contains a '.' component"],
+      ['fs/tmp//l', "contains an empty component ('//')"],
+      ['fs/tmp/l/', "ends with '/'"],
+    ];
+    for (const [p, why] of cases) assert.equal(unsafePath(p), why, p);
+    for (const p of ['fs/', 'fs/.hidden', 'fs/a.', 'fs/x/.d/y'])
+      assert.equal(unsafePath(p), null, p);
   });
 
   it('accepts names that only contain two dots', () => {
