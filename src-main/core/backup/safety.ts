@@ -195,7 +195,27 @@ export function checkHeader(
       h.path,
       `links to '${h.linkname}' but the manifest says '${expected.link}'`,
     );
+  // A restore applies the manifest's mode, owner and time; ccmon writes the same ones into the
+  // header. A sidecar edited to hand out setuid bits or another owner is refused here.
+  if ((h.mode & 0o7777) !== expected.mode)
+    throw new UnsafeArchiveError(
+      h.path,
+      `has mode ${octal(h.mode & 0o7777)} in the archive but ${octal(expected.mode)} in the manifest`,
+    );
+  if (h.uid !== expected.uid || h.gid !== expected.gid)
+    throw new UnsafeArchiveError(
+      h.path,
+      `is owned by ${h.uid}:${h.gid} in the archive but ${expected.uid}:${expected.gid} in the manifest`,
+    );
+  // The header holds whole seconds; the manifest milliseconds, rounded.
+  if (Math.abs(h.mtimeSeconds * 1000 - Date.parse(expected.mtime)) >= 2000)
+    throw new UnsafeArchiveError(
+      h.path,
+      `is dated ${new Date(h.mtimeSeconds * 1000).toISOString()} in the archive but ${expected.mtime} in the manifest`,
+    );
 }
+
+const octal = (mode: number) => `0${mode.toString(8).padStart(3, '0')}`;
 
 /**
  * Whether `abs` is `root` or lies below it (both resolved). A plain prefix answers most calls;

@@ -23,6 +23,9 @@ interface CraftEntry {
   linkname?: string;
   /** Overrides the tar type flag (e.g. '3' for a character device). */
   flag?: string;
+  /** What the manifest says, where it lies about the header (mode 0644, owner 0:0). */
+  listedMode?: number;
+  listedUid?: number;
 }
 
 function header(e: CraftEntry): Buffer {
@@ -66,7 +69,7 @@ function craft(
       path: e.path,
       type: e.type === 'hardlink' ? 'file' : (e.type ?? 'file'),
       size: e.content ? Buffer.byteLength(e.content) : 0,
-      mode: 0o644,
+      mode: e.listedMode ?? 0o644,
       mtime: '2023-11-14T22:13:20.000Z',
       sha256:
         (e.type ?? 'file') === 'file'
@@ -76,7 +79,7 @@ function craft(
                 .update(e.content ?? '')
                 .digest('hex')
           : null,
-      uid: 0,
+      uid: e.listedUid ?? 0,
       gid: 0,
       ...(e.linkname !== undefined ? { link: e.linkname } : {}),
       source: root,
@@ -194,6 +197,19 @@ describe('extraction safety: malicious archives are refused before anything is w
         path,
         /component|ends with/,
       );
+  });
+
+  it('refuses a manifest that hands out a mode or an owner the archive does not have', async () => {
+    await refused(
+      [good, { path: `fs/${root}/tool`, content: 'x', listedMode: 0o6777 }],
+      `fs/${root}/tool`,
+      /has mode 0644 in the archive but 06777 in the manifest/,
+    );
+    await refused(
+      [good, { path: `fs/${root}/owned`, content: 'x', listedUid: 1234 }],
+      `fs/${root}/owned`,
+      /is owned by 0:0 in the archive but 1234:0 in the manifest/,
+    );
   });
 
   it('refuses a file written through a symlink of the same archive', () =>
