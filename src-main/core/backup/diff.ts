@@ -12,7 +12,7 @@ import type { RestoreDiff } from './contract.js';
 import type { ManifestFile } from './manifest.js';
 import type { FileList } from './manifest-records.js';
 import { entryCount, PathHashSet } from './path-set.js';
-import { checkManifest } from './safety.js';
+import { checkManifest, linkStaysInside } from './safety.js';
 import { sha256File } from './tail-hash.js';
 import { walkDirectorySource } from './sources.js';
 import { writeAll } from './write-all.js';
@@ -134,6 +134,9 @@ class RestoreDiffer {
   /** Adds the removals (a walk of each backed-up folder) and returns the summary. */
   finish(sources: FileList['sources']): RestoreDiff {
     if (!this.removals) return this.lists.diff;
+    const roots = sources
+      .filter((s) => s.kind === 'directory' || s.kind === 'ccmon')
+      .map((s) => s.archivePath.replace(/\/+$/, ''));
     for (const s of sources) {
       if (s.kind !== 'directory' || s.status !== 'ok') continue;
       const root = this.destinationOf(s.archivePath);
@@ -148,8 +151,12 @@ class RestoreDiffer {
         'directory',
         leftOut,
       );
-      for (const e of live.entries)
-        if (e.type !== 'dir' && !this.listed.has(e.absPath)) this.lists.add('removed', e.absPath);
+      for (const e of live.entries) {
+        if (e.type === 'dir' || this.listed.has(e.absPath)) continue;
+        // A link out of the backed-up folders was never archived (plan.ts): not "removed".
+        if (e.type === 'symlink' && !linkStaysInside(e.archivePath, e.link ?? '', roots)) continue;
+        this.lists.add('removed', e.absPath);
+      }
     }
     return this.lists.diff;
   }

@@ -8,7 +8,9 @@ import type { BackupSourceConfig } from './config.js';
 import type { CreateBackupOptions } from './create.js';
 import { dumpDatabase, snapshotRedis, type DumpResult } from './dumps.js';
 import { DUMP_PREFIX, type ManifestSource } from './manifest.js';
+import { linkStaysInside } from './safety.js';
 import {
+  archivePathOf,
   normalRoot,
   pushWarning,
   sourceRoot,
@@ -89,7 +91,8 @@ export function isBelow(path: string, root: string): boolean {
  * /var/log/claude-code, or ccmon's data folder inside a source) is left out of the outer walk and
  * walked on its own, with its own globs, and a folder listed twice is walked once. Two entries of
  * one path made the archive unusable: verify and restore refuse duplicates, as they must. The
- * backup folder is left out of every walk: archives must not contain the archives.
+ * backup folder is left out of every walk: archives must not contain the archives. So are
+ * symlinks pointing out of the backed-up folders, which a restore would refuse.
  */
 export function* plannedEntries(
   opts: CreateBackupOptions,
@@ -101,6 +104,10 @@ export function* plannedEntries(
   const walks = walksOf(opts);
   const roots = walks.map((w) => rootOrNull(w.src.path));
   const backupDir = normalRoot(opts.backupDir);
+  // The folders a restore of this backup writes into, as its safety check sees them.
+  const restored = walks.map((w, i) =>
+    archivePathOf(roots[i] ?? normalRoot(w.src.path)).replace(/\/+$/, ''),
+  );
   for (const [i, w] of walks.entries()) {
     const root = roots[i]!;
     const first = root === null ? i : roots.indexOf(root);
@@ -117,7 +124,19 @@ export function* plannedEntries(
     const walk = walkDirectorySource(w.src, w.kind, skip);
     if (w.name) walk.report.name = w.name;
     sources.push(walk.report);
-    yield* walk.entries;
+    for (const e of walk.entries) {
+      // A link out of the backed-up folders (/etc/localtime → /usr/share/zoneinfo/…) is one a
+      // restore refuses, and with it the whole archive: it is left out, and the warning says how
+      // to make it again.
+      if (e.type === 'symlink' && !linkStaysInside(e.archivePath, e.link ?? '', restored)) {
+        pushWarning(
+          warnings,
+          `${e.absPath}: a symlink to ${e.link}, outside the backed-up folders; not archived, as a restore refuses such links (to make it again: ln -s '${e.link}' '${e.absPath}')`,
+        );
+        continue;
+      }
+      yield e;
+    }
     for (const warning of walk.warnings) pushWarning(warnings, warning);
     if (w.kind === 'directory' && walk.report.status === 'missing')
       pushWarning(warnings, `source ${w.src.path} does not exist; skipped`);

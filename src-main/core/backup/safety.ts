@@ -103,14 +103,10 @@ export class ManifestChecker {
     if (this.symlinks.size > 0) this.refuseBelowSymlink(f.path);
     if (f.type === 'symlink') {
       this.symlinks.add(f.path);
-      const target = f.link ?? '';
-      const resolved = target.startsWith('/')
-        ? posix.normalize(FS_PREFIX + target.replace(/^\/+/, ''))
-        : posix.normalize(posix.join(posix.dirname(f.path), target));
-      if (target === '' || !this.inRoots(resolved))
+      if (!linkStaysInside(f.path, f.link ?? '', this.roots))
         throw new UnsafeArchiveError(
           f.path,
-          `is a symlink to '${target}', outside the restored folders`,
+          `is a symlink to '${f.link ?? ''}', outside the restored folders`,
         );
     }
   }
@@ -132,7 +128,7 @@ export class ManifestChecker {
   }
 
   private inRoots(p: string): boolean {
-    return this.roots.some((r) => p === r || p.startsWith(r + '/'));
+    return inRoots(p, this.roots);
   }
 
   private refuseBelowSymlink(path: string): void {
@@ -140,6 +136,23 @@ export class ManifestChecker {
       if (this.symlinks.has(dir))
         throw new UnsafeArchiveError(path, `lies below the symlink '${dir}'`);
   }
+}
+
+function inRoots(p: string, roots: readonly string[]): boolean {
+  return roots.some((r) => p === r || p.startsWith(r + '/'));
+}
+
+/**
+ * Whether a symlink at archive path `path` pointing to `target` stays inside the folders `roots`
+ * (archive paths): what a restore accepts. The backup asks the same before archiving a link
+ * (plan.ts), so no backup of its own holds a link its restore would refuse.
+ */
+export function linkStaysInside(path: string, target: string, roots: readonly string[]): boolean {
+  if (target === '') return false;
+  const resolved = target.startsWith('/')
+    ? posix.normalize(FS_PREFIX + target.replace(/^\/+/, ''))
+    : posix.normalize(posix.join(posix.dirname(path), target));
+  return inRoots(resolved, roots);
 }
 
 /**

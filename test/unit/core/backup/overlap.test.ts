@@ -6,7 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -160,6 +167,36 @@ describe('backup sources that overlap, link or are missing', () => {
     });
     const r = await createBackup({ set: some, config: backupConfig(), backupDir });
     assert.equal(r.files, 2);
+  });
+
+  it('leaves out symlinks pointing out of the backed-up folders, so the backup restores', async () => {
+    const root = tree('links');
+    writeFileSync(join(dir.path, 'links', 'outside.txt'), 'out');
+    symlinkSync('/etc/hostname', join(root, 'abs'));
+    symlinkSync('../outside.txt', join(root, 'rel'));
+    symlinkSync('settings.json', join(root, 'current'));
+    const s = service([root]);
+    const r = await s.backup(undefined, { kind: 'manual' });
+    const abs = join(root, 'abs');
+    assert.ok(
+      r.backup.warnings.includes(
+        `${abs}: a symlink to /etc/hostname, outside the backed-up folders; not archived, as a restore refuses such links (to make it again: ln -s '/etc/hostname' '${abs}')`,
+      ),
+      r.backup.warnings.join('\n'),
+    );
+    assert.ok(
+      r.backup.warnings.some((w) =>
+        w.startsWith(`${join(root, 'rel')}: a symlink to ../outside.txt`),
+      ),
+    );
+    assert.deepEqual((await s.verify(r.backup.id)).problems, []);
+    const to = join(dir.path, 'links-restored');
+    const report = await s.restore({ ref: r.backup.id, to, dryRun: false });
+    assert.equal(report.ok, true, report.message);
+    assert.equal(readlinkSync(join(to, root, 'current')), 'settings.json');
+    // In place, the links left out are not files to remove either.
+    const plan = await s.restore({ ref: r.backup.id, to: null, dryRun: true });
+    assert.deepEqual(plan.diff.removed, []);
   });
 
   it('names a file whose name is not UTF-8 for what it is', async () => {
