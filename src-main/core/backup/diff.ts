@@ -9,10 +9,10 @@ import { closeSync, lstatSync, openSync, readlinkSync, readSync, type Stats } fr
 import { relative, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { RestoreDiff } from './contract.js';
-import type { ManifestFile } from './manifest.js';
+import { FS_PREFIX, type ManifestFile } from './manifest.js';
 import type { FileList } from './manifest-records.js';
 import { entryCount, PathHashSet } from './path-set.js';
-import { checkManifest, linkStaysInside } from './safety.js';
+import { checkDestination, checkManifest, linkStaysInside } from './safety.js';
 import { sha256File } from './tail-hash.js';
 import { walkDirectorySource } from './sources.js';
 import { writeAll } from './write-all.js';
@@ -188,7 +188,21 @@ export function checkedRestoreDiff(
   const lists = new DiffLists(opts.diffFile);
   try {
     const differ = new RestoreDiffer(destinationOf, lists, opts.removals, manifest.totals);
-    checkManifest(manifest, (f) => differ.add(f));
+    // In place, the destinations are checked here too (no symlink on the way, as extraction
+    // checks again): a restore that would be refused is refused by its dry run, and before the
+    // safety backup and the stop hook, not after.
+    const roots = opts.removals
+      ? manifest.sources
+          .filter((s) => s.kind === 'directory' || s.kind === 'ccmon')
+          .map((s) => destinationOf(s.archivePath))
+          .filter((d): d is string => d !== null)
+      : [];
+    const checked = new Set<string>();
+    checkManifest(manifest, (f) => {
+      const dest = roots.length > 0 && f.path.startsWith(FS_PREFIX) ? destinationOf(f.path) : null;
+      if (dest) checkDestination(f.path, dest, roots, checked);
+      differ.add(f);
+    });
     return differ.finish(manifest.sources);
   } finally {
     lists.close();

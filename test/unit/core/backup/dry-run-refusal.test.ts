@@ -1,0 +1,67 @@
+/**
+ * A restore in place that extraction would refuse (a folder of the backup is a symlink on this
+ * machine now) is refused by its dry run, and by the real run before the safety backup and the
+ * stop hook: nothing is stopped, nothing is written, no safety backup piles up.
+ */
+import assert from 'node:assert/strict';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BackupService } from '../../../../src-main/core/backup/service.js';
+import { tempDir, type TempDir } from '../../../helpers/ports.js';
+import { backupConfig } from './fixtures.js';
+
+describe('restore in place onto a folder that became a symlink', () => {
+  let dir: TempDir;
+  before(async () => {
+    dir = await tempDir('ccmon-bk-dryref-');
+  });
+  after(() => dir.cleanup());
+
+  it('is refused by the dry run, and by the real run before the stop hook', async () => {
+    const app = join(dir.path, 'app');
+    mkdirSync(join(app, 'data'), { recursive: true });
+    writeFileSync(join(app, 'data', 'd.bin'), 'data');
+    writeFileSync(join(app, 'settings.json'), '{}');
+    const hooks = join(dir.path, 'hooks.log');
+    const log = (what: string) => ['sh', '-c', `echo ${what} >> '${hooks}'`];
+    const backupDir = join(dir.path, 'backups');
+    const s = new BackupService({
+      config: backupConfig({
+        directory: backupDir,
+        sets: [{ name: 'app', sources: [app], ccmonState: false }],
+        restore: {
+          stopCommand: log('stop'),
+          startCommand: log('start'),
+          activeCommand: null,
+          settleSeconds: 0,
+        },
+      }),
+      dataDir: join(dir.path, 'data'),
+      configFile: null,
+    });
+    const r = await s.backup(undefined, { kind: 'manual' });
+    // data/ moves elsewhere and a symlink takes its place.
+    mkdirSync(join(dir.path, 'elsewhere'));
+    renameSync(join(app, 'data', 'd.bin'), join(dir.path, 'elsewhere', 'd.bin'));
+    renameSync(join(app, 'data'), join(dir.path, 'data-old'));
+    symlinkSync(join(dir.path, 'elsewhere'), join(app, 'data'));
+    const refusal = /d\.bin' would be written through the symlink .*app\/data on this machine/;
+    await assert.rejects(s.restore({ ref: r.backup.id, to: null, dryRun: true }), refusal);
+    await assert.rejects(s.restore({ ref: r.backup.id, to: null, dryRun: false }), refusal);
+    assert.equal(existsSync(hooks), false, 'the service was never stopped');
+    assert.deepEqual(
+      readdirSync(backupDir).filter((n) => n.endsWith('.tar.gz')),
+      [`${r.backup.id}.tar.gz`],
+      'no safety backup was taken',
+    );
+    assert.deepEqual(readdirSync(join(dir.path, 'elsewhere')), ['d.bin']);
+  });
+});
