@@ -131,6 +131,11 @@ class RestoreDiffer {
     else this.lists.diff.unchanged++;
   }
 
+  /** Whether `dest` lies below a folder that add() found missing. */
+  isBelowMissing(dest: string): boolean {
+    return dest.startsWith(this.missing);
+  }
+
   /** Adds the removals (a walk of each backed-up folder) and returns the summary. */
   finish(sources: FileList['sources']): RestoreDiff {
     if (!this.removals) return this.lists.diff;
@@ -199,9 +204,10 @@ export function checkedRestoreDiff(
       : [];
     const checked = new Set<string>();
     checkManifest(manifest, (f) => {
-      const dest = roots.length > 0 && f.path.startsWith(FS_PREFIX) ? destinationOf(f.path) : null;
-      if (dest) checkDestination(f.path, dest, roots, checked);
       differ.add(f);
+      const dest = roots.length > 0 && f.path.startsWith(FS_PREFIX) ? destinationOf(f.path) : null;
+      // Below a folder the diff found missing there is nothing to look at.
+      if (dest && !differ.isBelowMissing(dest)) checkDestination(f.path, dest, roots, checked);
     });
     return differ.finish(manifest.sources);
   } finally {
