@@ -18,8 +18,15 @@ export { UnsafeArchiveError } from '../core/backup/safety.js';
 export { UnknownSetError } from '../core/backup/service.js';
 export { BackupBusyError, BackupNotFoundError } from '../core/backup/store.js';
 
-/** The backup service for a CLI command: config, data dir, passphrase from env, secret store or prompt. */
-export function backupService(ctx: CommandContext): BackupService {
+/**
+ * The backup service for a CLI command: config, data dir, passphrase from env, secret store or
+ * prompt. `newArchive`: the command encrypts a new backup with the passphrase, so a typed one is
+ * asked twice (a typo would make that backup impossible to restore).
+ */
+export function backupService(
+  ctx: CommandContext,
+  opts: { newArchive?: boolean } = {},
+): BackupService {
   const config = ctx.loaded.config.backup;
   return new BackupService({
     config,
@@ -31,15 +38,22 @@ export function backupService(ctx: CommandContext): BackupService {
       secrets: defaultSecretStore(ctx.dataDir),
       prompt:
         process.stdin.isTTY && process.stderr.isTTY
-          ? () => promptHidden('backup passphrase: ')
+          ? (again) => promptHidden(again ? 'backup passphrase again: ' : 'backup passphrase: ')
           : null,
+      confirm: opts.newArchive,
     }),
     remote: config.s3 ? s3Store(config.s3) : null,
   });
 }
 
-/** One line on stderr, rewritten in place on a terminal; silent otherwise. */
-export function progressLine(json: boolean): {
+/**
+ * One line on stderr, rewritten in place on a terminal; silent otherwise. `dumps: false`: the run
+ * has no database or Redis to dump, so the 'dumping' phase the backup announces anyway is not shown.
+ */
+export function progressLine(
+  json: boolean,
+  opts: { dumps?: boolean } = {},
+): {
   /**
    * Undefined when nothing would be shown (`--json`, stderr not a terminal: cron, scripts): then
    * no progress is asked for at all, and a first backup skips the walk that counts the files for
@@ -55,6 +69,7 @@ export function progressLine(json: boolean): {
     update: !tty
       ? undefined
       : (p) => {
+          if (p.phase === 'dumping' && opts.dumps === false) return;
           const secs = (performance.now() - t0) / 1000;
           const rate = secs > 0 ? p.bytes / secs : 0;
           const total = p.totalBytes ? ` / ${humanBytes(p.totalBytes)}` : '';

@@ -17,10 +17,17 @@ export function registerBackup(program: Command): void {
       const { backupService, progressLine, humanBytes, UnknownSetError, BackupBusyError } =
         await import('../backup-session.js');
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
-      const service = backupService(ctx);
-      const progress = progressLine(ctx.json);
+      const service = backupService(ctx, { newArchive: true });
+      let set;
       try {
-        const r = await service.backup(opts.set, { kind: 'manual', onProgress: progress.update });
+        set = service.setConfig(opts.set);
+      } catch (err) {
+        if (err instanceof UnknownSetError) throw new UsageError(err.message);
+        throw err;
+      }
+      const progress = progressLine(ctx.json, { dumps: Boolean(set.database || set.redis) });
+      try {
+        const r = await service.backup(set.name, { kind: 'manual', onProgress: progress.update });
         progress.done();
         const b = r.backup;
         if (ctx.json)
@@ -40,7 +47,6 @@ export function registerBackup(program: Command): void {
         if (r.remote && !r.remote.ok) process.exitCode = EXIT_FAILED;
       } catch (err) {
         progress.done();
-        if (err instanceof UnknownSetError) throw new UsageError(err.message);
         if (err instanceof BackupBusyError) throw new UsageError(err.message, EXIT_FAILED);
         if (ctx.json) printJson({ ok: false, error: (err as Error).message });
         message(`ccmon: ${(err as Error).message}`);

@@ -34,12 +34,17 @@ export function registerPrune(program: Command): void {
         printJson(report);
         return;
       }
-      for (const d of report.decisions)
-        message(
-          `${d.keep ? 'keep  ' : dryRun ? 'would remove' : 'removed'}  ${d.id}${d.keep ? `  (${d.reasons.join(', ')})` : ''}`,
-        );
+      // The listing is the command's output (stdout, like `ccmon backups`); the summary is a message.
+      const removal = dryRun ? 'would remove' : 'removed';
+      const labelWidth = Math.max('keep'.length, removal.length);
+      const idWidth = Math.max(0, ...report.decisions.map((d) => d.id.length));
+      for (const d of report.decisions) {
+        const label = (d.keep ? 'keep' : removal).padEnd(labelWidth);
+        const why = d.keep ? `(${d.reasons.join(', ')})` : '';
+        process.stdout.write(`${label}  ${d.id.padEnd(idWidth)}  ${why}`.trimEnd() + '\n');
+      }
       message(
-        `${dryRun ? 'would remove' : 'removed'} ${report.removed.length} backup(s), ${humanBytes(report.freedBytes)}; kept ${report.decisions.length - report.removed.length}`,
+        `${removal} ${report.removed.length} backup(s), ${humanBytes(report.freedBytes)}; kept ${report.decisions.length - report.removed.length}`,
       );
     });
 }

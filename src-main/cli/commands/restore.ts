@@ -35,13 +35,14 @@ export function registerRestore(program: Command): void {
       const service = backupService(ctx);
       const to = opts.to ?? null;
       const dryRun = Boolean(opts.dryRun);
-      let resolvedId: string;
+      let sidecar;
       try {
-        resolvedId = service.store.resolve(ref, { files: false }).sidecar?.id ?? ref;
+        sidecar = service.store.resolve(ref, { files: false }).sidecar;
       } catch (err) {
         if (err instanceof BackupNotFoundError) throw new UsageError(err.message);
         throw err;
       }
+      const resolvedId = sidecar?.id ?? ref;
       if (!dryRun && !opts.yes) {
         if (!process.stdin.isTTY)
           throw new UsageError(
@@ -72,9 +73,14 @@ export function registerRestore(program: Command): void {
         return;
       }
       progress.done();
+      const hidden = output.isDumpWorkPath(service.dir);
+      report = output.withoutDumpWork(report, hidden);
       try {
-        if (diffFile) await output.printRestoreJson(report, diffFile);
-        else output.printRestoreReport(report);
+        if (diffFile) await output.printRestoreJson(report, diffFile, hidden);
+        else {
+          const dumps = output.archiveDumps(sidecar, ctx.loaded.config.backup.sets);
+          output.printRestoreReport(report, output.dumpNotes(report, dumps, to));
+        }
       } finally {
         if (lists) rmSync(lists, { recursive: true, force: true });
       }

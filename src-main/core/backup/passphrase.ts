@@ -12,8 +12,22 @@ export const PASSPHRASE_SECRET = 'backup-passphrase';
 export interface PassphraseSources {
   envName: string;
   secrets?: { get(name: string): Promise<string | undefined> } | null;
-  prompt?: (() => Promise<string>) | null;
+  /** Asks on a terminal; `again` is true for the confirmation of a new passphrase. */
+  prompt?: ((again: boolean) => Promise<string>) | null;
+  /**
+   * Prompt twice and refuse when the answers differ: a new archive is encrypted with what was
+   * typed, and a typo there makes every later restore impossible (restic init, gpg -c).
+   */
+  confirm?: boolean;
   env?: NodeJS.ProcessEnv;
+}
+
+/** The two answers of a confirmed prompt differ; no archive was written. */
+export class PassphraseMismatchError extends Error {
+  constructor() {
+    super('the passphrases differ; nothing was backed up');
+    this.name = 'PassphraseMismatchError';
+  }
 }
 
 export function passphraseProvider(src: PassphraseSources): PassphraseProvider {
@@ -24,7 +38,9 @@ export function passphraseProvider(src: PassphraseSources): PassphraseProvider {
     const stored = await src.secrets?.get(PASSPHRASE_SECRET).catch(() => undefined);
     if (stored) return stored;
     if (src.prompt) {
-      const typed = await src.prompt();
+      const typed = await src.prompt(false);
+      if (typed && src.confirm && (await src.prompt(true)) !== typed)
+        throw new PassphraseMismatchError();
       if (typed) return typed;
     }
     throw new Error(

@@ -95,7 +95,7 @@ describe('ccmon backup | backups | verify | restore | prune', () => {
     assert.equal(missing.code, 2);
   });
 
-  it('prune --dry-run lists what would go and removes nothing; prune applies keepLast', async () => {
+  it('prune --dry-run lists what would go on stdout and removes nothing; prune applies keepLast', async () => {
     const dry = JSON.parse((await run('--json', 'prune', '--dry-run')).stdout);
     const doomed = dry.decisions
       .filter((d: { keep: boolean }) => !d.keep)
@@ -105,8 +105,28 @@ describe('ccmon backup | backups | verify | restore | prune', () => {
       JSON.parse((await run('--json', 'backups')).stdout).backups.length,
       dry.decisions.length,
     );
-    const applied = JSON.parse((await run('--json', 'prune')).stdout);
-    assert.deepEqual(applied.removed, doomed);
+    // The listing is the output (stdout, `> file` keeps it), in columns; the summary is a message.
+    const listing = await run('prune', '--dry-run');
+    assert.equal(listing.code, 0, listing.stderr);
+    const rows = listing.stdout.trimEnd().split('\n');
+    assert.deepEqual(
+      rows.map((r) => r.match(/^(keep|would remove) +(\S+)/)?.slice(1)),
+      dry.decisions.map((d: { keep: boolean; id: string }) => [
+        d.keep ? 'keep' : 'would remove',
+        d.id,
+      ]),
+    );
+    assert.equal(new Set(rows.map((r) => r.search(/\S+-\d{8}T/))).size, 1, listing.stdout);
+    assert.match(listing.stderr, new RegExp(`^would remove ${doomed.length} backup\\(s\\)`));
+    const applied = await run('prune');
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.deepEqual(
+      applied.stdout
+        .split('\n')
+        .filter((r) => r.startsWith('removed '))
+        .map((r) => r.split(/ +/)[1]),
+      doomed,
+    );
     const left = JSON.parse((await run('--json', 'backups')).stdout).backups;
     assert.equal(left.filter((b: { kind: string }) => b.kind !== 'safety').length, 1);
   });
