@@ -2,6 +2,8 @@
  * What the exporter says about backups, per set (for the backup-stale alert): the last successful
  * backup's time, duration and archive size, and the last restore test's outcome. Values are read
  * at scrape time from the latest results (STYLE: computed in collect(), not pushed by timers).
+ * A configured set that never had a successful backup exports its last success as 0, so
+ * BackupStale can see it (an absent series matches no rule); it has no duration or size.
  */
 import { Gauge, type Registry } from 'prom-client';
 
@@ -13,7 +15,11 @@ export interface BackupMetricsState {
   restoreTests: Map<string, { timestampSeconds: number; ok: boolean }>;
 }
 
-export function registerBackupMetrics(registry: Registry, state: BackupMetricsState): void {
+export function registerBackupMetrics(
+  registry: Registry,
+  state: BackupMetricsState,
+  configuredSets: () => Iterable<string> = () => [],
+): void {
   const each = (
     g: Gauge<'set'>,
     pick: (s: string) => number | null,
@@ -26,14 +32,15 @@ export function registerBackupMetrics(registry: Registry, state: BackupMetricsSt
     }
   };
   const success = () => state.lastSuccess.keys();
+  const successOrConfigured = () => new Set([...state.lastSuccess.keys(), ...configuredSets()]);
   const tests = () => state.restoreTests.keys();
   new Gauge({
     name: 'ccmon_backup_last_success_timestamp_seconds',
-    help: 'Unix time of the last successful backup of the set.',
+    help: 'Unix time of the last successful backup of the set; 0 for a configured set that never had one.',
     labelNames: ['set'],
     registers: [registry],
     collect() {
-      each(this, (s) => state.lastSuccess.get(s)?.timestampSeconds ?? null, success);
+      each(this, (s) => state.lastSuccess.get(s)?.timestampSeconds ?? 0, successOrConfigured);
     },
   });
   new Gauge({

@@ -65,7 +65,8 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     healthCheck: opts.healthCheck,
     remote: opts.config.s3 ? s3Store(opts.config.s3) : null,
   });
-  registerBackupMetrics(opts.registry, service.metrics);
+  // Read at scrape time: a reload's added or removed sets show at the next scrape.
+  registerBackupMetrics(opts.registry, service.metrics, () => opts.config.sets.map((s) => s.name));
   const lastTests = new Map<string, BackupEvents['backup.restoreTest']>();
 
   const runSet = async (

@@ -39,7 +39,7 @@ describe('default rules', () => {
       assert.equal(text, onDisk, name);
     }
   });
-  it('load cleanly: the seed eight plus ccmon four', () => {
+  it('load cleanly: the seed eight plus ccmon five (BackupStale for stale and never-succeeded sets)', () => {
     const counts = Object.entries(DEFAULT_RULE_FILES).map(([name, text]) => {
       const r = parseRuleFile(text, name);
       assert.deepEqual(r.issues, []);
@@ -48,6 +48,7 @@ describe('default rules', () => {
     assert.equal(counts[0]!.length, 8);
     assert.deepEqual(counts[1], [
       'ClaudeCodeTelemetrySilent',
+      'BackupStale',
       'BackupStale',
       'DiskWillFillIn4Hours',
       'TLSCertificateExpiring',
