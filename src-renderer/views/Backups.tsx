@@ -1,6 +1,9 @@
-/** Backups: the list, one-click backup with live progress, verify, restore after a dry-run diff. */
+/**
+ * Backups: the list, one-click backup with live progress, verify, restore after a dry-run diff, and
+ * the retention policy applied on request after a preview of what it removes.
+ */
 import { useCallback, useState } from 'react';
-import type { BackupSummary } from '../../src-main/core/backup/contract';
+import type { BackupSummary, PruneReport } from '../../src-main/core/backup/contract';
 import type { JobProgress } from '../../src-main/core/jobs/contract';
 import { useApi, useEventListener, useRequest } from '../api/context';
 import { DataTable } from '../components/DataTable';
@@ -9,6 +12,13 @@ import { ago, bytes, duration, localTime } from '../format';
 import { RestorePanel } from './RestorePanel';
 
 type Running = { set: string; progress: JobProgress | null } | null;
+/** The retention control: a preview of what would go, then the prune itself, then its outcome. */
+type Retention =
+  | { step: 'loading' }
+  | { step: 'preview'; report: PruneReport }
+  | { step: 'pruning'; report: PruneReport }
+  | { step: 'outcome'; ok: boolean; message: string }
+  | null;
 
 export function Backups() {
   const api = useApi();
@@ -18,6 +28,7 @@ export function Backups() {
   const [selected, setSelected] = useState<string | null>(null);
   const [verifying, setVerifying] = useState<string | null>(null);
   const [verified, setVerified] = useState<Record<string, { ok: boolean; text: string }>>({});
+  const [retention, setRetention] = useState<Retention>(null);
 
   useEventListener(
     'backup.progress',
@@ -85,6 +96,29 @@ export function Backups() {
     }
   };
 
+  const previewRetention = async () => {
+    setRetention({ step: 'loading' });
+    try {
+      setRetention({ step: 'preview', report: await api.request('backup.prunePreview', {}) });
+    } catch (err) {
+      setRetention({ step: 'outcome', ok: false, message: (err as Error).message });
+    }
+  };
+  const prune = async (preview: PruneReport) => {
+    setRetention({ step: 'pruning', report: preview });
+    try {
+      const r = await api.request('backup.prune', {});
+      setRetention({
+        step: 'outcome',
+        ok: true,
+        message: `Removed ${r.removed.length} backup(s), ${bytes(r.freedBytes)} freed.`,
+      });
+    } catch (err) {
+      setRetention({ step: 'outcome', ok: false, message: (err as Error).message });
+    }
+    list.reload();
+  };
+
   const p = running?.progress ?? null;
   const percent =
     p && p.totalBytes ? Math.min(100, Math.round((p.bytes / p.totalBytes) * 100)) : null;
@@ -147,7 +181,63 @@ export function Backups() {
         ))}
       </section>
       <section aria-labelledby="backups-title">
-        <h2 id="backups-title">Archives</h2>
+        <div className="row spread">
+          <h2 id="backups-title">Archives</h2>
+          <button
+            type="button"
+            onClick={() => void previewRetention()}
+            disabled={retention?.step === 'loading' || retention?.step === 'pruning'}
+          >
+            Apply retention…
+          </button>
+        </div>
+        {retention && retention.step !== 'outcome' && (
+          <div role="status" className="panel" data-testid="backup-retention">
+            {retention.step === 'loading' ? (
+              <p>Checking the retention policy…</p>
+            ) : retention.report.removed.length === 0 ? (
+              <div className="row spread">
+                <p>Nothing to remove: the retention policy keeps every backup.</p>
+                <button type="button" onClick={() => setRetention(null)}>
+                  Close
+                </button>
+              </div>
+            ) : (
+              <>
+                <p>
+                  The retention policy removes {retention.report.removed.length} backup(s),{' '}
+                  {bytes(retention.report.freedBytes)}:{' '}
+                  <code>{retention.report.removed.join(', ')}</code>
+                </p>
+                <div className="row">
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => void prune(retention.report)}
+                    disabled={retention.step === 'pruning' || busy}
+                  >
+                    {retention.step === 'pruning'
+                      ? 'Removing…'
+                      : `Remove ${retention.report.removed.length} backup(s)`}
+                  </button>
+                  <button type="button" onClick={() => setRetention(null)}>
+                    Cancel
+                  </button>
+                </div>
+              </>
+            )}
+          </div>
+        )}
+        {retention?.step === 'outcome' && (
+          <p
+            role={retention.ok ? 'status' : 'alert'}
+            className={retention.ok ? '' : 'field-error'}
+            data-testid="backup-retention-outcome"
+          >
+            {retention.ok ? '✓ ' : '✖ '}
+            {retention.message}
+          </p>
+        )}
         <DataTable
           testId="backups"
           rows={backups}

@@ -1,7 +1,7 @@
 /**
  * AgentApi for backups (seed 34.3.7): list, run now, verify, restore preview (the dry-run diff),
- * restore (with a typed confirmation: the backup's id), prune preview, and the events a UI follows
- * (progress with files, bytes, rate and ETA; finished; restore-test results). Types and zod only:
+ * restore (with a typed confirmation: the backup's id), prune preview and prune, and the events a
+ * UI follows (progress with files, bytes, rate and ETA; finished; restore-test results). Types and zod only:
  * the renderer imports this file.
  */
 import { z } from 'zod';
@@ -134,6 +134,16 @@ export interface PruneReport {
   freedBytes: number;
 }
 
+/**
+ * What applying the retention policy after a scheduled backup did. A failure here never fails the
+ * backup: it is reported in `error` (and in the run's message), and the next backup tries again.
+ */
+export interface RetentionOutcome {
+  removed: string[];
+  freedBytes: number;
+  error: string | null;
+}
+
 export interface BackupSetStatus {
   set: string;
   schedule: string | null;
@@ -169,10 +179,23 @@ export const backupRequests = {
     z.object({ id: ref, to: z.string().min(1).optional(), confirm: z.string() }).strict(),
   ),
   'backup.prunePreview': defineRequest<PruneReport>()(z.object({}).strict()),
+  /**
+   * Applies the retention policy now, to every set and to safety backups (what `ccmon prune`
+   * does; the agent also applies it after each scheduled backup). Refused (bad_request) while a
+   * backup or restore holds the backup folder.
+   */
+  'backup.prune': defineRequest<PruneReport>()(z.object({}).strict()),
 };
 
 export interface BackupEvents {
   'backup.progress': JobProgress & { set: string };
-  'backup.finished': { set: string; ok: boolean; backup: BackupSummary | null; message: string };
+  'backup.finished': {
+    set: string;
+    ok: boolean;
+    backup: BackupSummary | null;
+    message: string;
+    /** Set after a successful scheduled backup: the retention policy was applied (or why not). */
+    retention?: RetentionOutcome;
+  };
   'backup.restoreTest': VerifyResult;
 }

@@ -1,6 +1,7 @@
 /**
  * Backups as an engine module: one scheduled job per set plus the restore test on the shared
- * JobScheduler, AgentApi handlers, progress and result events, and the exporter's backup gauges.
+ * JobScheduler, the retention policy applied after each scheduled backup, AgentApi handlers,
+ * progress and result events, and the exporter's backup gauges.
  */
 import type { Registry } from 'prom-client';
 import type { RequestHandlers } from '../api.js';
@@ -11,13 +12,13 @@ import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
 import { namedChanges } from '../config/named-changes.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
-import type { BackupEvents } from './contract.js';
+import type { BackupEvents, PruneReport, RetentionOutcome } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import type { HealthCheck } from './hooks.js';
 import { registerBackupMetrics } from './metrics.js';
 import { s3Store } from './remote.js';
 import { BackupService, UnknownSetError } from './service.js';
-import { BackupNotFoundError } from './store.js';
+import { BackupBusyError, BackupNotFoundError } from './store.js';
 
 export interface BackupModuleOptions {
   config: BackupConfig;
@@ -37,7 +38,8 @@ type BackupRequest =
   | 'backup.verify'
   | 'backup.restorePreview'
   | 'backup.restore'
-  | 'backup.prunePreview';
+  | 'backup.prunePreview'
+  | 'backup.prune';
 
 export interface BackupModule extends EngineModule {
   handlers: Pick<RequestHandlers, BackupRequest>;
@@ -69,6 +71,37 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
   registerBackupMetrics(opts.registry, service.metrics, () => opts.config.sets.map((s) => s.name));
   const lastTests = new Map<string, BackupEvents['backup.restoreTest']>();
 
+  /** `ccmon prune` in the agent: under the folder's lock, so it never deletes while a run writes. */
+  const prune = (): PruneReport => {
+    const lock = service.store.lock();
+    try {
+      return service.prune(false);
+    } finally {
+      lock.release();
+    }
+  };
+
+  /**
+   * After a successful scheduled backup, as the seed's backup.sh deleted old archives after every
+   * run and restic users run `forget` after `backup`. Never throws: the backup stays a success.
+   */
+  const retainAfterBackup = (set: string): RetentionOutcome => {
+    try {
+      const r = prune();
+      if (r.removed.length)
+        opts.logger.info(
+          `after the backup of ${set}: ${retentionLine(r)}: ${r.removed.join(', ')}`,
+        );
+      return { removed: r.removed, freedBytes: r.freedBytes, error: null };
+    } catch (err) {
+      const error = (err as Error).message;
+      opts.logger.warn(
+        `after the backup of ${set}: the retention policy was not applied (${error}); the next backup tries again, or run 'ccmon prune'`,
+      );
+      return { removed: [], freedBytes: 0, error };
+    }
+  };
+
   const runSet = async (
     set: string,
     progress: (u: ProgressUpdate) => void,
@@ -78,10 +111,16 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     try {
       const r = await service.backup(set, { kind, onProgress: progress, signal });
       const ok = r.remote?.ok !== false;
+      const retention = ok && kind === 'scheduled' ? retainAfterBackup(set) : undefined;
       const message =
         `${r.backup.id}: ${r.backup.files} files, ${(r.backup.sizeBytes / 1048576).toFixed(1)} MiB` +
-        (r.remote ? `; ${r.remote.message}` : '');
-      opts.emit('backup.finished', { set, ok, backup: r.backup, message });
+        (r.remote ? `; ${r.remote.message}` : '') +
+        (retention?.error
+          ? `; retention not applied: ${retention.error}`
+          : retention?.removed.length
+            ? `; ${retentionLine(retention)} (${retention.removed.join(', ')})`
+            : '');
+      opts.emit('backup.finished', { set, ok, backup: r.backup, message, retention });
       if (!ok) throw new Error(message);
       return message;
     } catch (err) {
@@ -225,6 +264,23 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
           return service.restore({ ref: p.id, to: p.to ?? null, dryRun: false });
         }),
       'backup.prunePreview': () => wrap(() => service.prune(true)),
+      'backup.prune': () =>
+        wrap(() => {
+          let r: PruneReport;
+          try {
+            r = prune();
+          } catch (err) {
+            // Its message names the folder and says to try again once the other run ends.
+            if (err instanceof BackupBusyError) throw new RequestError('bad_request', err.message);
+            throw err;
+          }
+          opts.logger.info(
+            r.removed.length
+              ? `prune: ${retentionLine(r)}: ${r.removed.join(', ')}`
+              : 'prune: nothing to remove',
+          );
+          return r;
+        }),
     },
     async start() {
       // A restore killed last time: say so once at start (backup.list keeps reporting it).
@@ -233,6 +289,11 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     },
     async stop() {},
   };
+}
+
+/** `retention removed 2 backup(s), 3.1 MiB freed` */
+function retentionLine(r: { removed: string[]; freedBytes: number }): string {
+  return `retention removed ${r.removed.length} backup(s), ${(r.freedBytes / 1048576).toFixed(1)} MiB freed`;
 }
 
 /** `job.progress` of a backup job, re-published as `backup.progress` with its set. */

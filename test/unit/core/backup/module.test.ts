@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
@@ -10,7 +11,7 @@ import {
 } from '../../../../src-main/core/backup/module.js';
 import type { JobEvents, JobProgress } from '../../../../src-main/core/jobs/contract.js';
 import { JobScheduler } from '../../../../src-main/core/jobs/scheduler.js';
-import { silentLogger } from '../../../../src-main/core/log.js';
+import { silentLogger, type Logger } from '../../../../src-main/core/log.js';
 import { DIFF_SAMPLE } from '../../../../src-main/core/backup/diff.js';
 import { RequestError } from '../../../../src-main/core/local-api.js';
 import { tempDir, waitFor, type TempDir } from '../../../helpers/ports.js';
@@ -146,5 +147,147 @@ describe('backup module (AgentApi handlers, events, metrics)', () => {
     const prune = await mod.handlers['backup.prunePreview']({});
     assert.equal(prune.dryRun, true);
     assert.ok(prune.decisions.every((d) => d.keep));
+  });
+});
+
+describe('backup module: retention after scheduled backups, backup.prune, never-succeeded sets', () => {
+  let dir: TempDir;
+  let mod: BackupModule;
+  let scheduler: JobScheduler;
+  const registry = new Registry();
+  const finished: BackupEvents['backup.finished'][] = [];
+  const logs: string[] = [];
+  const logger: Logger = {
+    ...silentLogger,
+    info: (m) => void logs.push(`info ${m}`),
+    warn: (m) => void logs.push(`warn ${m}`),
+  };
+  before(async () => {
+    dir = await tempDir('ccmon-bk-retain-');
+    const src = join(dir.path, 'src');
+    writeTree(src, [
+      { path: 'a.yaml', content: 'a: 1' },
+      { path: 'b.yaml', content: 'b: 2' },
+    ]);
+    scheduler = new JobScheduler({ historyFile: join(dir.path, 'jobs.jsonl') });
+    mod = createBackupModule({
+      config: backupConfig({
+        retention: { keepLast: 2, keepWithin: null },
+        sets: [
+          { name: 'app', sources: [src], schedule: '0 3 * * *' },
+          { name: 'never', sources: [src], schedule: '0 4 * * *' },
+        ],
+      }),
+      dataDir: join(dir.path, 'data'),
+      configFile: null,
+      scheduler,
+      registry,
+      logger,
+      emit: (event, payload) => {
+        if (event === 'backup.finished') finished.push(payload as BackupEvents['backup.finished']);
+      },
+    });
+    await scheduler.start();
+  });
+  after(async () => {
+    await scheduler.stop();
+    await dir.cleanup();
+  });
+
+  const ids = () => mod.service.list().map((b) => b.id);
+  const run = async (trigger: 'schedule' | 'manual') => {
+    const r = await scheduler.run('backup-app', trigger);
+    assert.equal(r.status, 'succeeded', r.message);
+    return r;
+  };
+
+  it('a configured set without a successful backup exports its last success as 0', async () => {
+    const text = await registry.metrics();
+    assert.match(text, /^ccmon_backup_last_success_timestamp_seconds\{set="never"\} 0$/m);
+    assert.match(text, /^ccmon_backup_last_success_timestamp_seconds\{set="app"\} 0$/m);
+    // No duration or size for a backup that never happened.
+    assert.doesNotMatch(text, /ccmon_backup_(duration_seconds|size_bytes)\{set="never"\}/);
+    await run('manual');
+    assert.match(
+      await registry.metrics(),
+      /^ccmon_backup_last_success_timestamp_seconds\{set="app"\} [1-9]\d*(\.\d+)?$/m,
+    );
+  });
+
+  it('a scheduled backup applies keepLast 2 and says what it removed (history, event, log)', async () => {
+    const first = await run('schedule'); // two backups now: nothing to remove, nothing said
+    assert.equal(ids().length, 2);
+    assert.doesNotMatch(first.message, /retention/);
+    assert.deepEqual(finished.at(-1)!.retention, { removed: [], freedBytes: 0, error: null });
+    await run('manual'); // manual runs leave retention alone
+    const before = ids();
+    assert.equal(before.length, 3);
+    const r = await run('schedule');
+    const after = ids();
+    assert.equal(after.length, 2, after.join(', '));
+    const removed = before.slice(1); // the two older of the three; the new one and the newest stay
+    assert.deepEqual(after.slice(1), before.slice(0, 1));
+    for (const id of removed) assert.ok(!after.includes(id));
+    assert.match(r.message, /; retention removed 2 backup\(s\), [\d.]+ MiB freed \(/);
+    for (const id of removed) assert.ok(r.message.includes(id), r.message);
+    assert.equal(scheduler.historyOf('backup-app')[0]!.message, r.message);
+    const event = finished.at(-1)!;
+    assert.equal(event.ok, true);
+    assert.deepEqual([...event.retention!.removed].sort(), [...removed].sort());
+    assert.equal(event.retention!.error, null);
+    assert.ok(event.retention!.freedBytes > 0);
+    assert.ok(
+      logs.some((l) => l.startsWith('info ') && removed.every((id) => l.includes(id))),
+      logs.join('\n'),
+    );
+  });
+
+  it('backup.prune removes what backup.prunePreview lists; refused while the folder is locked', async () => {
+    await run('manual');
+    await run('manual');
+    const before = ids();
+    assert.equal(before.length, 4);
+    const preview = await mod.handlers['backup.prunePreview']({});
+    assert.deepEqual(preview.removed, before.slice(2));
+    assert.equal(ids().length, 4, 'the preview removes nothing');
+    const lock = mod.service.store.lock();
+    try {
+      await assert.rejects(
+        mod.handlers['backup.prune']({}),
+        (e: Error) =>
+          e instanceof RequestError &&
+          e.code === 'bad_request' &&
+          e.message.includes(mod.service.dir),
+      );
+    } finally {
+      lock.release();
+    }
+    assert.equal(ids().length, 4);
+    const pruned = await mod.handlers['backup.prune']({});
+    assert.equal(pruned.dryRun, false);
+    assert.deepEqual(pruned.removed, before.slice(2));
+    assert.deepEqual(ids(), before.slice(0, 2));
+  });
+
+  it('a retention failure leaves the backup a success, and says so in the run, event and log', async () => {
+    // The oldest backup's archive is a folder now: unlink(2) refuses it (EISDIR), as a file that
+    // cannot be deleted would be refused.
+    const oldest = mod.service.list().at(-1)!;
+    rmSync(oldest.archivePath);
+    mkdirSync(oldest.archivePath);
+    writeFileSync(join(oldest.archivePath, 'keep'), '');
+    const r = await run('schedule');
+    assert.match(r.message, /; retention not applied: .*EISDIR/);
+    const event = finished.at(-1)!;
+    assert.equal(event.ok, true);
+    assert.ok(event.backup);
+    assert.match(event.retention!.error!, /EISDIR/);
+    assert.ok(
+      logs.some((l) =>
+        /^warn after the backup of app: the retention policy was not applied/.test(l),
+      ),
+      logs.join('\n'),
+    );
+    rmSync(oldest.archivePath, { recursive: true });
   });
 });
