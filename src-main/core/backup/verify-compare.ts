@@ -2,7 +2,9 @@
  * verify's comparison of the archive's entries with the manifest, both streamed in archive order
  * (ccmon writes them in one pass). Where the orders part, a hash per path (path-set.ts) tells a
  * manifest entry missing from the archive from one in the archive but not in the manifest, and
- * the walk picks up again at the next entry both have.
+ * the walk picks up again at the next entry both have. When the archive could not be read to its
+ * end, the manifest's entries after the last one read are counted as not reached, not listed as
+ * missing: that is one cause (the read error), not a problem per entry.
  */
 import type { ManifestFile } from './manifest.js';
 import { PathHashSet } from './path-set.js';
@@ -21,14 +23,19 @@ export function compareEntries(
   seen: () => Iterable<SeenEntry>,
   seenPaths: PathHashSet,
   problems: string[],
+  /** `complete: false`: the archive was read only up to a failure. */
+  { complete }: { complete: boolean } = { complete: true },
 ): void {
   const archive = seen()[Symbol.iterator]();
   let s = archive.next();
   /** Archive entries walked past while looking for a manifest entry further on. */
   const passed: string[] = [];
+  let unreached = 0;
   for (const f of expected()) {
     if (!seenPaths.has(f.path)) {
-      problems.push(`${f.path}: listed in the manifest but missing from the archive`);
+      // Every entry read is behind us: this one lies past the point where reading stopped.
+      if (!complete && s.done) unreached++;
+      else problems.push(`${f.path}: listed in the manifest but missing from the archive`);
       continue;
     }
     for (; !s.done && s.value.path !== f.path; s = archive.next()) passed.push(s.value.path);
@@ -40,6 +47,10 @@ export function compareEntries(
     s = archive.next();
   }
   for (; !s.done; s = archive.next()) passed.push(s.value.path);
+  if (unreached > 0)
+    problems.push(
+      `${unreached} more ${unreached === 1 ? 'entry' : 'entries'} listed in the manifest not checked: reading the archive stopped before them`,
+    );
   if (passed.length === 0) return;
   // Only when the orders parted: the manifest's paths, read again, tell "elsewhere" from "extra".
   const listed = new PathHashSet();

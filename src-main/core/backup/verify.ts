@@ -6,13 +6,15 @@
  * entry), the embedded manifest.json too, and both are compared with the manifest's streamed file
  * list in archive order (manifest-records.ts), with a hash per path for what is missing or extra.
  */
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { readArchive, type ReadArchiveOptions } from './archive-reader.js';
+import { CompressorError } from './compress.js';
 import type { VerifyResult } from './contract.js';
+import { DecryptionError } from './crypto.js';
 import { LineSpool } from './line-spool.js';
 import {
   MANIFEST_ENTRY,
@@ -22,7 +24,7 @@ import {
 } from './manifest.js';
 import { openManifestRecords, sameListBytes, type ManifestRecords } from './manifest-records.js';
 import { duplicateAmong, entryCount, PathHashSet } from './path-set.js';
-import { checkManifest, unsafePath } from './safety.js';
+import { checkManifest, UnsafeArchiveError, unsafePath } from './safety.js';
 import { FileSha256 } from './sha256.js';
 import { compareEntries, type SeenEntry } from './verify-compare.js';
 
@@ -66,6 +68,9 @@ async function verifyIn(
   let hasManifest = false;
   let bytes = 0;
   let files = 0;
+  let entries = 0; // backed-up entries read whole
+  /** Why the archive could not be read to its end (the raw hash then covers only a prefix). */
+  let readError: Error | null = null;
   try {
     await readArchive(
       archivePath,
@@ -89,9 +94,12 @@ async function verifyIn(
           sha256.start(h.size);
         },
         data(c) {
-          if (current) sha256.update(c);
+          // Only backed-up data counts, as in `ccmon backup`'s totals: not manifest.json/.txt.
+          if (current) {
+            sha256.update(c);
+            bytes += c.length;
+          }
           if (inManifest) embeddedSpool.appendBytes(c);
-          bytes += c.length;
         },
         endEntry() {
           inManifest = false;
@@ -103,6 +111,7 @@ async function verifyIn(
           }
           seen.append(JSON.stringify(entry));
           seenPaths.add(entry.path);
+          entries++;
           current = null;
           if (files % 200 === 0) opts.onProgress?.({ phase: 'verifying', files, bytes });
         },
@@ -110,17 +119,27 @@ async function verifyIn(
       {
         ...opts,
         onRaw: (c) => {
+          if (readError) return; // a chunk still in flight after the failure: hashRest reads it
           raw.update(c);
           rawBytes += c.length;
         },
       },
     );
   } catch (err) {
-    problems.push(`the archive cannot be read to the end: ${(err as Error).message}`);
+    readError = err as Error;
   } finally {
     seen.finish();
     embeddedSpool.finish();
   }
+  // A read that stopped early (wrong passphrase, no zstd, a corrupt block) says nothing about the
+  // file's own bytes: hash the rest so the comparison with the sidecar stays exact.
+  if (readError) rawBytes += await hashRest(archivePath, rawBytes, raw);
+  const digest = raw.digest('hex');
+  const intact =
+    side !== null && rawBytes === side.archive.sizeBytes && digest === side.archive.sha256;
+  if (readError) problems.push(readProblem(readError, intact));
+  /** Entries were read before the failure: they are still compared, the rest is not reached. */
+  const partly = readError !== null && entries > 0;
   const twice = duplicateAmong(seenPathsOf(seen), seenPaths.repeatedHashes());
   if (twice) problems.push(`${twice}: appears twice in the archive`);
 
@@ -131,17 +150,15 @@ async function verifyIn(
     } catch (err) {
       problems.push((err as Error).message);
     }
-  } else if (!problems.some((p) => p.startsWith('the archive cannot')))
-    problems.push(`the archive has no ${MANIFEST_ENTRY}`);
+  } else if (!readError) problems.push(`the archive has no ${MANIFEST_ENTRY}`);
 
   const listed = side && sidePath && !side.encrypted ? openManifestRecords(sidePath) : null;
   if (side) {
-    if (rawBytes !== side.archive.sizeBytes && !problems.length)
+    if (rawBytes !== side.archive.sizeBytes)
       problems.push(
         `archive size is ${rawBytes} bytes, the manifest says ${side.archive.sizeBytes}`,
       );
-    const digest = raw.digest('hex');
-    if (digest !== side.archive.sha256)
+    else if (digest !== side.archive.sha256)
       problems.push(`archive sha256 is ${digest}, the manifest says ${side.archive.sha256}`);
     if (embedded && embedded.id !== side.id)
       problems.push(
@@ -160,18 +177,23 @@ async function verifyIn(
     try {
       checkManifest(manifest);
     } catch (err) {
-      problems.push((err as Error).message);
-    }
-    try {
-      compareEntries(
-        () => manifest.files(),
-        () => seenEntriesOf(seen),
-        seenPaths,
-        problems,
+      problems.push(
+        err instanceof UnsafeArchiveError ? unsafeProblem(err) : (err as Error).message,
       );
-    } catch (err) {
-      problems.push((err as Error).message);
     }
+    // Unread at all, every entry would be "missing": the one cause above is the whole story.
+    if (!readError || partly)
+      try {
+        compareEntries(
+          () => manifest.files(),
+          () => seenEntriesOf(seen),
+          seenPaths,
+          problems,
+          { complete: !readError },
+        );
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
   }
   const shown = problems.slice(0, MAX_PROBLEMS);
   if (problems.length > MAX_PROBLEMS)
@@ -187,6 +209,47 @@ async function verifyIn(
     durationSeconds: Math.round(performance.now() - t0) / 1000,
     checkedAt: new Date().toISOString(),
   };
+}
+
+/** Hashes `path` from `offset` to its end into `hash`; the byte count (0 when unreadable). */
+async function hashRest(path: string, offset: number, hash: Hash): Promise<number> {
+  let n = 0;
+  try {
+    for await (const c of createReadStream(path, { start: offset, highWaterMark: 1024 * 1024 })) {
+      hash.update(c as Buffer);
+      n += (c as Buffer).length;
+    }
+  } catch {
+    // gone or unreadable: the read error already says so, the size check says the rest
+  }
+  return n;
+}
+
+/**
+ * Why the archive could not be read, in one line. When its size and sha256 match the sidecar the
+ * file is as it was written, so the cause is here (passphrase, a missing zstd), not in the file.
+ */
+function readProblem(err: Error, intact: boolean): string {
+  const note = intact
+    ? ' (the archive file is intact: its size and sha256 match the manifest)'
+    : '';
+  const missing = err instanceof CompressorError && /'([\w-]+)' is not installed/.exec(err.message);
+  // compress.ts' hint (set backup.compression) is for writing; reading needs the binary.
+  if (missing)
+    return `cannot decompress the archive: '${missing[1]}' is not installed; install the ${missing[1]} package to read this archive${note}`;
+  // crypto.ts: the first chunk failing authentication is "wrong passphrase, or damaged".
+  if (intact && err instanceof DecryptionError && /wrong passphrase/.test(err.message))
+    return `cannot decrypt the archive: wrong passphrase${note}`;
+  return `the archive cannot be read to the end: ${err.message}${note}`;
+}
+
+/** safety.ts words its refusals for a restore ("refusing to restore: …"); verify only reports. */
+function unsafeProblem(err: UnsafeArchiveError): string {
+  const lead = `refusing to restore: entry '${err.entry}' `;
+  const why = err.message.startsWith(lead)
+    ? err.message.slice(lead.length).replace(/; nothing was changed$/, '')
+    : err.message;
+  return `${err.entry}: unsafe entry, ${why} (a restore would refuse this archive)`;
 }
 
 function* seenEntriesOf(seen: LineSpool): Generator<SeenEntry> {

@@ -128,7 +128,7 @@ describe('backups of PostgreSQL and Redis', () => {
     const s = new BackupService({ config, dataDir: join(dir.path, 'data'), configFile: null });
     await assert.rejects(
       s.backup('cache'),
-      /redis snapshot: cannot connect to redis:\/\/127\.0\.0\.1:1/,
+      /redis snapshot: redis:\/\/127\.0\.0\.1:1 refused the connection \(ECONNREFUSED\)/,
     );
   });
 });

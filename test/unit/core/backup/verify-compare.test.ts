@@ -36,6 +36,7 @@ const seenOf = (f: ManifestFile): SeenEntry => ({
 function compare(
   manifest: ManifestFile[],
   archive: SeenEntry[],
+  complete = true,
 ): { problems: string[]; reads: number } {
   const seenPaths = new PathHashSet(archive.length);
   for (const s of archive) seenPaths.add(s.path);
@@ -49,6 +50,7 @@ function compare(
     () => archive,
     seenPaths,
     problems,
+    { complete },
   );
   return { problems, reads };
 }
@@ -82,5 +84,15 @@ describe('compareEntries (verify)', () => {
       'fs/srv/x: in the archive but not in the manifest',
     ]);
     assert.equal(reads, 2, 'the manifest is read again only to name the walked-past entries');
+  });
+
+  it('an archive read only up to a failure: the entries after it are counted, not each missing', () => {
+    // Reading stopped after c; b is missing before that point, d and e were never reached.
+    const manifest = [...files, record('fs/srv/e')];
+    const archive = [files[0]!, files[2]!].map(seenOf);
+    assert.deepEqual(compare(manifest, archive, false).problems, [
+      'fs/srv/b: listed in the manifest but missing from the archive',
+      '2 more entries listed in the manifest not checked: reading the archive stopped before them',
+    ]);
   });
 });
