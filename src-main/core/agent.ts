@@ -64,6 +64,8 @@ export interface Agent {
   /** The running config (replaced by config.update). */
   readonly config: CcmonConfig;
   readonly dataDir: string;
+  /** Applies the config file as it is now (config/module.ts reloadFile): the message to log. */
+  reloadConfigFile(): Promise<string>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -330,6 +332,7 @@ export function createAgent(opts: AgentOptions): Agent {
       return current;
     },
     dataDir: opts.dataDir,
+    reloadConfigFile: () => config.reloadFile(),
     async start() {
       if (started) return;
       started = true;

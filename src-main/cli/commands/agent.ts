@@ -41,7 +41,18 @@ export function registerAgent(program: Command): void {
         process.stdout.write(`ccmon agent running. Dashboard: ${dashboard.url}\n`);
         process.stdout.write(`(sign in with the token stored in ${token.file})\n`);
       }
+      // SIGHUP reloads the config file, as Prometheus and Alertmanager do; without a handler
+      // Node's default for it is to exit.
+      const reload = () => {
+        headless.agent.reloadConfigFile().then(
+          (message) => logger.info(message),
+          (err: Error) =>
+            logger.error(`config reload failed; the running config is kept: ${err.message}`),
+        );
+      };
+      process.on('SIGHUP', reload);
       await waitForSignal();
+      process.off('SIGHUP', reload);
       logger.info('shutting down');
       await headless.stop();
     });

@@ -37,6 +37,12 @@ export interface ConfigModule extends EngineModule {
   handlers: Pick<RequestHandlers, 'config.get' | 'config.validate' | 'config.update'>;
   /** The file updates go to (the created one after the first update without a file). */
   file(): string;
+  /**
+   * Reads the config file again and applies it (the agent's SIGHUP, as Prometheus reloads):
+   * a hand-edited file takes effect without a restart. A file that does not load, or does not
+   * apply, leaves the running config as it was and throws why. Returns what to log.
+   */
+  reloadFile(): Promise<string>;
 }
 
 /** The file as a YAML document; a file that is not valid YAML is a bad request, not a crash. */
@@ -125,9 +131,30 @@ export function createConfigModule(opts: ConfigModuleOptions): ConfigModule {
     return { file: c.target, created, backup, ...result, message };
   };
 
+  const reloadFile = async (): Promise<string> => {
+    const path = target();
+    const text = await readIfExists(path);
+    if (text === null)
+      return file === null
+        ? 'no config file to reload: the agent runs on the defaults'
+        : `${path} does not exist; the running config is kept`;
+    const next = parseConfigText(text, path).config; // ConfigError: says what and where
+    const result = await opts.apply(next);
+    opts.emit?.({ file: path, ...result });
+    const later = result.restartRequired.length
+      ? `; at the next start: ${result.restartRequired.join(', ')}`
+      : '';
+    return `config reloaded from ${path}; applied: ${result.applied.join(', ') || 'none'}${later}`;
+  };
+
   return {
     name: 'config',
     file: target,
+    reloadFile: () => {
+      const run = queue.then(reloadFile);
+      queue = run.catch(() => undefined);
+      return run;
+    },
     handlers: {
       'config.get': async (): Promise<ConfigView> => {
         const path = target();
