@@ -190,7 +190,8 @@ export async function addDumps(
       source: name,
     });
   };
-  opts.onProgress?.({ phase: 'dumping', files: 0, bytes: 0 });
+  if (opts.set.database || opts.set.redis)
+    opts.onProgress?.({ phase: 'dumping', files: 0, bytes: 0 });
   if (opts.set.database)
     add('database', 'database', await dumpDatabase(opts.set.database, staging, opts.signal));
   if (opts.set.redis)

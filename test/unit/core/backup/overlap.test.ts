@@ -50,7 +50,6 @@ describe('backup sources that overlap, link or are missing', () => {
       config,
       dataDir: join(dir.path, `data-${name}`),
       configFile: null,
-      passphrase: async () => null,
     });
   };
 
@@ -138,7 +137,6 @@ describe('backup sources that overlap, link or are missing', () => {
       config,
       dataDir: data,
       configFile: null,
-      passphrase: async () => null,
     });
     const r = await s.backup(undefined, { kind: 'manual' });
     const files = listing(r.backup.archivePath).filter((p) => p.startsWith(`fs${data}/`));
