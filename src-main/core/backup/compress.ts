@@ -34,7 +34,12 @@ export function decompressor(c: Compression): Duplex {
   // 95 MB. 64 KiB pieces cost a thread-pool round trip each: the 630 MB bench restore 3.8-5.0 s
   // instead of 3.0-3.5 s with 128 KiB (measured on 2 cores).
   if (c === 'gzip') return createGunzip({ chunkSize: 128 * 1024 });
-  return childFilter('zstd', ['-q', '-d', '-c'], 'decompressing with zstd');
+  return childFilter(
+    'zstd',
+    ['-q', '-d', '-c'],
+    'decompressing with zstd',
+    'install the zstd package to read this archive',
+  );
 }
 
 /**
@@ -242,6 +247,7 @@ function childOutcome(
   child: ChildProcess,
   cmd: string,
   what: string,
+  hint = `install the ${cmd} package, or set backup.compression: gzip`,
 ): Promise<CompressorError | null> {
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
@@ -250,7 +256,7 @@ function childOutcome(
       resolve(
         new CompressorError(
           err.code === 'ENOENT'
-            ? `${what}: '${cmd}' is not installed (install the ${cmd} package, or set backup.compression: gzip)`
+            ? `${what}: '${cmd}' is not installed (${hint})`
             : `${what}: ${err.message}`,
         ),
       ),
@@ -269,10 +275,13 @@ function childOutcome(
   });
 }
 
-/** A child process as a Duplex filter (stdin → stdout); a non-zero exit fails the stream. */
-export function childFilter(cmd: string, args: string[], what: string): Duplex {
+/**
+ * A child process as a Duplex filter (stdin → stdout); a non-zero exit fails the stream. `hint`
+ * says what to do when the binary is missing (reading an archive cannot switch compression).
+ */
+export function childFilter(cmd: string, args: string[], what: string, hint?: string): Duplex {
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const outcome = childOutcome(child, cmd, what);
+  const outcome = childOutcome(child, cmd, what, hint);
   // Writes go through a Writable of our own so a block is recycled once the pipe has taken it.
   const input = new Writable({
     write(chunk: Buffer, _e, cb) {

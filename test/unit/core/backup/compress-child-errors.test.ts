@@ -37,4 +37,26 @@ describe('zstd child errors', () => {
       },
     );
   });
+
+  it('a missing zstd, reading an archive, says to install it (not to switch compression)', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    let filter;
+    try {
+      filter = decompressor('zstd'); // spawn looks zstd up now
+    } finally {
+      process.env.PATH = path;
+    }
+    const sink = new Writable({ write: (_c, _e, cb) => cb() });
+    await assert.rejects(
+      pipeline(Readable.from([Buffer.from('x')]), filter, sink),
+      (err: Error) => {
+        assert.equal(
+          err.message,
+          "decompressing with zstd: 'zstd' is not installed (install the zstd package to read this archive)",
+        );
+        return true;
+      },
+    );
+  });
 });
