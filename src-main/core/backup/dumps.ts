@@ -27,6 +27,17 @@ export async function dumpDatabase(
   const [cmd, ...args] = db.command;
   const origin = db.command.join(' ');
   const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
+  // Cancelled (the agent stopping, a timeout): the kill reaches the command, but a process it
+  // started (`sh -c 'pg_dump …'`) keeps our end of its pipes open, and with them Node's event loop:
+  // the agent took 74 s to exit on SIGTERM during such a dump. Closing our ends lets it go.
+  signal?.addEventListener(
+    'abort',
+    () => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    },
+    { once: true },
+  );
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const exited = new Promise<number | null>((resolve, reject) => {
