@@ -28,7 +28,11 @@ describe('backup folder: lock and leftovers', () => {
       await new Promise((r) => sleeper.once('close', r));
     }
     const { release } = new BackupStore(folder).lock();
-    assert.throws(() => new BackupStore(folder).lock(), /already running/);
+    // Held by this process: a second taker here (another worker thread) is refused too.
+    assert.throws(
+      () => new BackupStore(folder).lock(),
+      (e: Error) => e instanceof BackupBusyError && e.message.includes(`pid ${process.pid}`),
+    );
     release();
     assert.equal(existsSync(join(folder, '.ccmon-backup.lock')), false);
   });
