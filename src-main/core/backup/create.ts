@@ -61,6 +61,8 @@ export interface CreateBackupOptions {
   signal?: AbortSignal;
   /** The folder's backups as previousBackups() lists them; read here when not given. */
   previous?: PreviousBackups;
+  /** The token of the folder's lock when the caller holds it for this run (backup-dir.ts). */
+  heldLock?: string;
 }
 
 /** What a run needs to know of earlier backups: ids taken, and the set's last totals (ETA). */
@@ -109,7 +111,10 @@ export async function createBackup(opts: CreateBackupOptions): Promise<BackupRes
   if (empty) throw new BackupError(empty);
   const t0 = performance.now();
   const createdAt = new Date();
-  const lock = lockBackupDir(opts.backupDir);
+  const lock = lockBackupDir(opts.backupDir, {
+    held: opts.heldLock,
+    what: `${opts.kind ?? 'manual'} backup of set '${opts.set.name}'`,
+  });
   let previous: PreviousBackups;
   try {
     previous = opts.previous ?? (await previousBackups(opts.backupDir, opts.set.name));

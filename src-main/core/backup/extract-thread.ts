@@ -7,11 +7,12 @@
  * during a backup. Same options, results and error classes as the functions they run; a manifest
  * held in memory (a test's) is handled in place instead.
  */
+import { randomBytes } from 'node:crypto';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { detectFormat } from './archive-reader.js';
 import type { RestoreDiff, VerifyResult } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
-import { destinationMapper } from './destination.js';
+import { destinationMapper, RESTORE_TEMP_INFIX } from './destination.js';
 import { checkedRestoreDiff, diffFilePaths } from './diff.js';
 import type {
   ExtractWorkerData,
@@ -25,6 +26,7 @@ import {
   type ExtractOptions,
   type ExtractResult,
 } from './extract.js';
+import { removeRestoreTemps } from './journal.js';
 import type { ManifestRecords } from './manifest-records.js';
 import { UnsafeArchiveError } from './safety.js';
 import { BACKUP_WORKER_LIMITS, startWorker } from './worker.js';
@@ -64,32 +66,98 @@ export interface ExtractOnWorkerOptions
 }
 
 export async function extractOnWorker(opts: ExtractOnWorkerOptions): Promise<ExtractResult> {
+  // Chosen here when the caller did not: what a failed extraction left is found by it.
+  const tempSuffix = opts.tempSuffix ?? randomBytes(4).toString('hex');
   const { manifest, to, dumpDir, removeFrom, passphrase, signal, onProgress, onCommit, ...rest } =
     opts;
-  if (!manifest.source)
-    return extractArchive({
-      ...opts,
-      destinationOf: destinationMapper(to, dumpDir),
-      remove: removeFrom ? () => diffFilePaths(removeFrom, 'removed') : undefined,
-    });
-  if (signal?.aborted) throw new RestoreError('restore cancelled; nothing was changed');
-  const data: ExtractWorkerData = {
-    ...rest,
-    op: 'extract',
-    manifest: { sources: manifest.sources, totals: manifest.totals, lines: manifest.source },
-    to,
-    dumpDir,
-    removeFrom: removeFrom ?? null,
-    passphrase: passphrase && detectFormat(opts.archivePath).encrypted ? await passphrase() : null,
-    commitGate: new SharedArrayBuffer(4),
+  // cleanedUp: nothing was written, or what was is removed; false while the worker may write.
+  const state = { committing: false, cleanedUp: true };
+  const commit = () => {
+    state.committing = true;
+    onCommit?.();
   };
-  return (await runOnWorker(data, { signal, onProgress, onCommit })) as ExtractResult;
+  try {
+    // extractArchive's own errors before the commit: it removed what it wrote.
+    if (!manifest.source)
+      return await extractArchive({
+        ...opts,
+        tempSuffix,
+        onCommit: commit,
+        destinationOf: destinationMapper(to, dumpDir),
+        remove: removeFrom ? () => diffFilePaths(removeFrom, 'removed') : undefined,
+      });
+    if (signal?.aborted) throw new RestoreError('restore cancelled; nothing was changed');
+    const data: ExtractWorkerData = {
+      ...rest,
+      tempSuffix,
+      op: 'extract',
+      manifest: { sources: manifest.sources, totals: manifest.totals, lines: manifest.source },
+      to,
+      dumpDir,
+      removeFrom: removeFrom ?? null,
+      passphrase:
+        passphrase && detectFormat(opts.archivePath).encrypted ? await passphrase() : null,
+      commitGate: new SharedArrayBuffer(4),
+    };
+    state.cleanedUp = false;
+    return (await runOnWorker(data, {
+      signal,
+      onProgress,
+      onCommit: commit,
+      onWorkerError: () => {
+        state.cleanedUp = true;
+      },
+    })) as ExtractResult;
+  } catch (err) {
+    // Before the commit, extract.ts removed what it wrote unless its worker died; in the commit
+    // pass (a rename failing, the manifest no longer readable) nothing did.
+    if (state.cleanedUp && !state.committing) throw err;
+    throw afterFailedExtraction(err as Error, opts.roots, tempSuffix, state.committing);
+  }
+}
+
+/**
+ * An extraction that failed in its commit pass, or whose worker died: its temporary files are
+ * removed here. `tempsLeft`: some could not be, the restore's journal must stay (journal.ts).
+ */
+export class ExtractionFailedError extends RestoreError {
+  constructor(
+    message: string,
+    readonly committing: boolean,
+    readonly tempsLeft: boolean,
+  ) {
+    super(message);
+  }
+}
+
+function afterFailedExtraction(
+  err: Error,
+  roots: string[],
+  suffix: string,
+  committing: boolean,
+): ExtractionFailedError {
+  let temps: string;
+  let tempsLeft = false;
+  try {
+    const n = removeRestoreTemps(roots, suffix);
+    temps = n ? `; its ${n} temporary files were removed` : '';
+  } catch (e) {
+    tempsLeft = true;
+    temps = `; its temporary files (*${RESTORE_TEMP_INFIX}${suffix}) could not all be removed (${(e as Error).message}): the next start removes them`;
+  }
+  const what = err.message.replace(/^restore failed: /, '');
+  const message = committing
+    ? `restore failed while putting the files in place: ${what}; some files may already be restored, the others are unchanged${temps}`
+    : `restore failed: ${what}${temps}`;
+  return new ExtractionFailedError(message, committing, tempsLeft);
 }
 
 interface Callbacks {
   signal?: AbortSignal;
   onProgress?: (p: ProgressUpdate) => void;
   onCommit?: () => void;
+  /** The worker reported an error of its own (rather than dying). */
+  onWorkerError?: () => void;
 }
 
 /**
@@ -142,6 +210,7 @@ async function runOnWorker(
           resolve(m.result);
         } else {
           settled = true;
+          cb.onWorkerError?.();
           reject(workerError(m));
         }
       });

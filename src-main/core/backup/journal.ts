@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { InterruptedRestore, RestorePhase } from './contract.js';
-import { BackupBusyError } from './store.js';
+import { BackupBusyError } from './backup-dir.js';
 import { RESTORE_TEMP_INFIX } from './destination.js';
 import { processAlive } from '../system/pid.js';
 
@@ -94,6 +94,14 @@ export class RestoreJournal {
     rmSync(this.path, { force: true });
   }
 
+  /**
+   * The restore ended but left temporary files it could not remove: the journal stays, so the
+   * first start after this process is gone removes them (interruptedRestore).
+   */
+  keep(): void {
+    this.entry = null;
+  }
+
   private write(): void {
     const tmp = `${this.path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.entry, null, 1), { mode: 0o600 });
@@ -123,7 +131,7 @@ export function interruptedRestore(dir: string): InterruptedRestore | null {
   const e = journal.read();
   if (!e || processAlive(e.pid)) return null;
   if (e.tempsRemoved === undefined) {
-    e.tempsRemoved = e.roots.reduce((n, r) => n + removeTemps(r, e.tempSuffix), 0);
+    e.tempsRemoved = removeRestoreTemps(e.roots, e.tempSuffix);
     writeFileSync(journal.path, JSON.stringify(e, null, 1), { mode: 0o600 });
   }
   const changed = CHANGED.includes(e.phase);
@@ -165,9 +173,13 @@ function describe(e: RestoreJournalEntry, changed: boolean): string {
 }
 
 /**
- * Remove `*.ccmon-restore-<suffix>` files and staged folders (staged-folders.ts) under `root`; no
- * symlink is followed.
+ * Remove `*.ccmon-restore-<suffix>` files and staged folders (staged-folders.ts) under the roots;
+ * no symlink is followed. Returns how many; throws when one cannot be removed.
  */
+export function removeRestoreTemps(roots: string[], suffix: string): number {
+  return roots.reduce((n, r) => n + removeTemps(r, suffix), 0);
+}
+
 function removeTemps(root: string, suffix: string): number {
   const tail = RESTORE_TEMP_INFIX + suffix;
   let removed = 0;

@@ -74,5 +74,7 @@ export async function safetyBackup(
     kind: 'safety',
     passphrase: opts.passphrase,
     signal: opts.signal,
+    // Under the restore's lock: taking it again would find it busy.
+    heldLock: opts.heldLock,
   });
 }

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { spoolEmbeddedManifest } from './archive-reader.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
@@ -15,7 +15,7 @@ import type { RestoreReport } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 
 export type { RestoreReport };
-import { extractOnWorker, planOnWorker } from './extract-thread.js';
+import { ExtractionFailedError, extractOnWorker, planOnWorker } from './extract-thread.js';
 import {
   runCommand,
   runHook,
@@ -31,6 +31,7 @@ import { openManifestRecords, type ManifestRecords } from './manifest-records.js
 import { crashPoint } from './crash-points.js';
 import { claimJournal, RestoreJournal } from './journal.js';
 import { rootsOf, safetyBackup, startAndVerify } from './restore-steps.js';
+import { lockBackupDir } from './backup-dir.js';
 import { BackupStore, restoreWorkDir } from './store.js';
 
 export interface RestoreOptions {
@@ -51,6 +52,12 @@ export interface RestoreOptions {
   signal?: AbortSignal;
   /** Also write every path of the diff here (DiffLists' format): `ccmon restore --json` prints them. */
   diffFile?: string;
+  /**
+   * The token of the backup folder's lock when the caller took it for this restore (service.ts);
+   * otherwise a restore that writes takes it here. Held to the end, it keeps a prune from deleting
+   * the archive and a backup from running meanwhile; the safety backup runs under it.
+   */
+  heldLock?: string;
 }
 
 export type Manifest = ManifestRecords;
@@ -74,6 +81,17 @@ export async function loadRestoreManifest(
 }
 
 export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport> {
+  if (!opts.dryRun && opts.heldLock === undefined) {
+    const lock = lockBackupDir(opts.backupDir, {
+      what: `restore of ${basename(opts.archivePath)}`,
+      clean: false,
+    });
+    try {
+      return await restoreBackup({ ...opts, heldLock: lock.token });
+    } finally {
+      lock.release();
+    }
+  }
   const work = restoreWorkDir(opts.backupDir, 'lists');
   try {
     const manifest = await loadRestoreManifest(
@@ -149,6 +167,11 @@ async function restoreChecked(
     tempSuffix,
     roots,
   });
+  // Temporary files a failed extraction could not remove: the journal stays for the next start.
+  let tempsLeft = false;
+  const failed = (err: unknown) => {
+    if (err instanceof ExtractionFailedError && err.tempsLeft) tempsLeft = true;
+  };
   try {
     return await restoreJournaled(opts, {
       manifest,
@@ -162,10 +185,15 @@ async function restoreChecked(
       tempSuffix,
       journal,
       done,
+      failed,
     });
+  } catch (err) {
+    failed(err);
+    throw err;
   } finally {
     // Ended knowingly (success, rollback or a reported error): nothing for a later start to recover.
-    journal.finish();
+    if (tempsLeft) journal.keep();
+    else journal.finish();
   }
 }
 
@@ -181,6 +209,8 @@ interface RestoreRun {
   tempSuffix: string;
   journal: RestoreJournal;
   done: (ok: boolean, message: string) => RestoreReport;
+  /** Notes an extraction error the restore reports rather than throws. */
+  failed: (err: unknown) => void;
 }
 
 /** The writing part of a restore, each phase recorded in the journal before it starts. */
@@ -243,8 +273,15 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
       crashLabel: 'restore',
     });
   } catch (err) {
+    r.failed(err);
     await step('start', hooks.startCommand);
-    return done(false, (err as Error).message);
+    const partly = err instanceof ExtractionFailedError && err.committing;
+    return done(
+      false,
+      partly
+        ? `${(err as Error).message}. Finish with: ccmon restore ${manifest.id} --yes, or roll back to the state before it with: ccmon restore ${safety.id} --yes`
+        : (err as Error).message,
+    );
   }
   let dumpFile: { path: string } | undefined;
   for (const f of manifest.files())

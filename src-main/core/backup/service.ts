@@ -27,6 +27,12 @@ import { interruptedRestore } from './journal.js';
 import { applyRetention } from './retention.js';
 import { BackupStore, type BackupRecord } from './store.js';
 import { verifyOnWorker } from './extract-thread.js';
+import {
+  describeHolder,
+  lockBackupDir,
+  waitForBackupDir,
+  type BackupDirLock,
+} from './backup-dir.js';
 
 export interface BackupServiceOptions {
   config: BackupConfig;
@@ -38,7 +44,12 @@ export interface BackupServiceOptions {
   remote?: RemoteStore | null;
   /** Archive on the caller's thread instead of a worker (worker.ts: the one-shot CLI). */
   inProcess?: boolean;
+  /** How long a scheduled backup or a restore test waits for the backup folder (default 6 h). */
+  lockWaitMs?: number;
 }
+
+/** Longer than any backup we know of; the next daily run is due in a day anyway. */
+const LOCK_WAIT_MS = 6 * 3600_000;
 
 export interface BackupRunResult {
   backup: BackupSummary;
@@ -95,24 +106,47 @@ export class BackupService {
     return this.store.list(problems).map(summaryOf);
   }
 
+  /**
+   * Back up a set. The backup folder's lock is taken here, on the caller's thread, and handed to
+   * the backup worker (a worker that dies cannot leave it behind). A scheduled run waits while
+   * another run holds the folder (two sets at the same minute); any other fails at once, saying
+   * what holds it, unless `waitForLock` says otherwise.
+   */
   async backup(
     setName?: string,
-    run: { kind?: BackupKind; onProgress?: (p: ProgressUpdate) => void; signal?: AbortSignal } = {},
+    run: {
+      kind?: BackupKind;
+      onProgress?: (p: ProgressUpdate) => void;
+      signal?: AbortSignal;
+      waitForLock?: boolean;
+    } = {},
   ): Promise<BackupRunResult> {
     const set = this.setConfig(setName);
-    const r = await runBackup(
-      {
-        set,
-        config: this.opts.config,
-        backupDir: this.dir,
-        ccmon: { dataDir: this.opts.dataDir, configFile: this.opts.configFile },
-        kind: run.kind ?? 'manual',
-        passphrase: this.opts.config.encryption.enabled ? this.passphrase : undefined,
-        onProgress: run.onProgress,
-        signal: run.signal,
-      },
-      { inProcess: this.opts.inProcess },
-    );
+    const kind = run.kind ?? 'manual';
+    const lock = await this.lockFolder(`${kind} backup of set '${set.name}'`, {
+      wait: run.waitForLock ?? kind === 'scheduled',
+      onProgress: run.onProgress,
+      signal: run.signal,
+    });
+    let r;
+    try {
+      r = await runBackup(
+        {
+          set,
+          config: this.opts.config,
+          backupDir: this.dir,
+          ccmon: { dataDir: this.opts.dataDir, configFile: this.opts.configFile },
+          kind,
+          passphrase: this.opts.config.encryption.enabled ? this.passphrase : undefined,
+          onProgress: run.onProgress,
+          signal: run.signal,
+          heldLock: lock.token,
+        },
+        { inProcess: this.opts.inProcess },
+      );
+    } finally {
+      lock.release();
+    }
     this.metrics.lastSuccess.set(set.name, {
       timestampSeconds: Date.now() / 1000,
       durationSeconds: r.durationSeconds,
@@ -155,26 +189,34 @@ export class BackupService {
     /** Every path of the diff is written here too (see RestoreOptions.diffFile). */
     diffFile?: string;
   }): Promise<RestoreReport> {
-    const r = this.store.resolve(p.ref, { files: false });
-    const health =
-      this.opts.healthCheck ??
-      (this.opts.config.restore.healthUrl
-        ? httpHealthCheck(this.opts.config.restore.healthUrl)
-        : undefined);
-    return restoreBackup({
-      archivePath: r.archivePath,
-      sidecar: r.sidecar,
-      manifestPath: r.manifestPath,
-      config: this.opts.config,
-      backupDir: this.dir,
-      to: p.to,
-      dryRun: p.dryRun,
-      passphrase: this.passphrase,
-      healthCheck: health,
-      run: this.opts.run,
-      onProgress: p.onProgress,
-      diffFile: p.diffFile,
-    });
+    // Held from before the archive is looked up to the end: a prune cannot delete it meanwhile.
+    // A preview writes nothing and takes no lock.
+    const lock = p.dryRun ? null : await this.lockFolder(`restore of ${p.ref}`, { wait: false });
+    try {
+      const r = this.store.resolve(p.ref, { files: false });
+      const health =
+        this.opts.healthCheck ??
+        (this.opts.config.restore.healthUrl
+          ? httpHealthCheck(this.opts.config.restore.healthUrl)
+          : undefined);
+      return await restoreBackup({
+        archivePath: r.archivePath,
+        sidecar: r.sidecar,
+        manifestPath: r.manifestPath,
+        config: this.opts.config,
+        backupDir: this.dir,
+        to: p.to,
+        dryRun: p.dryRun,
+        passphrase: this.passphrase,
+        healthCheck: health,
+        run: this.opts.run,
+        onProgress: p.onProgress,
+        diffFile: p.diffFile,
+        heldLock: lock?.token,
+      });
+    } finally {
+      lock?.release();
+    }
   }
 
   /** A restore killed before it ended (journal.ts); its temporary files are removed on first look. */
@@ -209,11 +251,46 @@ export class BackupService {
   async restoreTest(
     setName?: string,
     onProgress?: (p: ProgressUpdate) => void,
+    signal?: AbortSignal,
   ): Promise<VerifyResult> {
     const set = this.setConfig(setName).name;
-    const result = await runRestoreTest(this.store, set, this.passphrase, onProgress);
+    // Under the lock (waiting for it, like a scheduled backup): a prune cannot take the archive away.
+    const lock = await this.lockFolder(`restore test of set '${set}'`, {
+      wait: true,
+      onProgress,
+      signal,
+    });
+    let result: VerifyResult;
+    try {
+      result = await runRestoreTest(this.store, set, this.passphrase, onProgress);
+    } finally {
+      lock.release();
+    }
     this.metrics.restoreTests.set(set, { timestampSeconds: Date.now() / 1000, ok: result.ok });
     return result;
+  }
+
+  /**
+   * The backup folder's lock for `what`. Waiting, the run's progress says what it waits for; the
+   * wait ends with the run's own signal or after `lockWaitMs`.
+   */
+  private async lockFolder(
+    what: string,
+    w: { wait: boolean; onProgress?: (p: ProgressUpdate) => void; signal?: AbortSignal },
+  ): Promise<BackupDirLock> {
+    if (!w.wait) return lockBackupDir(this.dir, { what, clean: false });
+    return waitForBackupDir(this.dir, {
+      what,
+      clean: false,
+      maxWaitMs: this.opts.lockWaitMs ?? LOCK_WAIT_MS,
+      signal: w.signal,
+      onWait: (h) =>
+        w.onProgress?.({
+          phase: `waiting for the backup folder (held by ${h ? describeHolder(h) : 'another run'})`,
+          files: 0,
+          bytes: 0,
+        }),
+    });
   }
 
   /** Rebuild the exporter state from the backups on disk (after start, or a prune). */
