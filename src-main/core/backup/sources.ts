@@ -159,7 +159,21 @@ export function walkDirectorySource(
     }
     return e;
   };
-  function* walk(dir: string, rel: string): Generator<PlannedEntry> {
+  /** Folders not yet archived: with include globs, a folder goes in only once something does. */
+  function* flush(pending: PlannedEntry[]): Generator<PlannedEntry> {
+    yield* pending;
+    pending.length = 0;
+  }
+  /**
+   * `included`: an include glob matched a folder above (or there are none), so everything below
+   * goes in. `pending` holds the folders above not archived yet (see flush).
+   */
+  function* walk(
+    dir: string,
+    rel: string,
+    included: boolean,
+    pending: PlannedEntry[],
+  ): Generator<PlannedEntry> {
     let names: string[];
     try {
       names = readdirSync(dir).sort();
@@ -190,16 +204,26 @@ export function walkDirectorySource(
         );
         continue;
       }
-      if (exclude.some((m) => m.match(relPath))) continue;
-      if (s.isDirectory()) {
-        const e = toEntry(abs, relPath, s);
-        if (e) yield e;
-        yield* walk(abs, relPath);
+      const isDir = s.isDirectory();
+      if (matchesAny(exclude, relPath, isDir)) continue;
+      if (isDir) {
+        const e = toEntry(abs, relPath, s)!;
+        if (included || matchesAny(include, relPath, true)) {
+          yield* flush(pending);
+          yield e;
+          yield* walk(abs, relPath, true, pending);
+        } else {
+          pending.push(e);
+          yield* walk(abs, relPath, false, pending);
+          if (pending.at(-1) === e) pending.pop(); // nothing below it was archived
+        }
         continue;
       }
-      if (include.length > 0 && !include.some((m) => m.match(relPath))) continue;
+      if (!included && !matchesAny(include, relPath, false)) continue;
       const e = toEntry(abs, relPath, s);
-      if (e) yield e;
+      if (!e) continue;
+      yield* flush(pending);
+      yield e;
     }
   }
   const leftOut = [...skip].filter((p) => p.startsWith(root === '/' ? '/' : root + sep));
@@ -208,7 +232,7 @@ export function walkDirectorySource(
     if (!st) return;
     const first = toEntry(root, '', st);
     if (first) yield first;
-    if (st.isDirectory()) yield* walk(root, '');
+    if (st.isDirectory()) yield* walk(root, '', include.length === 0, []);
   }
   return { report, entries: entries(), warnings };
 }
@@ -228,8 +252,31 @@ export function pushWarning(list: string[], message: string): void {
   list[MAX_WARNINGS] = `… and ${n} more warning${n === 1 ? '' : 's'} (not listed)`;
 }
 
-function compile(pattern: string): Minimatch {
-  return new Minimatch(pattern, { dot: true, matchBase: !pattern.includes('/') });
+/** A glob of a source, as .gitignore reads one. */
+interface Glob {
+  m: Minimatch;
+  /** Written with a trailing '/': matches folders only. */
+  dirOnly: boolean;
+}
+
+/**
+ * A source's glob, relative to its folder, read as .gitignore reads patterns: without a '/' it
+ * matches at any depth (`*.gz`); a leading '/' or './' anchors it at the source's folder
+ * (`/tmp`); a trailing '/' matches folders only (`cache/`). A folder that matches an exclude glob
+ * is left out with everything in it, and one that matches an include glob goes in with everything
+ * in it (`include: [sub]`).
+ */
+function compile(pattern: string): Glob {
+  const dirOnly = pattern.length > 1 && pattern.endsWith('/');
+  let p = dirOnly ? pattern.replace(/\/+$/, '') : pattern;
+  const anchored = p.startsWith('/') || p.startsWith('./');
+  p = p.replace(/^(\.\/|\/)+/, '');
+  return { m: new Minimatch(p, { dot: true, matchBase: !anchored && !p.includes('/') }), dirOnly };
+}
+
+function matchesAny(globs: Glob[], relPath: string, isDir: boolean): boolean {
+  for (const g of globs) if ((isDir || !g.dirOnly) && g.m.match(relPath)) return true;
+  return false;
 }
 
 /** One object shape for every entry (no spreads, `link` always present): cheap per file. */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   MAX_WARNINGS,
@@ -13,6 +13,12 @@ import {
   walkDirectorySource,
 } from '../../../../src-main/core/backup/sources.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
+
+/** A file at `rel` below `root`, its folders made. */
+function writeTree(root: string, rel: string): void {
+  mkdirSync(dirname(join(root, rel)), { recursive: true });
+  writeFileSync(join(root, rel), rel);
+}
 
 describe('directory sources', () => {
   let dir: TempDir;
@@ -45,5 +51,43 @@ describe('directory sources', () => {
     assert.equal(planned.warnings.length, MAX_WARNINGS + 1);
     assert.match(planned.warnings[0]!, /skipped \(FIFO files are not backed up\)/);
     assert.equal(planned.warnings.at(-1), '… and 150 more warnings (not listed)');
+  });
+
+  it('reads globs as .gitignore does: anchored with / or ./, folders only with a trailing /', () => {
+    const root = join(dir.path, 'globs');
+    for (const f of [
+      'sub/a.json',
+      'sub/deep/b.json',
+      'other/sub/c.json',
+      'tmp/x',
+      'cache',
+      'x/cache/y',
+    ])
+      writeTree(root, f);
+    const paths = (include: string[], exclude: string[] = []) =>
+      [...walkDirectorySource({ path: root, include, exclude }).entries]
+        .map((e) => e.absPath.slice(root.length + 1))
+        .filter(Boolean);
+    // Anchored: only the top-level sub, not other/sub.
+    assert.deepEqual(paths(['/sub/**']), ['sub', 'sub/a.json', 'sub/deep', 'sub/deep/b.json']);
+    assert.deepEqual(paths(['./sub/*.json']), ['sub', 'sub/a.json']);
+    // A folder that matches an include goes in whole; folders with nothing included stay out.
+    assert.deepEqual(paths(['sub']), [
+      'other',
+      'other/sub',
+      'other/sub/c.json',
+      'sub',
+      'sub/a.json',
+      'sub/deep',
+      'sub/deep/b.json',
+    ]);
+    // Exclude: anchored, and folders only with a trailing slash (the file 'cache' stays).
+    assert.deepEqual(paths([], ['/sub', 'tmp/', 'cache/']), [
+      'cache',
+      'other',
+      'other/sub',
+      'other/sub/c.json',
+      'x',
+    ]);
   });
 });
