@@ -119,10 +119,11 @@ async function restoreChecked(
   const dumpDir =
     inPlace && dbRestore && !opts.dryRun ? restoreWorkDir(opts.backupDir, 'dump') : null;
   const destinationOf = destinationMapper(opts.to, dumpDir);
+  // The plan lists files: the dump's temporary copy (dumpDir) is not one of them.
   const diff = await planOnWorker({
     manifest,
     to: opts.to,
-    dumpDir,
+    dumpDir: null,
     removals: inPlace,
     diffFile,
   });
@@ -253,9 +254,17 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
     serviceStopped: !!hooks.stopCommand,
   });
   crashPoint('restore-stopping');
+  // A restore that changed nothing in place leaves no safety backup behind: it would only be a
+  // copy of what is still there, and each failed attempt added a full one.
+  const dropSafety = () => {
+    new BackupStore(opts.backupDir).remove(safety);
+    report.safetyBackup = null;
+  };
   const stop = await step('stop', hooks.stopCommand);
-  if (stop.status === 'failed')
+  if (stop.status === 'failed') {
+    dropSafety();
     return done(false, `stopping the service failed (${stop.message}); nothing was restored`);
+  }
   journal.update({ phase: 'extracting' });
   try {
     await extractOnWorker({
@@ -276,6 +285,7 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
     r.failed(err);
     await step('start', hooks.startCommand);
     const partly = err instanceof ExtractionFailedError && err.committing;
+    if (!partly) dropSafety();
     return done(
       false,
       partly

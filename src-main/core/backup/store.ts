@@ -130,7 +130,7 @@ export class BackupStore {
   }
 
   /** Delete one backup's files (archive last, so a half-deleted backup is never listed). */
-  remove(record: BackupRecord): void {
+  remove(record: Pick<BackupRecord, 'archivePath' | 'manifestPath'>): void {
     const base = record.manifestPath.slice(0, -SIDECAR_SUFFIX.length);
     rmSync(record.manifestPath, { force: true });
     rmSync(base + SIDECAR_TEXT_SUFFIX, { force: true });

@@ -1,12 +1,15 @@
 /**
  * A restore in place that extraction would refuse (a folder of the backup is a symlink on this
  * machine now) is refused by its dry run, and by the real run before the safety backup and the
- * stop hook: nothing is stopped, nothing is written, no safety backup piles up.
+ * stop hook: nothing is stopped, nothing is written, no safety backup piles up. One that fails
+ * later without changing anything (a damaged archive) removes the safety backup it took.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
+  readFileSync,
   readdirSync,
   renameSync,
   symlinkSync,
@@ -63,5 +66,41 @@ describe('restore in place onto a folder that became a symlink', () => {
       'no safety backup was taken',
     );
     assert.deepEqual(readdirSync(join(dir.path, 'elsewhere')), ['d.bin']);
+  });
+
+  it('removes its safety backup when it fails without changing anything', async () => {
+    const app = join(dir.path, 'app2');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'big.bin'), randomBytes(256 * 1024));
+    const hooks = join(dir.path, 'hooks2.log');
+    const log = (what: string) => ['sh', '-c', `echo ${what} >> '${hooks}'`];
+    const backupDir = join(dir.path, 'backups2');
+    const s = new BackupService({
+      config: backupConfig({
+        directory: backupDir,
+        sets: [{ name: 'app2', sources: [app], ccmonState: false }],
+        restore: {
+          stopCommand: log('stop'),
+          startCommand: log('start'),
+          activeCommand: null,
+          settleSeconds: 0,
+        },
+      }),
+      dataDir: join(dir.path, 'data2'),
+      configFile: null,
+    });
+    const r = await s.backup(undefined, { kind: 'manual' });
+    const archive = readFileSync(r.backup.archivePath);
+    archive[archive.length >> 1]! ^= 0xff; // inside the compressed file data
+    writeFileSync(r.backup.archivePath, archive);
+    const report = await s.restore({ ref: r.backup.id, to: null, dryRun: false });
+    assert.equal(report.ok, false);
+    assert.equal(report.safetyBackup, null);
+    assert.deepEqual(
+      readdirSync(backupDir).filter((n) => n.includes('.tar.')),
+      [`${r.backup.id}.tar.gz`],
+      'the safety backup is gone',
+    );
+    assert.equal(readFileSync(hooks, 'utf8'), 'stop\nstart\n');
   });
 });
