@@ -19,7 +19,7 @@ export function registerPrune(program: Command): void {
         // Same lock as backups: never delete while a backup or restore writes the folder.
         let lock;
         try {
-          lock = service.store.lock();
+          lock = service.store.lock('prune');
         } catch (err) {
           if (err instanceof BackupBusyError) throw new UsageError(err.message, 1);
           throw err;

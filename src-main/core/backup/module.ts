@@ -73,7 +73,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
 
   /** `ccmon prune` in the agent: under the folder's lock, so it never deletes while a run writes. */
   const prune = (): PruneReport => {
-    const lock = service.store.lock();
+    const lock = service.store.lock('prune');
     try {
       return service.prune(false);
     } finally {
@@ -154,7 +154,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
       schedule: opts.config.restoreTestSchedule,
       catchUp: false,
       run: async (ctx) => {
-        const r = await service.restoreTest(set.name, ctx.progress);
+        const r = await service.restoreTest(set.name, ctx.progress, ctx.signal);
         lastTests.set(set.name, r);
         opts.emit('backup.restoreTest', r);
         if (!r.ok)

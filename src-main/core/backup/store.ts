@@ -125,8 +125,9 @@ export class BackupStore {
    * Take the folder's lock (another process holding it is an error; a lock left by a dead process
    * is taken over), then remove leftovers of interrupted runs. Returns the release function.
    */
-  lock(): { release: () => void; removed: string[] } {
-    return lockBackupDir(this.dir);
+  /** The folder's lock; `what` names this run in others' "in use by …" messages. */
+  lock(what?: string): { release: () => void; removed: string[] } {
+    return lockBackupDir(this.dir, { what });
   }
 
   /** Delete one backup's files (archive last, so a half-deleted backup is never listed). */
