@@ -261,26 +261,35 @@ export function* archiveStream(opts: ArchiveWriterOptions): Generator<Buffer> {
 function* entryBlocks(opts: ArchiveWriterOptions, w: EntryWriter): Generator<Buffer> {
   const out = w.out;
   let lastProgress = 0;
-  for (const e of opts.entries) {
+  /** Between files, and between the blocks of a large one: cancel, and progress every 100 ms. */
+  const checkpoint = (e: PlannedEntry) => {
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('backup cancelled');
+    const now = performance.now();
+    if (opts.onProgress && now - lastProgress > 100) {
+      lastProgress = now;
+      report(opts, `archiving ${e.source}`);
+    }
+  };
+  for (const e of opts.entries) {
+    checkpoint(e);
     if (e.type !== 'file') w.other(e);
     else {
       const fd = w.open(e);
       if (fd < 0) continue;
       try {
-        // Only when a block filled: `yield*` of an empty array still costs a step per call.
-        while (w.read(fd, e)) if (out.hasReady()) yield* out.take();
+        // Only when a block filled: `yield*` of an empty array still costs a step per call. A
+        // 300 MiB file showed no progress, and could not be cancelled, until its end.
+        while (w.read(fd, e))
+          if (out.hasReady()) {
+            yield* out.take();
+            checkpoint(e);
+          }
         w.endFile(e);
       } finally {
         closeSync(fd);
       }
     }
     if (out.hasReady()) yield* out.take();
-    const now = performance.now();
-    if (opts.onProgress && now - lastProgress > 100) {
-      lastProgress = now;
-      report(opts, `archiving ${e.source}`);
-    }
   }
 }
 

@@ -21,12 +21,16 @@ export function throttledProgress(
   publish: (p: JobProgress) => void,
 ): (u: ProgressUpdate) => void {
   let lastEmit = 0;
+  // The rate counts from when bytes started to flow: a backup's dump, or its wait for the backup
+  // folder, moves no bytes, and counting it made a 75 s dump show an ETA of an hour.
+  let flowing = t0;
   return (u) => {
     const now = performance.now();
+    if (u.bytes === 0) flowing = now;
     const final = u.totalBytes != null && u.bytes >= u.totalBytes;
     if (!final && now - lastEmit < intervalMs) return;
     lastEmit = now;
-    const elapsed = Math.max((now - t0) / 1000, 1e-3);
+    const elapsed = Math.max((now - flowing) / 1000, 1e-3);
     const rate = u.bytes / elapsed;
     const left = u.totalBytes != null ? Math.max(u.totalBytes - u.bytes, 0) : null;
     publish({
