@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
 import {
   commandContext,
@@ -26,8 +27,22 @@ export function registerBackup(program: Command): void {
         throw err;
       }
       const progress = progressLine(ctx.json, { dumps: Boolean(set.database || set.redis) });
+      // Ctrl-C or a kill cancels the run, which removes its partial archive, its staging folder
+      // and its lock, instead of leaving them (and the disk space) to the next backup or prune.
+      const cancel = new AbortController();
+      let stoppedBy: NodeJS.Signals | null = null;
+      const stop = (signal: NodeJS.Signals) => {
+        stoppedBy = signal;
+        cancel.abort();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       try {
-        const r = await service.backup(set.name, { kind: 'manual', onProgress: progress.update });
+        const r = await service.backup(set.name, {
+          kind: 'manual',
+          onProgress: progress.update,
+          signal: cancel.signal,
+        });
         progress.done();
         const b = r.backup;
         if (ctx.json)
@@ -50,7 +65,11 @@ export function registerBackup(program: Command): void {
         if (err instanceof BackupBusyError) throw new UsageError(err.message, EXIT_FAILED);
         if (ctx.json) printJson({ ok: false, error: (err as Error).message });
         message(`ccmon: ${(err as Error).message}`);
-        process.exitCode = EXIT_FAILED;
+        // As a shell reports a command ended by a signal: 128 + its number.
+        process.exitCode = stoppedBy ? 128 + osConstants.signals[stoppedBy] : EXIT_FAILED;
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
       }
     });
 }
