@@ -130,6 +130,7 @@ export async function createBackup(opts: CreateBackupOptions): Promise<BackupRes
   const staging = join(opts.backupDir, STAGING_PREFIX + id);
   const partial = archivePath + PARTIAL_SUFFIX;
   let written = 0;
+  let committed = false;
   let spool: ManifestSpool | null = null;
   try {
     const passphrase = encrypted
@@ -179,6 +180,7 @@ export async function createBackup(opts: CreateBackupOptions): Promise<BackupRes
     ]);
     crashPoint('backup-before-commit');
     renameSync(partial, archivePath); // the commit point
+    committed = true;
     fsyncPath(opts.backupDir);
     return {
       id,
@@ -197,7 +199,11 @@ export async function createBackup(opts: CreateBackupOptions): Promise<BackupRes
     // What the full disk took before it refused: the partial archive's size, as it is removed.
     written ||= statSync(partial, { throwIfNoEntry: false })?.size ?? 0;
     rmSync(partial, { force: true });
-    rmSync(manifestPath + PARTIAL_SUFFIX, { force: true });
+    // Sidecars written before the failure (a disk that filled between the two) go too, unless
+    // the archive was already committed: they are what lists it.
+    const text = manifestPath.slice(0, -SIDECAR_SUFFIX.length) + SIDECAR_TEXT_SUFFIX;
+    for (const f of committed ? [] : [manifestPath, text])
+      for (const p of [f, f + PARTIAL_SUFFIX]) rmSync(p, { force: true });
     throw explain(err as NodeJS.ErrnoException, opts.backupDir, written);
   } finally {
     spool?.close();
