@@ -8,7 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  accessSync,
   closeSync,
+  constants,
+  existsSync,
   fsyncSync,
   linkSync,
   mkdirSync,
@@ -74,6 +77,39 @@ export interface BackupLockOptions {
   clean?: boolean;
 }
 
+const UNWRITABLE: Record<string, string> = {
+  EROFS: 'it is on a read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a file stands where a folder of its path should be',
+  EEXIST: 'a file stands where it should be',
+};
+
+/**
+ * The backup folder cannot be made or written: say which, why, and what to change (the raw
+ * "EROFS: read-only file system, open '…/.ccmon-backup.lock'" named neither the setting nor a fix).
+ */
+function unwritable(dir: string, err: NodeJS.ErrnoException): Error {
+  // A recursive mkdir on a read-only file system says ENOENT: ask the deepest folder that exists.
+  if (err.code === 'ENOENT') {
+    let up = dir;
+    while (dirname(up) !== up && !existsSync(up)) up = dirname(up);
+    try {
+      accessSync(up, constants.W_OK);
+    } catch (cause) {
+      err = cause as NodeJS.ErrnoException;
+    }
+  }
+  const why = err.code ? UNWRITABLE[err.code] : undefined;
+  if (!why) return err;
+  return Object.assign(
+    new Error(
+      `cannot write the backup folder ${dir}: ${why} (${err.code}); make it writable for this user, or set backup.directory to a folder that is`,
+    ),
+    { code: err.code },
+  );
+}
+
 /**
  * Take the folder's lock, then remove leftovers of interrupted runs. Another holder that is alive,
  * in this process too (another worker thread), is a BackupBusyError naming it; a lock left by a
@@ -81,8 +117,13 @@ export interface BackupLockOptions {
  * to the lock's name; link fails when the name exists), so nobody ever reads a half-made lock.
  */
 export function lockBackupDir(dir: string, opts: BackupLockOptions = {}): BackupDirLock {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, LOCK_FILE);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (opts.held === undefined) accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw unwritable(dir, err as NodeJS.ErrnoException);
+  }
   if (opts.held !== undefined) {
     const current = readLock(file);
     if (current?.holder?.token !== opts.held)

@@ -3,7 +3,7 @@
  * process racing for it, stale locks taken over, a lock released only by its holder.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -159,4 +159,37 @@ describe('backup folder lock', () => {
     );
     lock.release();
   });
+
+  it('a folder that cannot be written is named, with why and what to change', () => {
+    const file = join(dir.path, 'a-file');
+    writeFileSync(file, '');
+    assert.throws(
+      () => lockBackupDir(join(file, 'backups')),
+      (err: Error) => {
+        assert.equal(
+          err.message,
+          `cannot write the backup folder ${join(file, 'backups')}: a file stands where a folder of its path should be (ENOTDIR); make it writable for this user, or set backup.directory to a folder that is`,
+        );
+        return true;
+      },
+    );
+  });
+
+  it(
+    'a read-only file system is named as such',
+    { skip: process.getuid?.() === 0 ? false : 'mounting a tmpfs needs root' },
+    (t) => {
+      const mnt = join(dir.path, 'ro');
+      mkdirSync(mnt);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', mnt]);
+      t.after(() => execFileSync('umount', [mnt]));
+      for (const target of [mnt, join(mnt, 'sub')])
+        assert.throws(
+          () => lockBackupDir(target),
+          new RegExp(
+            `cannot write the backup folder ${target}: it is on a read-only file system \\(EROFS\\)`,
+          ),
+        );
+    },
+  );
 });
