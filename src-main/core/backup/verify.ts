@@ -275,15 +275,40 @@ const recordKey = (f: ManifestFile) =>
     f.source,
   ]);
 
-/** The two file lists, record by record (a failure to read either is a problem of its own). */
+const FIELDS = ['type', 'size', 'mode', 'mtime', 'sha256', 'uid', 'gid', 'link', 'source'] as const;
+
+/**
+ * The two file lists, record by record (a failure to read either is a problem of its own). The
+ * first difference is a problem naming the entry and the field: an edited sidecar shows what it
+ * would have a restore do.
+ */
 function sameRecords(a: ManifestRecords, b: ManifestRecords, problems: string[]): boolean {
   try {
     const other = b.files()[Symbol.iterator]();
     for (const f of a.files()) {
       const g = other.next();
-      if (g.done || recordKey(f) !== recordKey(g.value)) return false;
+      if (g.done) {
+        problems.push(`${f.path}: in the archive's manifest, not in the sidecar`);
+        return false;
+      }
+      if (recordKey(f) === recordKey(g.value)) continue;
+      const s = g.value;
+      if (f.path !== s.path)
+        problems.push(`the archive's manifest lists ${f.path} where the sidecar lists ${s.path}`);
+      else {
+        const field = FIELDS.find((k) => f[k] !== s[k])!;
+        const show = (v: unknown) =>
+          field === 'mode' && typeof v === 'number' ? `0${v.toString(8)}` : JSON.stringify(v);
+        problems.push(
+          `${f.path}: the sidecar says ${field} ${show(s[field])}, the archive's manifest ${show(f[field])}`,
+        );
+      }
+      return false;
     }
-    return other.next().done === true;
+    const extra = other.next();
+    if (!extra.done)
+      problems.push(`${extra.value.path}: in the sidecar, not in the archive's manifest`);
+    return extra.done === true;
   } catch (err) {
     problems.push((err as Error).message);
     return true;

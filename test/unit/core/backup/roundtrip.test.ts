@@ -231,6 +231,7 @@ describe('backup round trip', () => {
     const v = await s.verify(backup.id);
     assert.equal(v.ok, false);
     assert.deepEqual(v.problems, [
+      `fs${src}/config.yaml: the sidecar says mode 0644, the archive's manifest 0640`,
       "the archive's embedded manifest and its sidecar list different files",
     ]);
   });
