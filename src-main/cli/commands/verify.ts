@@ -30,11 +30,12 @@ export function registerVerify(program: Command): void {
         progress.done();
       }
       if (ctx.json) printJson(result);
-      else if (result.ok)
+      else if (result.ok) {
         message(
           `${result.id ?? ref}: OK — ${result.files} files, ${humanBytes(result.bytes)} match the manifest`,
         );
-      else {
+        for (const n of result.notes ?? []) message(`note: ${n}`);
+      } else {
         message(`${result.id ?? ref}: FAILED — ${result.problems.length} problem(s):`);
         for (const p of result.problems) message(`  ${p}`);
       }

@@ -42,6 +42,8 @@ export interface VerifyResult {
   bytes: number;
   /** Each names the entry: `fs/etc/claude-code/x: content does not match the manifest …`. */
   problems: string[];
+  /** What could not be checked, though nothing is wrong (an archive without its sidecar). */
+  notes?: string[];
   durationSeconds: number;
   checkedAt: string;
 }

@@ -206,10 +206,19 @@ async function verifyIn(
     files,
     bytes,
     problems: shown,
+    ...(side
+      ? {}
+      : {
+          notes: [
+            `no sidecar (${MANIFEST_SIDECAR_HINT}) beside the archive: its entries were checked against the manifest inside it, but the archive's own size and sha256 could not be`,
+          ],
+        }),
     durationSeconds: Math.round(performance.now() - t0) / 1000,
     checkedAt: new Date().toISOString(),
   };
 }
+
+const MANIFEST_SIDECAR_HINT = '<id>.manifest.json';
 
 /** Hashes `path` from `offset` to its end into `hash`; the byte count (0 when unreadable). */
 async function hashRest(path: string, offset: number, hash: Hash): Promise<number> {

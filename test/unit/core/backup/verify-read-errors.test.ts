@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -53,6 +53,18 @@ describe('verify: read failures and totals', () => {
     assert.deepEqual(v.problems, []);
     assert.equal(v.files, backup.files);
     assert.equal(v.bytes, backup.bytes);
+  });
+
+  it('an archive without its sidecar verifies, with a note of what could not be checked', async () => {
+    const s = service('nosidecar');
+    const { backup } = await s.backup();
+    assert.equal((await s.verify(backup.archivePath)).notes, undefined);
+    rmSync(backup.archivePath.replace(/\.tar\.gz$/, '.manifest.json'));
+    const v = await s.verify(backup.archivePath);
+    assert.equal(v.ok, true, v.problems.join('\n'));
+    assert.deepEqual(v.notes, [
+      "no sidecar (<id>.manifest.json) beside the archive: its entries were checked against the manifest inside it, but the archive's own size and sha256 could not be",
+    ]);
   });
 
   it('a wrong passphrase on an intact encrypted archive: that cause alone', async () => {
