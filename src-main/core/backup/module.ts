@@ -3,6 +3,7 @@
  * JobScheduler, the retention policy applied after each scheduled backup, AgentApi handlers,
  * progress and result events, and the exporter's backup gauges.
  */
+import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { RequestHandlers } from '../api.js';
 import { RequestError } from '../local-api.js';
@@ -10,6 +11,7 @@ import type { JobScheduler, ProgressUpdate } from '../jobs/scheduler.js';
 import type { JobProgress } from '../jobs/contract.js';
 import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
+import { readJsonOr, writeJsonAtomic } from '../alerts/persist.js';
 import { namedChanges } from '../config/named-changes.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { BackupEvents, PruneReport, RetentionOutcome } from './contract.js';
@@ -69,7 +71,19 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
   });
   // Read at scrape time: a reload's added or removed sets show at the next scrape.
   registerBackupMetrics(opts.registry, service.metrics, () => opts.config.sets.map((s) => s.name));
+  /**
+   * The last restore test of each set, kept in the data folder: the next is a week away by
+   * default, and a restart made backup.list and the restore-test gauges forget a failed one.
+   */
+  const testsFile = join(opts.dataDir, 'backup', 'restore-tests.json');
   const lastTests = new Map<string, BackupEvents['backup.restoreTest']>();
+  const recordTest = (set: string, r: BackupEvents['backup.restoreTest']) => {
+    lastTests.set(set, r);
+    service.metrics.restoreTests.set(set, {
+      timestampSeconds: Date.parse(r.checkedAt) / 1000,
+      ok: r.ok,
+    });
+  };
 
   /** `ccmon prune` in the agent: under the folder's lock, so it never deletes while a run writes. */
   const prune = (): PruneReport => {
@@ -155,7 +169,12 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
       catchUp: false,
       run: async (ctx) => {
         const r = await service.restoreTest(set.name, ctx.progress, ctx.signal);
-        lastTests.set(set.name, r);
+        recordTest(set.name, r);
+        try {
+          writeJsonAtomic(testsFile, Object.fromEntries(lastTests));
+        } catch (err) {
+          opts.logger.warn(`could not keep the restore test's result: ${(err as Error).message}`);
+        }
         opts.emit('backup.restoreTest', r);
         if (!r.ok)
           throw new Error(
@@ -283,6 +302,13 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
         }),
     },
     async start() {
+      const kept = readJsonOr<Record<string, BackupEvents['backup.restoreTest']>>(
+        testsFile,
+        {},
+        opts.logger,
+      );
+      for (const [set, r] of Object.entries(kept))
+        if (typeof r?.checkedAt === 'string' && typeof r.ok === 'boolean') recordTest(set, r);
       // A restore killed last time: say so once at start (backup.list keeps reporting it).
       const interrupted = service.interruptedRestore();
       if (interrupted) opts.logger.warn(interrupted.message);

@@ -34,7 +34,7 @@ export function countSources(
 
 /**
  * What of ccmon's data folder stays out of its backups: the time series (large, and rebuilt by
- * scraping), backups, files being written, and secrets, which belong in the keychain or the 0600
+ * scraping), backups, files being written, the last restore tests' results, and secrets, which belong in the keychain or the 0600
  * store and not in copies (the dashboard's API token among them).
  */
 export const CCMON_STATE_EXCLUDE = [
@@ -48,6 +48,8 @@ export const CCMON_STATE_EXCLUDE = [
   'secrets.json',
   'secrets.safestorage.json',
   'dashboard-token',
+  // The last restore tests' results: restored from an old backup, they would claim old results.
+  'backup/restore-tests.json',
 ];
 
 /** One walk of a run: a directory source, or ccmon's data folder or config file. */

@@ -106,6 +106,33 @@ describe('backup module (AgentApi handlers, events, metrics)', () => {
     assert.equal(list.sets[0]!.lastRestoreTest?.ok, true);
   });
 
+  it('the last restore test outlives a restart (backup.list and the gauges)', async () => {
+    const again = new Registry();
+    const scheduler2 = new JobScheduler({
+      historyFile: join(dir.path, 'jobs2.jsonl'),
+      emit: () => {},
+    });
+    const mod2 = createBackupModule({
+      config: backupConfig({ sets: [{ name: 'app', sources: [join(dir.path, 'src')] }] }),
+      dataDir: join(dir.path, 'data'),
+      configFile: null,
+      scheduler: scheduler2,
+      registry: again,
+      logger: silentLogger,
+      emit: () => {},
+    });
+    await mod2.start();
+    const list = await mod2.handlers['backup.list']({});
+    assert.equal(list.sets[0]!.lastRestoreTest?.ok, true);
+    assert.equal(list.sets[0]!.lastRestoreTest?.files, 300);
+    assert.match(await again.metrics(), /ccmon_backup_restore_test_success\{set="app"\} 1/);
+    assert.match(
+      await again.metrics(),
+      /ccmon_backup_restore_test_timestamp_seconds\{set="app"\} \d+/,
+    );
+    await mod2.stop();
+  });
+
   it('backup.restore needs the backup id typed as confirmation', async () => {
     const id = (await mod.handlers['backup.list']({})).backups[0]!.id;
     await assert.rejects(
