@@ -1,7 +1,7 @@
 /**
  * A run's progress callback: turns the job's file and byte counts into `job.progress` events with a
- * rate and an ETA, at most one every `intervalMs` (the last one, bytes == total, always goes out so
- * a view never stops at 97 %).
+ * rate and an ETA, at most one every `intervalMs` (the last one, bytes == total, and the first of
+ * each phase always go out, so a view never stops at 97 % nor misses a phase).
  */
 import type { JobProgress } from './contract.js';
 
@@ -21,6 +21,7 @@ export function throttledProgress(
   publish: (p: JobProgress) => void,
 ): (u: ProgressUpdate) => void {
   let lastEmit = 0;
+  let lastPhase: string | undefined;
   // The rate counts from when bytes started to flow: a backup's dump, or its wait for the backup
   // folder, moves no bytes, and counting it made a 75 s dump show an ETA of an hour.
   let flowing = t0;
@@ -28,7 +29,11 @@ export function throttledProgress(
     const now = performance.now();
     if (u.bytes === 0) flowing = now;
     const final = u.totalBytes != null && u.bytes >= u.totalBytes;
-    if (!final && now - lastEmit < intervalMs) return;
+    // A new phase always shows (an S3 copy right after 'archived' was dropped by the throttle,
+    // so a view said "100 %, 0 s left" through the whole upload).
+    const newPhase = u.phase !== lastPhase;
+    lastPhase = u.phase;
+    if (!final && !newPhase && now - lastEmit < intervalMs) return;
     lastEmit = now;
     const elapsed = Math.max((now - flowing) / 1000, 1e-3);
     const rate = u.bytes / elapsed;

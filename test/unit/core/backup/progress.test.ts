@@ -107,4 +107,21 @@ describe('backup progress', () => {
     assert.equal(last.rateBytesPerSecond, 10);
     assert.equal(last.etaSeconds, 49);
   });
+
+  it('always shows a new phase, however soon after the last event', (t) => {
+    let now = 0;
+    t.mock.method(performance, 'now', () => now);
+    const out: JobProgress[] = [];
+    const update = throttledProgress({ jobId: 'j', runId: 'r' }, 0, 250, (p) => out.push(p));
+    now = 1000;
+    update({ phase: 'archived', files: 1, bytes: 10, totalBytes: 10 });
+    now = 1050;
+    update({ phase: 'copying to s3://b/p/', files: 1, bytes: 10 });
+    now = 1100;
+    update({ phase: 'copying to s3://b/p/', files: 1, bytes: 10 });
+    assert.deepEqual(
+      out.map((p) => p.phase),
+      ['archived', 'copying to s3://b/p/'],
+    );
+  });
 });
