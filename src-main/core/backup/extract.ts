@@ -18,6 +18,7 @@ import {
   fchownSync,
   futimesSync,
   lchownSync,
+  lutimesSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -215,6 +216,8 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     mkdirSync(dirname(dest), { recursive: true });
     symlinkSync(f.link!, dest);
     if (owners) lchownSync(dest, f.uid, f.gid);
+    const t = new Date(f.mtime);
+    lutimesSync(dest, t, t); // the link's own time, as tar keeps it
   }
   for (const path of opts.remove?.() ?? []) {
     rmSync(path, { force: true });

@@ -156,9 +156,12 @@ function describe(e: RestoreJournalEntry, changed: boolean): string {
     ? `; its ${e.tempsRemoved} temporary files and folders were removed`
     : '';
   const finish = `ccmon restore ${e.id}${e.target ? ` --to ${e.target}` : ''} --yes`;
-  const down = e.serviceStopped
-    ? '; the restore had stopped the service, which may still be down'
-    : '';
+  // Recorded before the stop hook runs: killed in that phase, the hook may not have run yet.
+  const down = !e.serviceStopped
+    ? ''
+    : e.phase === 'stopping'
+      ? '; the restore was stopping the service, which may be down'
+      : '; the restore had stopped the service, which may still be down';
   if (e.target) return `${head}${temps}. Re-run it: ${finish}`;
   const kept = e.safetyBackup ? ` (the safety backup ${e.safetyBackup} holds that state too)` : '';
   if (!changed)

@@ -92,6 +92,11 @@ describe('backup round trip', () => {
         assert.equal(Math.round(st.mtimeMs), want, `${f.path} mtime (to the millisecond)`);
       }
       assert.equal(readlinkSync(join(base, 'current')), 'config.yaml');
+      assert.equal(
+        Math.round(lstatSync(join(base, 'current')).mtimeMs),
+        Math.round(lstatSync(join(src, 'current')).mtimeMs),
+        "the symlink's own time",
+      );
       const test = await s.restoreTest();
       assert.equal(test.ok, true, test.problems.join('; '));
     });
