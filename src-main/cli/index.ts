@@ -69,6 +69,10 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       return EXIT_USAGE;
     }
+    // With --json a script reads stdout: it gets the error there too, as one JSON object (a
+    // broken config printed nothing on stdout). The message stays on stderr for a person.
+    if (argv.includes('--json'))
+      process.stdout.write(`${JSON.stringify({ ok: false, error: (err as Error).message })}\n`);
     if (err instanceof UsageError) {
       process.stderr.write(`ccmon: ${err.message}\n`);
       return err.exitCode;

@@ -114,6 +114,12 @@ describe('ccmon check', () => {
     assert.match(r.stderr, /checks\.probes\.0\.url \(line 3\)/);
     assert.match(r.stderr, /checks\.probes\.1\.interval \(line 4\): 'soon' is not a duration/);
     assert.equal(r.stdout, '');
+    // With --json a script gets the same error as one JSON object on stdout.
+    const j = await ccmon('--config', bad, 'check', '--json');
+    assert.equal(j.code, 2);
+    const out = JSON.parse(j.stdout) as { ok: boolean; error: string };
+    assert.equal(out.ok, false);
+    assert.match(out.error, /checks\.probes\.1\.interval \(line 4\): 'soon' is not a duration/);
   });
 
   it('config import writes the seed prometheus.yml targets into the config', async () => {
