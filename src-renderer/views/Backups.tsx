@@ -154,16 +154,7 @@ export function Backups() {
             </p>
           </div>
         )}
-        {outcome && (
-          <p
-            role={outcome.ok ? 'status' : 'alert'}
-            className={outcome.ok ? '' : 'field-error'}
-            data-testid="backup-outcome"
-          >
-            {outcome.ok ? '✓ ' : '✖ '}
-            {outcome.message}
-          </p>
-        )}
+        {outcome && <Outcome {...outcome} testId="backup-outcome" />}
         <p className="muted">
           Archives in <code>{directory}</code>
           {sets.map((s) => (
@@ -229,14 +220,11 @@ export function Backups() {
           </div>
         )}
         {retention?.step === 'outcome' && (
-          <p
-            role={retention.ok ? 'status' : 'alert'}
-            className={retention.ok ? '' : 'field-error'}
-            data-testid="backup-retention-outcome"
-          >
-            {retention.ok ? '✓ ' : '✖ '}
-            {retention.message}
-          </p>
+          <Outcome
+            ok={retention.ok}
+            message={retention.message}
+            testId="backup-retention-outcome"
+          />
         )}
         <DataTable
           testId="backups"
@@ -317,5 +305,19 @@ export function Backups() {
         />
       )}
     </div>
+  );
+}
+
+/** How an action ended: a status line, or an alert when it failed. */
+function Outcome(p: { ok: boolean; message: string; testId: string }) {
+  return (
+    <p
+      role={p.ok ? 'status' : 'alert'}
+      className={p.ok ? '' : 'field-error'}
+      data-testid={p.testId}
+    >
+      {p.ok ? '✓ ' : '✖ '}
+      {p.message}
+    </p>
   );
 }

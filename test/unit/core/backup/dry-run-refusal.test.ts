@@ -28,18 +28,15 @@ describe('restore in place onto a folder that became a symlink', () => {
   });
   after(() => dir.cleanup());
 
-  it('is refused by the dry run, and by the real run before the stop hook', async () => {
-    const app = join(dir.path, 'app');
-    mkdirSync(join(app, 'data'), { recursive: true });
-    writeFileSync(join(app, 'data', 'd.bin'), 'data');
-    writeFileSync(join(app, 'settings.json'), '{}');
-    const hooks = join(dir.path, 'hooks.log');
+  /** A service over one set `name` of `app`, whose stop and start hooks log to `hooks`. */
+  const service = (name: string, app: string) => {
+    const hooks = join(dir.path, `${name}-hooks.log`);
     const log = (what: string) => ['sh', '-c', `echo ${what} >> '${hooks}'`];
-    const backupDir = join(dir.path, 'backups');
+    const backupDir = join(dir.path, `${name}-backups`);
     const s = new BackupService({
       config: backupConfig({
         directory: backupDir,
-        sets: [{ name: 'app', sources: [app], ccmonState: false }],
+        sets: [{ name, sources: [app], ccmonState: false }],
         restore: {
           stopCommand: log('stop'),
           startCommand: log('start'),
@@ -47,9 +44,18 @@ describe('restore in place onto a folder that became a symlink', () => {
           settleSeconds: 0,
         },
       }),
-      dataDir: join(dir.path, 'data'),
+      dataDir: join(dir.path, `${name}-data`),
       configFile: null,
     });
+    return { s, hooks, backupDir };
+  };
+
+  it('is refused by the dry run, and by the real run before the stop hook', async () => {
+    const app = join(dir.path, 'app');
+    mkdirSync(join(app, 'data'), { recursive: true });
+    writeFileSync(join(app, 'data', 'd.bin'), 'data');
+    writeFileSync(join(app, 'settings.json'), '{}');
+    const { s, hooks, backupDir } = service('app', app);
     const r = await s.backup(undefined, { kind: 'manual' });
     // data/ moves elsewhere and a symlink takes its place.
     mkdirSync(join(dir.path, 'elsewhere'));
@@ -72,23 +78,7 @@ describe('restore in place onto a folder that became a symlink', () => {
     const app = join(dir.path, 'app2');
     mkdirSync(app, { recursive: true });
     writeFileSync(join(app, 'big.bin'), randomBytes(256 * 1024));
-    const hooks = join(dir.path, 'hooks2.log');
-    const log = (what: string) => ['sh', '-c', `echo ${what} >> '${hooks}'`];
-    const backupDir = join(dir.path, 'backups2');
-    const s = new BackupService({
-      config: backupConfig({
-        directory: backupDir,
-        sets: [{ name: 'app2', sources: [app], ccmonState: false }],
-        restore: {
-          stopCommand: log('stop'),
-          startCommand: log('start'),
-          activeCommand: null,
-          settleSeconds: 0,
-        },
-      }),
-      dataDir: join(dir.path, 'data2'),
-      configFile: null,
-    });
+    const { s, hooks, backupDir } = service('app2', app);
     const r = await s.backup(undefined, { kind: 'manual' });
     const archive = readFileSync(r.backup.archivePath);
     archive[archive.length >> 1]! ^= 0xff; // inside the compressed file data
