@@ -13,6 +13,8 @@ export interface BackupMetricsState {
     { timestampSeconds: number; durationSeconds: number; sizeBytes: number }
   >;
   restoreTests: Map<string, { timestampSeconds: number; ok: boolean }>;
+  /** The last copy to S3 of each set's backup: whether it worked, and when one last did. */
+  remoteCopies?: Map<string, { ok: boolean; lastSuccessSeconds: number | null }>;
 }
 
 export function registerBackupMetrics(
@@ -75,6 +77,33 @@ export function registerBackupMetrics(
         },
         tests,
       );
+    },
+  });
+  // A failed copy leaves the local backup a success (its gauge moves): these tell an S3 outage.
+  const copies = () => state.remoteCopies?.keys() ?? [];
+  new Gauge({
+    name: 'ccmon_backup_remote_copy_success',
+    help: '1 when the last backup of the set was copied to S3, 0 when its copy failed.',
+    labelNames: ['set'],
+    registers: [registry],
+    collect() {
+      each(
+        this,
+        (s) => {
+          const c = state.remoteCopies?.get(s);
+          return c ? (c.ok ? 1 : 0) : null;
+        },
+        copies,
+      );
+    },
+  });
+  new Gauge({
+    name: 'ccmon_backup_remote_copy_last_success_timestamp_seconds',
+    help: 'Unix time of the last successful copy of a backup of the set to S3; 0 for none yet.',
+    labelNames: ['set'],
+    registers: [registry],
+    collect() {
+      each(this, (s) => state.remoteCopies?.get(s)?.lastSuccessSeconds ?? 0, copies);
     },
   });
   new Gauge({

@@ -168,6 +168,13 @@ export class BackupService {
           message: `copy to ${store.location} failed: ${(err as Error).message}`,
         };
       }
+      const copies = (this.metrics.remoteCopies ??= new Map());
+      copies.set(set.name, {
+        ok: remote.ok,
+        lastSuccessSeconds: remote.ok
+          ? Date.now() / 1000
+          : (copies.get(set.name)?.lastSuccessSeconds ?? null),
+      });
     }
     return { backup: summaryOf(record), remote };
   }

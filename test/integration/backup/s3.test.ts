@@ -11,6 +11,8 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 // s3rver ships no types; it is a test-only dependency.
 // @ts-expect-error no declaration file
 import S3rver from 's3rver';
+import { Registry } from 'prom-client';
+import { registerBackupMetrics } from '../../../src-main/core/backup/metrics.js';
 import { s3Store } from '../../../src-main/core/backup/remote.js';
 import { BackupService } from '../../../src-main/core/backup/service.js';
 import { freePort, tempDir, type TempDir } from '../../helpers/ports.js';
@@ -76,6 +78,14 @@ describe('copy to S3-compatible storage', () => {
     });
     const r = await service.backup('app');
     assert.equal(r.remote?.ok, true, r.remote?.message);
+    const registry = new Registry();
+    registerBackupMetrics(registry, service.metrics);
+    const text = await registry.metrics();
+    assert.match(text, /ccmon_backup_remote_copy_success\{set="app"\} 1/);
+    assert.match(
+      text,
+      /ccmon_backup_remote_copy_last_success_timestamp_seconds\{set="app"\} [1-9]/,
+    );
     const keys = (await remote.list()).map((o) => o.key).sort();
     assert.deepEqual(keys, [`host-a/${r.backup.id}.manifest.json`, `host-a/${r.backup.id}.tar.gz`]);
     const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true });
@@ -103,6 +113,12 @@ describe('copy to S3-compatible storage', () => {
     });
     const r = await service.backup('app');
     assert.equal(r.remote?.ok, false);
+    // The local backup succeeded (its gauge moves); these tell the copy failed, and since when.
+    const registry = new Registry();
+    registerBackupMetrics(registry, service.metrics);
+    const text = await registry.metrics();
+    assert.match(text, /ccmon_backup_remote_copy_success\{set="app"\} 0/);
+    assert.match(text, /ccmon_backup_remote_copy_last_success_timestamp_seconds\{set="app"\} 0/);
     assert.match(
       r.remote!.message,
       /copy to s3:\/\/no-such-bucket-ccmon\/ccmon\/ failed: .*(NoSuchBucket|bucket does not exist)/i,
