@@ -193,7 +193,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     if (o?.fd != null) closeSync(o.fd);
     removeTempFiles(files(), opts.destinationOf, tempOf, folders, tempFiles);
     folders.discard();
-    throw restoreError(err as NodeJS.ErrnoException);
+    throw restoreError(err as NodeJS.ErrnoException, opts.archivePath);
   } finally {
     expected.return?.();
   }
@@ -302,8 +302,14 @@ export class RestoreError extends Error {
   }
 }
 
-function restoreError(err: NodeJS.ErrnoException): Error {
+function restoreError(err: NodeJS.ErrnoException, archivePath: string): Error {
   if (err instanceof UnsafeArchiveError) return err;
+  // zlib's own words ("unexpected end of file", "incorrect data check") name neither the archive
+  // nor what they mean.
+  if (err.code?.startsWith('Z_'))
+    return new RestoreError(
+      `restore failed: ${archivePath} cannot be read to its end (${err.message}): it is truncated or damaged (see ccmon verify ${archivePath}); nothing was changed`,
+    );
   if (err.code === 'ENOSPC')
     return new RestoreError(
       'restore failed: no space left on the target device; everything this restore wrote was removed',
