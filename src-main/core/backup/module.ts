@@ -19,7 +19,8 @@ import type { PassphraseProvider } from './crypto.js';
 import type { HealthCheck } from './hooks.js';
 import { registerBackupMetrics } from './metrics.js';
 import { s3Store } from './remote.js';
-import { BackupService, UnknownSetError } from './service.js';
+import { BackupService, LOCK_WAIT_MS, UnknownSetError } from './service.js';
+import { waitForBackupDir } from './backup-dir.js';
 import { BackupBusyError, BackupNotFoundError } from './store.js';
 
 export interface BackupModuleOptions {
@@ -99,9 +100,23 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
    * After a successful scheduled backup, as the seed's backup.sh deleted old archives after every
    * run and restic users run `forget` after `backup`. Never throws: the backup stays a success.
    */
-  const retainAfterBackup = (set: string): RetentionOutcome => {
+  const retainAfterBackup = async (
+    set: string,
+    signal?: AbortSignal,
+  ): Promise<RetentionOutcome> => {
     try {
-      const r = prune();
+      // Waits for the folder as the scheduled backup itself did: another set's run may hold it.
+      const lock = await waitForBackupDir(service.store.dir, {
+        what: 'prune',
+        maxWaitMs: LOCK_WAIT_MS,
+        signal,
+      });
+      let r: PruneReport;
+      try {
+        r = service.prune(false);
+      } finally {
+        lock.release();
+      }
       if (r.removed.length)
         opts.logger.info(
           `after the backup of ${set}: ${retentionLine(r)}: ${r.removed.join(', ')}`,
@@ -125,7 +140,8 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     try {
       const r = await service.backup(set, { kind, onProgress: progress, signal });
       const ok = r.remote?.ok !== false;
-      const retention = ok && kind === 'scheduled' ? retainAfterBackup(set) : undefined;
+      const retention =
+        ok && kind === 'scheduled' ? await retainAfterBackup(set, signal) : undefined;
       const message =
         `${r.backup.id}: ${r.backup.files} files, ${(r.backup.sizeBytes / 1048576).toFixed(1)} MiB` +
         (r.remote ? `; ${r.remote.message}` : '') +

@@ -49,7 +49,7 @@ export interface BackupServiceOptions {
 }
 
 /** Longer than any backup we know of; the next daily run is due in a day anyway. */
-const LOCK_WAIT_MS = 6 * 3600_000;
+export const LOCK_WAIT_MS = 6 * 3600_000;
 
 export interface BackupRunResult {
   backup: BackupSummary;
