@@ -3,8 +3,8 @@
  * the retention policy applied on request after a preview of what it removes.
  */
 import { useCallback, useState } from 'react';
-import type { BackupSummary, PruneReport } from '../../src-main/core/backup/contract';
-import type { JobProgress } from '../../src-main/core/jobs/contract';
+import type { BackupSummary, PruneReport, VerifyResult } from '../../src-main/core/backup/contract';
+import type { JobProgress, JobRun } from '../../src-main/core/jobs/contract';
 import { useApi, useEventListener, useRequest } from '../api/context';
 import { DataTable } from '../components/DataTable';
 import { Empty, ErrorState, Loading, Unavailable } from '../components/states';
@@ -29,6 +29,7 @@ export function Backups() {
   const [verifying, setVerifying] = useState<string | null>(null);
   const [verified, setVerified] = useState<Record<string, { ok: boolean; text: string }>>({});
   const [retention, setRetention] = useState<Retention>(null);
+  const [chosenSet, setChosenSet] = useState<string | null>(null);
 
   useEventListener(
     'backup.progress',
@@ -65,13 +66,16 @@ export function Backups() {
   if (list.state === 'error')
     return <ErrorState what="backups" error={list.error} retry={list.reload} />;
   const { backups, sets, directory, problems } = list.value;
-  const busy = running !== null || sets.some((s) => s.running);
+  // The set "Back up now" runs (the first by default); only its own run disables the button: the
+  // agent waits for the folder when another set's run holds it.
+  const target = sets.find((s) => s.set === chosenSet) ?? sets[0];
+  const busy = running?.set === target?.set || target?.running === true;
 
   const backUpNow = async () => {
     setOutcome(null);
     try {
-      const run = await api.request('backup.run', {});
-      setRunning((r) => r ?? { set: run.jobId, progress: null });
+      const run = await api.request('backup.run', target ? { set: target.set } : {});
+      setRunning((r) => r ?? { set: target?.set ?? run.jobId, progress: null });
     } catch (err) {
       setOutcome({ ok: false, message: (err as Error).message });
     }
@@ -127,12 +131,29 @@ export function Backups() {
       <section className="panel" aria-labelledby="backup-now-title">
         <div className="row spread">
           <h2 id="backup-now-title">Back up now</h2>
-          <button type="button" className="primary" onClick={backUpNow} disabled={busy}>
-            {busy ? 'Backing up…' : 'Back up now'}
-          </button>
+          <div className="row">
+            {sets.length > 1 && (
+              <select
+                aria-label="Backup set"
+                data-testid="backup-set-choice"
+                value={target?.set}
+                onChange={(e) => setChosenSet(e.target.value)}
+              >
+                {sets.map((s) => (
+                  <option key={s.set} value={s.set}>
+                    {s.set}
+                  </option>
+                ))}
+              </select>
+            )}
+            <button type="button" className="primary" onClick={backUpNow} disabled={busy}>
+              {busy ? 'Backing up…' : 'Back up now'}
+            </button>
+          </div>
         </div>
         {running && (
           <div role="status" aria-live="polite" data-testid="backup-progress">
+            <p className="muted">Set {running.set}</p>
             <progress
               className="progress"
               max={100}
@@ -165,6 +186,9 @@ export function Backups() {
             </span>
           ))}
         </p>
+        {sets.map((s) => (
+          <SetHealth key={s.set} set={s} />
+        ))}
         {problems.map((pr) => (
           <p key={pr} className="field-error">
             {pr}
@@ -319,5 +343,34 @@ function Outcome(p: { ok: boolean; message: string; testId: string }) {
       {p.ok ? '✓ ' : '✖ '}
       {p.message}
     </p>
+  );
+}
+
+/**
+ * A set's last run and last restore test, when either failed: what a reload of the page must not
+ * hide (the outcome line above shows only what happened while the page was open).
+ */
+function SetHealth(p: {
+  set: { set: string; lastRun: JobRun | null; lastRestoreTest: VerifyResult | null };
+}) {
+  const { set, lastRun, lastRestoreTest: test } = p.set;
+  const runFailed = lastRun?.status === 'failed';
+  const testFailed = test !== null && !test.ok;
+  if (!runFailed && !testFailed) return null;
+  return (
+    <div role="alert" className="field-error" data-testid="backup-set-health" data-set={set}>
+      {runFailed && (
+        <p>
+          The last backup of {set} failed {ago(lastRun.finishedAt ?? lastRun.startedAt)}:{' '}
+          {lastRun.message}
+        </p>
+      )}
+      {testFailed && (
+        <p>
+          The last restore test of {set} failed {ago(test.checkedAt)}:{' '}
+          {test.problems.slice(0, 3).join('; ')}
+        </p>
+      )}
+    </div>
   );
 }

@@ -25,13 +25,13 @@ describe('backup sets in the dashboard follow config changes', () => {
 
   const setsShown = () =>
     page.getByTestId('backup-set').evaluateAll((els) => els.map((e) => e.getAttribute('data-set')));
-  const updateSets = (sets: { name: string; schedule: string | null }[]) =>
+  const updateSets = (sets: { name: string; schedule: string | null; sources?: string[] }[]) =>
     requestAgent(agent, 'config.update', {
       section: 'backup',
       value: {
         directory: backups,
         restoreTestSchedule: null,
-        sets: sets.map((s) => ({ ...s, sources: [source], ccmonState: false })),
+        sets: sets.map((s) => ({ sources: [source], ...s, ccmonState: false })),
       },
     });
   /** The backup sets' jobs in jobs.list (maintenance and reports have theirs too). */
@@ -93,6 +93,38 @@ describe('backup sets in the dashboard follow config changes', () => {
       'restore-test-config',
       'restore-test-transcripts',
     ]);
+    assert.deepEqual(errors, []);
+  });
+
+  it('backs up the chosen set, and a failed run of a set shows after a reload', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${agent.dashboard.url}#/backups`);
+    await page.getByTestId('backup-set-choice').selectOption('transcripts');
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await page.getByTestId('backup-outcome').waitFor({ timeout: 20_000 });
+    const list = await requestAgent<{ backups: { set: string }[] }>(agent, 'backup.list');
+    assert.deepEqual(
+      list.backups.map((b) => b.set),
+      ['transcripts'],
+      'the chosen set, not the first',
+    );
+
+    // config's only source goes missing: its run fails, and the page says so after a reload.
+    await updateSets([
+      { name: 'config', schedule: '0 2 * * *', sources: [join(dir.path, 'gone')] },
+      { name: 'transcripts', schedule: '0 3 * * *' },
+    ]);
+    await requestAgent(agent, 'backup.run', { set: 'config' });
+    const health = page.locator('[data-testid="backup-set-health"][data-set="config"]');
+    for (let i = 0; i < 50 && !(await health.count()); i++) {
+      await page.reload();
+      await page.getByTestId('backup-set').first().waitFor();
+    }
+    assert.match(
+      (await health.textContent()) ?? '',
+      /The last backup of config failed .*nothing to back up: the source .*gone does not exist/,
+    );
     assert.deepEqual(errors, []);
   });
 });
