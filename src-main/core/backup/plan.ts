@@ -3,7 +3,7 @@
  * directory source as it is walked, then ccmon's own state. Everything is a lazy sequence, so the
  * walk runs as the archive is written and nothing grows with the file count.
  */
-import { basename, sep } from 'node:path';
+import { basename } from 'node:path';
 import type { BackupSourceConfig } from './config.js';
 import type { CreateBackupOptions } from './create.js';
 import { dumpDatabase, snapshotRedis, type DumpResult } from './dumps.js';
@@ -11,6 +11,7 @@ import { DUMP_PREFIX, type ManifestSource } from './manifest.js';
 import { linkStaysInside } from './safety.js';
 import {
   archivePathOf,
+  isBelow,
   normalRoot,
   pushWarning,
   sourceRoot,
@@ -34,8 +35,8 @@ export function countSources(
 
 /**
  * What of ccmon's data folder stays out of its backups: the time series (large, and rebuilt by
- * scraping), backups, files being written, the last restore tests' results, and secrets, which belong in the keychain or the 0600
- * store and not in copies (the dashboard's API token among them).
+ * scraping), backups, files being written, the last restore tests' results, and secrets, which
+ * belong in the keychain or the 0600 store and not in copies (the dashboard's API token too).
  */
 export const CCMON_STATE_EXCLUDE = [
   'tsdb',
@@ -80,11 +81,6 @@ function rootOrNull(path: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** Whether `path` lies below folder `root` (both in normal form). */
-export function isBelow(path: string, root: string): boolean {
-  return path.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
 /**

@@ -79,6 +79,11 @@ export function normalRoot(path: string): string {
   return normalize(resolve(path)).replace(/(.)[\\/]+$/, '$1');
 }
 
+/** Whether `path` lies below folder `root` (both in normal form). */
+export function isBelow(path: string, root: string): boolean {
+  return path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
 /**
  * The folder (or file) a source stands for: its path in normal form, or, when that is a symlink
  * (/var/lib/claude-code → /data/claude-code), what the link points to, as `tar -C link/` would
@@ -226,7 +231,7 @@ export function walkDirectorySource(
       yield e;
     }
   }
-  const leftOut = [...skip].filter((p) => p.startsWith(root === '/' ? '/' : root + sep));
+  const leftOut = [...skip].filter((p) => isBelow(p, root));
   if (st?.isDirectory() && leftOut.length > 0) report.leftOut = leftOut.sort().map(archivePathOf);
   function* entries(): Generator<PlannedEntry> {
     if (!st) return;
