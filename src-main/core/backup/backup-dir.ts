@@ -2,9 +2,10 @@
  * The backup folder's names, its lock and the clean-up of what an interrupted run left behind,
  * without the sidecar parsing of store.ts: a backup's worker checks the lock and writes the archive
  * without loading zod. One run at a time writes the folder (a backup, a restore, a restore test,
- * a prune), whatever process or thread it runs on. A backup is complete when its archive has its final name; that rename is
- * the last step of a run, after the archive and its manifest were fsynced, so a crash at any point
- * leaves only `*.partial` files and a `.staging-*` folder, which the next run removes.
+ * a prune), whatever process or thread it runs on. A backup is complete when its archive has its
+ * final name; that rename is the last step of a run, after the archive and its manifest were
+ * fsynced, so a crash at any point leaves only `*.partial` files and a `.staging-*` folder, which
+ * the next run removes.
  */
 import { randomBytes } from 'node:crypto';
 import {
