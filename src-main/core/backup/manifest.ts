@@ -52,5 +52,6 @@ export function humanBytes(n: number): string {
     v /= 1024;
     u++;
   }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+  // Bytes are whole, but a rate is not: "1.0845817263067818 B/s" was shown.
+  return `${u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
 }

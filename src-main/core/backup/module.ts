@@ -17,6 +17,7 @@ import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { BackupEvents, PruneReport, RetentionOutcome } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import type { HealthCheck } from './hooks.js';
+import { humanBytes } from './manifest.js';
 import { registerBackupMetrics } from './metrics.js';
 import { s3Store } from './remote.js';
 import { BackupService, LOCK_WAIT_MS, UnknownSetError } from './service.js';
@@ -143,7 +144,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
       const retention =
         ok && kind === 'scheduled' ? await retainAfterBackup(set, signal) : undefined;
       const message =
-        `${r.backup.id}: ${r.backup.files} files, ${(r.backup.sizeBytes / 1048576).toFixed(1)} MiB` +
+        `${r.backup.id}: ${r.backup.files} files, ${humanBytes(r.backup.sizeBytes)}` +
         (r.remote ? `; ${r.remote.message}` : '') +
         (retention?.error
           ? `; retention not applied: ${retention.error}`
@@ -335,7 +336,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
 
 /** `retention removed 2 backup(s), 3.1 MiB freed` */
 function retentionLine(r: { removed: string[]; freedBytes: number }): string {
-  return `retention removed ${r.removed.length} backup(s), ${(r.freedBytes / 1048576).toFixed(1)} MiB freed`;
+  return `retention removed ${r.removed.length} backup(s), ${humanBytes(r.freedBytes)} freed`;
 }
 
 /** `job.progress` of a backup job, re-published as `backup.progress` with its set. */

@@ -255,7 +255,7 @@ describe('backup module: retention after scheduled backups, backup.prune, never-
     const removed = before.slice(1); // the two older of the three; the new one and the newest stay
     assert.deepEqual(after.slice(1), before.slice(0, 1));
     for (const id of removed) assert.ok(!after.includes(id));
-    assert.match(r.message, /; retention removed 2 backup\(s\), [\d.]+ MiB freed \(/);
+    assert.match(r.message, /; retention removed 2 backup\(s\), [\d.]+ (B|KiB|MiB) freed \(/);
     for (const id of removed) assert.ok(r.message.includes(id), r.message);
     assert.equal(scheduler.historyOf('backup-app')[0]!.message, r.message);
     const event = finished.at(-1)!;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { archiveStream } from '../../../../src-main/core/backup/archive-writer.js';
 import { BLOCK_SIZE, releaseBlock } from '../../../../src-main/core/backup/blocks.js';
+import { humanBytes } from '../../../../src-main/core/backup/manifest.js';
 import { ManifestSpool } from '../../../../src-main/core/backup/manifest-spool.js';
 import type { PlannedEntry } from '../../../../src-main/core/backup/sources.js';
 import type { JobProgress } from '../../../../src-main/core/jobs/contract.js';
@@ -123,5 +124,12 @@ describe('backup progress', () => {
       out.map((p) => p.phase),
       ['archived', 'copying to s3://b/p/'],
     );
+  });
+
+  it('shows byte counts and rates in whole bytes below 1 KiB', () => {
+    assert.equal(humanBytes(1.0845817263067818), '1 B'); // a rate: it was shown unrounded
+    assert.equal(humanBytes(0), '0 B');
+    assert.equal(humanBytes(1536), '1.5 KiB');
+    assert.equal(humanBytes(23_450), '22.9 KiB');
   });
 });
