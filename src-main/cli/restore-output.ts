@@ -125,6 +125,16 @@ export async function printRestoreJson(
   );
 }
 
+/**
+ * A path for a line of its own: one holding a newline or another control character is shown
+ * quoted with escapes (as `ls` and git do), so it cannot break the list into lines that are not
+ * paths. --json output has every path exact.
+ */
+export function shownPath(p: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(p) ? JSON.stringify(p) : p;
+}
+
 /** The human summary on stderr: the first 50 paths of each list, then the count of the rest. */
 export function printRestoreReport(r: RestoreReport, notes: string[] = []): void {
   if (r.interrupted) message(`note: ${r.interrupted.message}; this restore replaces it`);
@@ -133,7 +143,7 @@ export function printRestoreReport(r: RestoreReport, notes: string[] = []): void
     const count = r.diff.counts[kind];
     if (!count) continue;
     message(`${kind} (${count}):`);
-    for (const i of items.slice(0, 50)) message(`  ${i}`);
+    for (const i of items.slice(0, 50)) message(`  ${shownPath(i)}`);
     if (count > 50) message(`  … and ${count - 50} more (--json lists all)`);
   }
   for (const n of notes) message(n);
