@@ -3,7 +3,7 @@
  * configured), list, verify, restore, prune and the restore test, with the exporter's state kept
  * current. It holds no timers: the job scheduler decides when things run.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import type {
@@ -160,7 +160,16 @@ export class BackupService {
         run.onProgress?.({ phase: `copying to ${store.location}`, files: r.files, bytes: r.bytes });
         await store.upload(record.manifestPath);
         await store.upload(record.archivePath);
-        remote = { location: store.location, ok: true, message: `copied to ${store.location}` };
+        const caughtUp = await this.copyMissed(store, set.name, record.id);
+        remote = {
+          location: store.location,
+          ok: true,
+          message:
+            `copied to ${store.location}` +
+            (caughtUp.length
+              ? `, with ${caughtUp.length} earlier backup(s) whose copy had failed (${caughtUp.join(', ')})`
+              : ''),
+        };
       } catch (err) {
         remote = {
           location: store.location,
@@ -177,6 +186,28 @@ export class BackupService {
       });
     }
     return { backup: summaryOf(record), remote };
+  }
+
+  /**
+   * After a copy that worked, copies the set's backups made since its last copy that did (their
+   * copies failed: an S3 outage), which otherwise stayed missing from the remote for good. Only
+   * those newer than the newest one the remote has: older ones missing there were removed by the
+   * bucket's lifecycle rules, and must not come back. Returns their ids.
+   */
+  private async copyMissed(store: RemoteStore, set: string, just: string): Promise<string[]> {
+    const there = new Set((await store.list()).map((o) => basename(o.key)));
+    const missed = [];
+    for (const b of this.store.list()) {
+      // Newest first (store.ts); safety backups are never copied.
+      if (b.sidecar.set !== set || b.sidecar.kind === 'safety' || b.id === just) continue;
+      if (there.has(basename(b.archivePath))) break;
+      missed.push(b);
+    }
+    for (const b of missed.reverse()) {
+      await store.upload(b.manifestPath);
+      await store.upload(b.archivePath);
+    }
+    return missed.map((b) => b.id);
   }
 
   async verify(ref: string, onProgress?: (p: ProgressUpdate) => void): Promise<VerifyResult> {

@@ -125,4 +125,44 @@ describe('copy to S3-compatible storage', () => {
     );
     assert.equal(service.list().length, 1);
   });
+
+  it('copies the backups whose copy failed at the next copy that works', async () => {
+    const src = join(dir.path, 'src3');
+    writeTree(src, [{ path: 'a.yaml', content: 'x: 3' }]);
+    const s3 = { bucket, prefix: 'host-c/', endpoint, region: 'us-east-1', forcePathStyle: true };
+    const config = backupConfig({
+      directory: join(dir.path, 'backups3'),
+      s3,
+      sets: [{ name: 'app', sources: [src], ccmonState: false }],
+    });
+    const remote = s3Store(config.s3!);
+    const down = {
+      location: remote.location,
+      upload: async () => {
+        throw new Error('connect ECONNREFUSED (the test outage)');
+      },
+      list: () => remote.list(),
+      remove: (k: string) => remote.remove(k),
+    };
+    const service = (r: typeof remote) =>
+      new BackupService({ config, dataDir: join(dir.path, 'data3'), configFile: null, remote: r });
+    const first = await service(remote).backup('app');
+    assert.equal(first.remote?.ok, true, first.remote?.message);
+    const missed = await service(down).backup('app');
+    assert.equal(missed.remote?.ok, false);
+    const third = await service(remote).backup('app');
+    assert.equal(third.remote?.ok, true, third.remote?.message);
+    assert.match(
+      third.remote!.message,
+      new RegExp(`with 1 earlier backup\\(s\\) whose copy had failed \\(${missed.backup.id}\\)`),
+    );
+    const keys = (await remote.list()).map((o) => o.key).sort();
+    assert.deepEqual(
+      keys,
+      [first, missed, third]
+        .flatMap((b) => [`host-c/${b.backup.id}.manifest.json`, `host-c/${b.backup.id}.tar.gz`])
+        .sort(),
+    );
+    for (const k of keys) await remote.remove(k);
+  });
 });
