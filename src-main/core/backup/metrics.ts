@@ -33,6 +33,8 @@ export function registerBackupMetrics(
       if (v !== null) g.set({ set }, v);
     }
   };
+  /** 1 for a run that worked, 0 for one that failed, nothing before the first. */
+  const outcome = (r: { ok: boolean } | undefined) => (r ? (r.ok ? 1 : 0) : null);
   const success = () => state.lastSuccess.keys();
   const successOrConfigured = () => new Set([...state.lastSuccess.keys(), ...configuredSets()]);
   const tests = () => state.restoreTests.keys();
@@ -69,14 +71,7 @@ export function registerBackupMetrics(
     labelNames: ['set'],
     registers: [registry],
     collect() {
-      each(
-        this,
-        (s) => {
-          const t = state.restoreTests.get(s);
-          return t ? (t.ok ? 1 : 0) : null;
-        },
-        tests,
-      );
+      each(this, (s) => outcome(state.restoreTests.get(s)), tests);
     },
   });
   // A failed copy leaves the local backup a success (its gauge moves): these tell an S3 outage.
@@ -87,14 +82,7 @@ export function registerBackupMetrics(
     labelNames: ['set'],
     registers: [registry],
     collect() {
-      each(
-        this,
-        (s) => {
-          const c = state.remoteCopies?.get(s);
-          return c ? (c.ok ? 1 : 0) : null;
-        },
-        copies,
-      );
+      each(this, (s) => outcome(state.remoteCopies?.get(s)), copies);
     },
   });
   new Gauge({
