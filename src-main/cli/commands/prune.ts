@@ -14,21 +14,11 @@ export function registerPrune(program: Command): void {
       const service = backupService(ctx);
       const dryRun = Boolean(opts.dryRun);
       let report;
-      if (dryRun) report = service.prune(true);
-      else {
-        // Same lock as backups: never delete while a backup or restore writes the folder.
-        let lock;
-        try {
-          lock = service.store.lock('prune');
-        } catch (err) {
-          if (err instanceof BackupBusyError) throw new UsageError(err.message, 1);
-          throw err;
-        }
-        try {
-          report = service.prune(false);
-        } finally {
-          lock.release();
-        }
+      try {
+        report = dryRun ? service.prune(true) : await service.pruneUnderLock();
+      } catch (err) {
+        if (err instanceof BackupBusyError) throw new UsageError(err.message, 1);
+        throw err;
       }
       if (ctx.json) {
         printJson(report);

@@ -20,8 +20,7 @@ import type { HealthCheck } from './hooks.js';
 import { humanBytes } from './manifest.js';
 import { registerBackupMetrics } from './metrics.js';
 import { s3Store } from './remote.js';
-import { BackupService, LOCK_WAIT_MS, UnknownSetError } from './service.js';
-import { waitForBackupDir } from './backup-dir.js';
+import { BackupService, UnknownSetError } from './service.js';
 import { BackupBusyError, BackupNotFoundError } from './store.js';
 
 export interface BackupModuleOptions {
@@ -87,16 +86,6 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     });
   };
 
-  /** `ccmon prune` in the agent: under the folder's lock, so it never deletes while a run writes. */
-  const prune = (): PruneReport => {
-    const lock = service.store.lock('prune');
-    try {
-      return service.prune(false);
-    } finally {
-      lock.release();
-    }
-  };
-
   /**
    * After a successful scheduled backup, as the seed's backup.sh deleted old archives after every
    * run and restic users run `forget` after `backup`. Never throws: the backup stays a success.
@@ -107,17 +96,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
   ): Promise<RetentionOutcome> => {
     try {
       // Waits for the folder as the scheduled backup itself did: another set's run may hold it.
-      const lock = await waitForBackupDir(service.store.dir, {
-        what: 'prune',
-        maxWaitMs: LOCK_WAIT_MS,
-        signal,
-      });
-      let r: PruneReport;
-      try {
-        r = service.prune(false);
-      } finally {
-        lock.release();
-      }
+      const r = await service.pruneUnderLock({ wait: true, signal });
       if (r.removed.length)
         opts.logger.info(
           `after the backup of ${set}: ${retentionLine(r)}: ${r.removed.join(', ')}`,
@@ -301,10 +280,10 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
         }),
       'backup.prunePreview': () => wrap(() => service.prune(true)),
       'backup.prune': () =>
-        wrap(() => {
+        wrap(async () => {
           let r: PruneReport;
           try {
-            r = prune();
+            r = await service.pruneUnderLock();
           } catch (err) {
             // Its message names the folder and says to try again once the other run ends.
             if (err instanceof BackupBusyError) throw new RequestError('bad_request', err.message);

@@ -49,7 +49,7 @@ export interface BackupServiceOptions {
 }
 
 /** Longer than any backup we know of; the next daily run is due in a day anyway. */
-export const LOCK_WAIT_MS = 6 * 3600_000;
+const LOCK_WAIT_MS = 6 * 3600_000;
 
 export interface BackupRunResult {
   backup: BackupSummary;
@@ -309,17 +309,43 @@ export class BackupService {
   }
 
   /**
+   * The retention policy applied under the folder's lock (`ccmon prune`, AgentApi backup.prune,
+   * the agent after a scheduled backup): never while another run writes the folder. With `wait`
+   * it waits for the folder as a scheduled backup does; else a busy folder is a BackupBusyError
+   * naming its holder. Leftovers of interrupted runs are removed as the lock is taken.
+   */
+  async pruneUnderLock(w: { wait?: boolean; signal?: AbortSignal } = {}): Promise<PruneReport> {
+    const lock = await this.lockFolder('prune', {
+      wait: w.wait ?? false,
+      signal: w.signal,
+      clean: true,
+    });
+    try {
+      return this.prune(false);
+    } finally {
+      lock.release();
+    }
+  }
+
+  /**
    * The backup folder's lock for `what`. Waiting, the run's progress says what it waits for; the
-   * wait ends with the run's own signal or after `lockWaitMs`.
+   * wait ends with the run's own signal or after `lockWaitMs`. Runs that hand the lock on (a
+   * backup, a restore) leave the clean-up of leftovers to the code they hand it to.
    */
   private async lockFolder(
     what: string,
-    w: { wait: boolean; onProgress?: (p: ProgressUpdate) => void; signal?: AbortSignal },
+    w: {
+      wait: boolean;
+      onProgress?: (p: ProgressUpdate) => void;
+      signal?: AbortSignal;
+      clean?: boolean;
+    },
   ): Promise<BackupDirLock> {
-    if (!w.wait) return lockBackupDir(this.dir, { what, clean: false });
+    const clean = w.clean ?? false;
+    if (!w.wait) return lockBackupDir(this.dir, { what, clean });
     return waitForBackupDir(this.dir, {
       what,
-      clean: false,
+      clean,
       maxWaitMs: this.opts.lockWaitMs ?? LOCK_WAIT_MS,
       signal: w.signal,
       onWait: (h) =>

@@ -122,12 +122,11 @@ export class BackupStore {
   }
 
   /**
-   * Take the folder's lock (another process holding it is an error; a lock left by a dead process
+   * Take the folder's lock (another run holding it is an error; a lock left by a dead process
    * is taken over), then remove leftovers of interrupted runs. Returns the release function.
    */
-  /** The folder's lock; `what` names this run in others' "in use by …" messages. */
-  lock(what?: string): { release: () => void; removed: string[] } {
-    return lockBackupDir(this.dir, { what });
+  lock(): { release: () => void; removed: string[] } {
+    return lockBackupDir(this.dir);
   }
 
   /** Delete one backup's files (archive last, so a half-deleted backup is never listed). */
