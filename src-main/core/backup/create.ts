@@ -38,9 +38,9 @@ import { ManifestSpool } from './manifest-spool.js';
 import { TailHash } from './tail-hash.js';
 import { addDumps, countSources, nothingToBackUp, plannedEntries } from './plan.js';
 import { writeAll } from './write-all.js';
+import { lockBackupDir } from './backup-lock.js';
 import {
   fsyncPath,
-  lockBackupDir,
   PARTIAL_SUFFIX,
   SIDECAR_SUFFIX,
   SIDECAR_TEXT_SUFFIX,
@@ -61,7 +61,7 @@ export interface CreateBackupOptions {
   signal?: AbortSignal;
   /** The folder's backups as previousBackups() lists them; read here when not given. */
   previous?: PreviousBackups;
-  /** The token of the folder's lock when the caller holds it for this run (backup-dir.ts). */
+  /** The token of the folder's lock when the caller holds it for this run (backup-lock.ts). */
   heldLock?: string;
 }
 

@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { InterruptedRestore, RestorePhase } from './contract.js';
-import { BackupBusyError } from './backup-dir.js';
+import { BackupBusyError } from './backup-lock.js';
 import { RESTORE_TEMP_INFIX } from './destination.js';
 import { processAlive } from '../system/pid.js';
 

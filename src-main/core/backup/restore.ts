@@ -31,7 +31,7 @@ import { openManifestRecords, type ManifestRecords } from './manifest-records.js
 import { crashPoint } from './crash-points.js';
 import { claimJournal, RestoreJournal } from './journal.js';
 import { rootsOf, safetyBackup, startAndVerify } from './restore-steps.js';
-import { lockBackupDir } from './backup-dir.js';
+import { lockBackupDir } from './backup-lock.js';
 import { BackupStore, restoreWorkDir } from './store.js';
 
 export interface RestoreOptions {

@@ -32,7 +32,7 @@ import {
   lockBackupDir,
   waitForBackupDir,
   type BackupDirLock,
-} from './backup-dir.js';
+} from './backup-lock.js';
 
 export interface BackupServiceOptions {
   config: BackupConfig;

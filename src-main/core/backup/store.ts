@@ -1,9 +1,9 @@
 /**
  * The backup folder: which backups are complete (their sidecars parsed with zod), and its lock
- * (backup-dir.ts, which a backup's worker uses without loading zod). A backup is complete when its archive has its
- * final name; that rename is the last step of a run, after the archive and its manifest were
- * fsynced, so a crash at any point leaves only `*.partial` files and a `.staging-*` folder, which
- * the next run removes.
+ * (backup-lock.ts and backup-dir.ts, which a backup's worker uses without loading zod). A backup
+ * is complete when its archive has its final name; that rename is the last step of a run, after
+ * the archive and its manifest were fsynced, so a crash at any point leaves only `*.partial` files
+ * and a `.staging-*` folder, which the next run removes.
  */
 import {
   closeSync,
@@ -21,10 +21,11 @@ import { StringDecoder } from 'node:string_decoder';
 import type { BackupSidecar } from './manifest.js';
 import { parseSidecar } from './manifest-schema.js';
 import { SIDECAR_FILES_MARKER } from './manifest-spool.js';
-import { lockBackupDir, SIDECAR_SUFFIX, SIDECAR_TEXT_SUFFIX } from './backup-dir.js';
+import { SIDECAR_SUFFIX, SIDECAR_TEXT_SUFFIX } from './backup-dir.js';
+import { lockBackupDir } from './backup-lock.js';
 
+export { BackupBusyError } from './backup-lock.js';
 export {
-  BackupBusyError,
   fsyncPath,
   PARTIAL_SUFFIX,
   RESTORE_TMP_PREFIX,

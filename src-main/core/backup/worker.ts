@@ -17,7 +17,7 @@ import {
   type BackupResult,
   type CreateBackupOptions,
 } from './create.js';
-import { BackupBusyError } from './backup-dir.js';
+import { BackupBusyError } from './backup-lock.js';
 
 /** V8 limits of the backup worker: semi-spaces of 1 MiB (young generation 3×), a bounded old one. */
 export const BACKUP_WORKER_LIMITS = { maxYoungGenerationSizeMb: 3, maxOldGenerationSizeMb: 96 };

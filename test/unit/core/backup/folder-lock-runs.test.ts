@@ -11,7 +11,7 @@ import {
   BackupBusyError,
   backupDirHolder,
   lockBackupDir,
-} from '../../../../src-main/core/backup/backup-dir.js';
+} from '../../../../src-main/core/backup/backup-lock.js';
 import {
   ExtractionFailedError,
   extractOnWorker,

@@ -1,12 +1,12 @@
 /**
- * One racer of backup-dir.test.ts: every round, all racers call lockBackupDir at the same moment
+ * One racer of backup-lock.test.ts: every round, all racers call lockBackupDir at the same moment
  * (a barrier on shared memory); the one that gets the lock makes a staging folder, as a backup
  * does, and checks it is still there once every racer has tried.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerData } from 'node:worker_threads';
-import { BackupBusyError, lockBackupDir } from '../../../../src-main/core/backup/backup-dir.js';
+import { BackupBusyError, lockBackupDir } from '../../../../src-main/core/backup/backup-lock.js';
 
 export interface RaceWorkerData {
   dir: string;

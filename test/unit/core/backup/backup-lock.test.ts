@@ -1,5 +1,5 @@
 /**
- * The backup folder's lock (backup-dir.ts) with real worker threads and real files: threads of one
+ * The backup folder's lock (backup-lock.ts) with real worker threads and real files: threads of one
  * process racing for it, stale locks taken over, a lock released only by its holder.
  */
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import {
   BackupBusyError,
   lockBackupDir,
   waitForBackupDir,
-} from '../../../../src-main/core/backup/backup-dir.js';
+} from '../../../../src-main/core/backup/backup-lock.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
 import type { RaceWorkerData } from './lock-race-worker.js';
 
