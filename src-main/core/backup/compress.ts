@@ -232,7 +232,11 @@ export function zstdToFile(fd: number, level: number | null, onWritten?: () => v
 
 /** Thrown when a compressor binary is missing or fails; says what to install or change. */
 export class CompressorError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The binary that is not installed, when that is the cause. */
+    readonly missing: string | null = null,
+  ) {
     super(message);
     this.name = 'CompressorError';
   }
@@ -254,11 +258,9 @@ function childOutcome(
   return new Promise((resolve) => {
     child.once('error', (err: NodeJS.ErrnoException) =>
       resolve(
-        new CompressorError(
-          err.code === 'ENOENT'
-            ? `${what}: '${cmd}' is not installed (${hint})`
-            : `${what}: ${err.message}`,
-        ),
+        err.code === 'ENOENT'
+          ? new CompressorError(`${what}: '${cmd}' is not installed (${hint})`, cmd)
+          : new CompressorError(`${what}: ${err.message}`),
       ),
     );
     child.once('close', (code, signal) =>

@@ -21,7 +21,11 @@ const LOG_N = 15;
 export type PassphraseProvider = () => Promise<string>;
 
 export class DecryptionError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The first chunk failed authentication: a wrong passphrase, unless the file is damaged. */
+    readonly atFirstChunk = false,
+  ) {
     super(message);
     this.name = 'DecryptionError';
   }
@@ -149,6 +153,7 @@ export class DecryptStream extends Transform {
           this.counter === 1
             ? 'cannot decrypt the archive: wrong passphrase, or the archive is damaged'
             : `the encrypted archive is damaged (chunk ${this.counter - 1} fails authentication)`,
+          this.counter === 1,
         );
       }
       this.pending = this.pending.subarray(5 + len + TAG);

@@ -236,7 +236,7 @@ async function runOnWorker(
 
 function workerError(m: Extract<RestoreWorkerMessage, { type: 'error' }>): Error {
   if (m.name === 'UnsafeArchiveError' && m.entry !== undefined) {
-    const err = new UnsafeArchiveError(m.entry, '');
+    const err = new UnsafeArchiveError(m.entry, m.why ?? '');
     err.message = m.message;
     return err;
   }

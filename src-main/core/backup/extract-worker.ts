@@ -61,7 +61,7 @@ export type RestoreWorkerMessage =
   | { type: 'progress'; update: ProgressUpdate }
   | { type: 'commit' }
   | { type: 'done'; result: ExtractResult | RestoreDiff | VerifyResult }
-  | { type: 'error'; name: string; message: string; entry?: string };
+  | { type: 'error'; name: string; message: string; entry?: string; why?: string };
 
 const port = parentPort!;
 const data = workerData as PlanWorkerData | ExtractWorkerData | VerifyWorkerData;
@@ -86,6 +86,7 @@ try {
     name: (err as Error).name,
     message: (err as Error).message,
     entry: err instanceof UnsafeArchiveError ? err.entry : undefined,
+    why: err instanceof UnsafeArchiveError ? err.why : undefined,
   });
 }
 port.close();

@@ -25,7 +25,8 @@ import type { TarHeader } from './tar.js';
 export class UnsafeArchiveError extends Error {
   constructor(
     readonly entry: string,
-    why: string,
+    /** What is wrong with the entry ("is a FIFO"), for messages other than a restore's. */
+    readonly why: string,
   ) {
     super(`refusing to restore: entry '${entry}' ${why}; nothing was changed`);
     this.name = 'UnsafeArchiveError';

@@ -242,23 +242,17 @@ function readProblem(err: Error, intact: boolean): string {
   const note = intact
     ? ' (the archive file is intact: its size and sha256 match the manifest)'
     : '';
-  const missing = err instanceof CompressorError && /'([\w-]+)' is not installed/.exec(err.message);
-  // compress.ts' hint (set backup.compression) is for writing; reading needs the binary.
-  if (missing)
-    return `cannot decompress the archive: '${missing[1]}' is not installed; install the ${missing[1]} package to read this archive${note}`;
-  // crypto.ts: the first chunk failing authentication is "wrong passphrase, or damaged".
-  if (intact && err instanceof DecryptionError && /wrong passphrase/.test(err.message))
+  if (err instanceof CompressorError && err.missing)
+    return `cannot decompress the archive: '${err.missing}' is not installed; install the ${err.missing} package to read this archive${note}`;
+  // The first chunk failing authentication is "wrong passphrase, or damaged": intact, the first.
+  if (intact && err instanceof DecryptionError && err.atFirstChunk)
     return `cannot decrypt the archive: wrong passphrase${note}`;
   return `the archive cannot be read to the end: ${err.message}${note}`;
 }
 
 /** safety.ts words its refusals for a restore ("refusing to restore: …"); verify only reports. */
 function unsafeProblem(err: UnsafeArchiveError): string {
-  const lead = `refusing to restore: entry '${err.entry}' `;
-  const why = err.message.startsWith(lead)
-    ? err.message.slice(lead.length).replace(/; nothing was changed$/, '')
-    : err.message;
-  return `${err.entry}: unsafe entry, ${why} (a restore would refuse this archive)`;
+  return `${err.entry}: unsafe entry, ${err.why} (a restore would refuse this archive)`;
 }
 
 function* seenEntriesOf(seen: LineSpool): Generator<SeenEntry> {
