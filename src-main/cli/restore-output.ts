@@ -5,7 +5,6 @@
  */
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { RESTORE_TMP_PREFIX } from '../core/backup/backup-dir.js';
 import type { RestoreReport } from '../core/backup/contract.js';
 import { diffFilePaths, type DiffKind } from '../core/backup/diff.js';
 import type { BackupSidecar } from '../core/backup/manifest.js';
@@ -35,28 +34,6 @@ export function archiveDumps(
     restoreCommand: set?.database?.restoreCommand ?? null,
     encrypted: sidecar?.encrypted ?? false,
   };
-}
-
-/**
- * The folder an in-place restore extracts the database dump into, to feed it to the restore
- * command (restore.ts: `restoreWorkDir(backupDir, 'dump')`, this process's pid). Its files are
- * listed as added by the diff, but they are our temp files, not the user's.
- */
-export function isDumpWorkPath(backupDir: string): (path: string) => boolean {
-  const prefix = join(backupDir, `${RESTORE_TMP_PREFIX}${process.pid}-dump-`);
-  return (path) => path.startsWith(prefix);
-}
-
-/** The report without the dump work folder's files in `diff.added` (its count lowered to match). */
-export function withoutDumpWork(
-  r: RestoreReport,
-  hidden: (path: string) => boolean,
-): RestoreReport {
-  const added = r.diff.added.filter((p) => !hidden(p));
-  const dropped = r.diff.added.length - added.length;
-  if (!dropped) return r;
-  const counts = { ...r.diff.counts, added: r.diff.counts.added - dropped };
-  return { ...r, diff: { ...r.diff, added, counts } };
 }
 
 /**
@@ -94,11 +71,7 @@ export function dumpNotes(r: RestoreReport, a: ArchiveDumps, to: string | null):
 }
 
 /** The report as JSON on stdout, each diff list in full from `diffFile` (written with backpressure). */
-export async function printRestoreJson(
-  r: RestoreReport,
-  diffFile: string,
-  hidden: (path: string) => boolean = () => false,
-): Promise<void> {
+export async function printRestoreJson(r: RestoreReport, diffFile: string): Promise<void> {
   const out = process.stdout;
   const write = async (s: string) => {
     if (!out.write(s)) await once(out, 'drain');
@@ -110,7 +83,6 @@ export async function printRestoreJson(
     let first = true;
     let batch = '';
     for (const path of diffFilePaths(diffFile, kind)) {
-      if (hidden(path)) continue;
       batch += `${first ? '' : ','}\n      ${JSON.stringify(path)}`;
       first = false;
       if (batch.length > 64 * 1024) {

@@ -73,10 +73,8 @@ export function registerRestore(program: Command): void {
         return;
       }
       progress.done();
-      const hidden = output.isDumpWorkPath(service.dir);
-      report = output.withoutDumpWork(report, hidden);
       try {
-        if (diffFile) await output.printRestoreJson(report, diffFile, hidden);
+        if (diffFile) await output.printRestoreJson(report, diffFile);
         else {
           const dumps = output.archiveDumps(sidecar, ctx.loaded.config.backup.sets);
           output.printRestoreReport(report, output.dumpNotes(report, dumps, to));
