@@ -46,14 +46,8 @@ export function backupService(
   });
 }
 
-/**
- * One line on stderr, rewritten in place on a terminal; silent otherwise. `dumps: false`: the run
- * has no database or Redis to dump, so the 'dumping' phase the backup announces anyway is not shown.
- */
-export function progressLine(
-  json: boolean,
-  opts: { dumps?: boolean } = {},
-): {
+/** One line on stderr, rewritten in place on a terminal; silent otherwise. */
+export function progressLine(json: boolean): {
   /**
    * Undefined when nothing would be shown (`--json`, stderr not a terminal: cron, scripts): then
    * no progress is asked for at all, and a first backup skips the walk that counts the files for
@@ -69,7 +63,6 @@ export function progressLine(
     update: !tty
       ? undefined
       : (p) => {
-          if (p.phase === 'dumping' && opts.dumps === false) return;
           const secs = (performance.now() - t0) / 1000;
           const rate = secs > 0 ? p.bytes / secs : 0;
           const total = p.totalBytes ? ` / ${humanBytes(p.totalBytes)}` : '';

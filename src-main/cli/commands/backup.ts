@@ -19,14 +19,7 @@ export function registerBackup(program: Command): void {
         await import('../backup-session.js');
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const service = backupService(ctx, { newArchive: true });
-      let set;
-      try {
-        set = service.setConfig(opts.set);
-      } catch (err) {
-        if (err instanceof UnknownSetError) throw new UsageError(err.message);
-        throw err;
-      }
-      const progress = progressLine(ctx.json, { dumps: Boolean(set.database || set.redis) });
+      const progress = progressLine(ctx.json);
       // Ctrl-C or a kill cancels the run, which removes its partial archive, its staging folder
       // and its lock, instead of leaving them (and the disk space) to the next backup or prune.
       const cancel = new AbortController();
@@ -38,7 +31,7 @@ export function registerBackup(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        const r = await service.backup(set.name, {
+        const r = await service.backup(opts.set, {
           kind: 'manual',
           onProgress: progress.update,
           signal: cancel.signal,
@@ -62,6 +55,7 @@ export function registerBackup(program: Command): void {
         if (r.remote && !r.remote.ok) process.exitCode = EXIT_FAILED;
       } catch (err) {
         progress.done();
+        if (err instanceof UnknownSetError) throw new UsageError(err.message);
         if (err instanceof BackupBusyError) throw new UsageError(err.message, EXIT_FAILED);
         if (ctx.json) printJson({ ok: false, error: (err as Error).message });
         message(`ccmon: ${(err as Error).message}`);
