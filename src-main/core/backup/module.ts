@@ -78,13 +78,6 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
    */
   const testsFile = join(opts.dataDir, 'backup', 'restore-tests.json');
   const lastTests = new Map<string, BackupEvents['backup.restoreTest']>();
-  const recordTest = (set: string, r: BackupEvents['backup.restoreTest']) => {
-    lastTests.set(set, r);
-    service.metrics.restoreTests.set(set, {
-      timestampSeconds: Date.parse(r.checkedAt) / 1000,
-      ok: r.ok,
-    });
-  };
 
   /**
    * After a successful scheduled backup, as the seed's backup.sh deleted old archives after every
@@ -164,8 +157,8 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
       schedule: opts.config.restoreTestSchedule,
       catchUp: false,
       run: async (ctx) => {
-        const r = await service.restoreTest(set.name, ctx.progress, ctx.signal);
-        recordTest(set.name, r);
+        const r = await service.restoreTest(set.name, ctx.progress, ctx.signal); // sets its gauges
+        lastTests.set(set.name, r);
         try {
           writeJsonAtomic(testsFile, Object.fromEntries(lastTests));
         } catch (err) {
@@ -303,8 +296,14 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
         {},
         opts.logger,
       );
-      for (const [set, r] of Object.entries(kept))
-        if (typeof r?.checkedAt === 'string' && typeof r.ok === 'boolean') recordTest(set, r);
+      for (const [set, r] of Object.entries(kept)) {
+        if (typeof r?.checkedAt !== 'string' || typeof r.ok !== 'boolean') continue;
+        lastTests.set(set, r);
+        service.metrics.restoreTests.set(set, {
+          timestampSeconds: Date.parse(r.checkedAt) / 1000,
+          ok: r.ok,
+        });
+      }
       // A restore killed last time: say so once at start (backup.list keeps reporting it).
       const interrupted = service.interruptedRestore();
       if (interrupted) opts.logger.warn(interrupted.message);
