@@ -12,7 +12,13 @@ import type { RestoreDiff } from './contract.js';
 import { FS_PREFIX, type ManifestFile } from './manifest.js';
 import type { FileList } from './manifest-records.js';
 import { entryCount, PathHashSet } from './path-set.js';
-import { checkDestination, checkManifest, linkStaysInside } from './safety.js';
+import {
+  checkDestination,
+  checkManifest,
+  linkStaysInside,
+  restoredArchiveRoots,
+  rootsOf,
+} from './safety.js';
 import { sha256File } from './tail-hash.js';
 import { walkDirectorySource } from './sources.js';
 import { writeAll } from './write-all.js';
@@ -139,9 +145,7 @@ class RestoreDiffer {
   /** Adds the removals (a walk of each backed-up folder) and returns the summary. */
   finish(sources: FileList['sources']): RestoreDiff {
     if (!this.removals) return this.lists.diff;
-    const roots = sources
-      .filter((s) => s.kind === 'directory' || s.kind === 'ccmon')
-      .map((s) => s.archivePath.replace(/\/+$/, ''));
+    const roots = restoredArchiveRoots(sources);
     for (const s of sources) {
       if (s.kind !== 'directory' || s.status !== 'ok') continue;
       const root = this.destinationOf(s.archivePath);
@@ -196,12 +200,7 @@ export function checkedRestoreDiff(
     // In place, the destinations are checked here too (no symlink on the way, as extraction
     // checks again): a restore that would be refused is refused by its dry run, and before the
     // safety backup and the stop hook, not after.
-    const roots = opts.removals
-      ? manifest.sources
-          .filter((s) => s.kind === 'directory' || s.kind === 'ccmon')
-          .map((s) => destinationOf(s.archivePath))
-          .filter((d): d is string => d !== null)
-      : [];
+    const roots = opts.removals ? rootsOf(manifest, destinationOf) : [];
     const checked = new Set<string>();
     checkManifest(manifest, (f) => {
       differ.add(f);

@@ -9,7 +9,6 @@ import type { BackupResult } from './create.js';
 import { crashPoint } from './crash-points.js';
 import type { HookResult } from './hooks.js';
 import type { RestoreJournal } from './journal.js';
-import type { BackupManifest } from './manifest.js';
 import type { Manifest, RestoreOptions } from './restore.js';
 import { runBackup } from './worker.js';
 
@@ -40,16 +39,6 @@ export async function startAndVerify(
     });
   }
   return start.status !== 'failed' && active.status !== 'failed' && healthy;
-}
-
-export function rootsOf(
-  m: Pick<BackupManifest, 'sources'>,
-  destinationOf: (p: string) => string | null,
-): string[] {
-  return m.sources
-    .filter((s) => s.kind === 'directory' || s.kind === 'ccmon')
-    .map((s) => destinationOf(s.archivePath))
-    .filter((d): d is string => d !== null);
 }
 
 export async function safetyBackup(

@@ -30,7 +30,8 @@ export { destinationMapper };
 import { openManifestRecords, type ManifestRecords } from './manifest-records.js';
 import { crashPoint } from './crash-points.js';
 import { claimJournal, RestoreJournal } from './journal.js';
-import { rootsOf, safetyBackup, startAndVerify } from './restore-steps.js';
+import { safetyBackup, startAndVerify } from './restore-steps.js';
+import { rootsOf } from './safety.js';
 import { lockBackupDir } from './backup-lock.js';
 import { BackupStore, restoreWorkDir } from './store.js';
 

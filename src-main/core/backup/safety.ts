@@ -81,9 +81,7 @@ export class ManifestChecker {
   private readonly paths: PathHashSet;
 
   constructor(m: Pick<CheckedManifest, 'sources' | 'totals'>) {
-    this.roots = m.sources
-      .filter((s) => s.kind === 'directory' || s.kind === 'ccmon')
-      .map((s) => s.archivePath.replace(/\/+$/, ''));
+    this.roots = restoredArchiveRoots(m.sources);
     this.paths = new PathHashSet(entryCount(m.totals));
   }
 
@@ -137,6 +135,23 @@ export class ManifestChecker {
       if (this.symlinks.has(dir))
         throw new UnsafeArchiveError(path, `lies below the symlink '${dir}'`);
   }
+}
+
+/** The folders a restore writes into, as archive paths: its directory and ccmon sources. */
+export function restoredArchiveRoots(sources: BackupManifest['sources']): string[] {
+  return sources
+    .filter((s) => s.kind === 'directory' || s.kind === 'ccmon')
+    .map((s) => s.archivePath.replace(/\/+$/, ''));
+}
+
+/** Where those folders are at a restore's destinations. */
+export function rootsOf(
+  m: Pick<BackupManifest, 'sources'>,
+  destinationOf: (p: string) => string | null,
+): string[] {
+  return restoredArchiveRoots(m.sources)
+    .map(destinationOf)
+    .filter((d): d is string => d !== null);
 }
 
 function inRoots(p: string, roots: readonly string[]): boolean {
