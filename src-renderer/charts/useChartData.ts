@@ -12,8 +12,13 @@ import { useApi, toLoadableError, type Loadable } from '../api/context';
 import { combinePanel, type ChartData } from './combine';
 import { stepFor, type ChartPanel } from './panels';
 
-export function refreshMs(rangeSeconds: number): number {
-  return Math.max(5_000, stepFor(rangeSeconds) * 1000);
+/**
+ * How long until the next refresh: a step, at least 5 s. A chart that has nothing to draw yet
+ * (a fresh agent: a rate needs two buckets) asks again after 5 s, so its first line shows within
+ * seconds of the data arriving rather than a whole step later.
+ */
+export function refreshMs(rangeSeconds: number, empty = false): number {
+  return empty ? 5_000 : Math.max(5_000, stepFor(rangeSeconds) * 1000);
 }
 
 /** Replaces the points at or after `from` with the fresh ones and drops those before `start`. */
@@ -46,6 +51,7 @@ export function useChartData(panel: ChartPanel, rangeSeconds: number): Loadable<
     let timer: ReturnType<typeof setTimeout> | undefined;
     const step = stepFor(rangeSeconds) * 1000;
     let raw: RawSeries[][] | null = null;
+    let empty = false;
     const query = (q: ChartPanel['queries'][number], start: number, end: number) =>
       api.request('series.query', {
         metric: q.metric,
@@ -72,15 +78,13 @@ export function useChartData(panel: ChartPanel, rangeSeconds: number): Loadable<
           const prev: RawSeries[][] = raw;
           raw = fresh.map((r, i) => mergeSeries(prev[i] ?? [], r.series, from, start));
         }
-        if (live)
-          setData({
-            state: 'ready',
-            value: combinePanel(panel, raw, [start / 1000, end / 1000]),
-          });
+        const value = combinePanel(panel, raw, [start / 1000, end / 1000]);
+        empty = value.xs.length === 0 || value.series.length === 0;
+        if (live) setData({ state: 'ready', value });
       } catch (err) {
         if (live) setData(toLoadableError(err));
       }
-      if (live) timer = setTimeout(load, refreshMs(rangeSeconds));
+      if (live) timer = setTimeout(load, refreshMs(rangeSeconds, empty));
     };
     void load();
     return () => {

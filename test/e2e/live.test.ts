@@ -82,8 +82,10 @@ describe('live dashboard against the simulator', () => {
   it('draws the eight panels from the agent store, and they update', async () => {
     await page.goto(`${s.agent.dashboard.url}#/charts`);
     await page.getByRole('radio', { name: '15 m' }).click();
+    // The agent started seconds ago: a rate needs two 15 s buckets, so the first line can take
+    // up to 15 s plus a scrape, and an empty chart asks again every 5 s.
     for (const id of ['request-rate', 'latency-p95', 'active-sessions', 'resources'])
-      await page.locator(`section[data-panel="${id}"] canvas`).waitFor({ timeout: 20_000 });
+      await page.locator(`section[data-panel="${id}"] canvas`).waitFor({ timeout: 30_000 });
     const sessions = page.getByTestId('stat-active-sessions');
     assert.match(await sessions.innerText(), /^\d+$/);
     // Live: a newer bucket arrives without reloading the page.

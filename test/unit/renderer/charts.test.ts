@@ -142,6 +142,13 @@ describe('chart panels (the seed eight, over series.query)', () => {
 });
 
 describe('incremental chart refresh', () => {
+  it('refreshes once a step, and every 5 s while a chart has nothing to draw yet', async () => {
+    const { refreshMs } = await import('../../../src-renderer/charts/useChartData');
+    assert.equal(refreshMs(15 * 60), 15_000);
+    assert.equal(refreshMs(7 * 24 * 3600), 105_000);
+    assert.equal(refreshMs(15 * 60, true), 5_000);
+    assert.equal(refreshMs(7 * 24 * 3600, true), 5_000);
+  });
   it('replaces the re-read buckets, appends new ones and drops what left the window', async () => {
     const { mergeSeries } = await import('../../../src-renderer/charts/useChartData');
     const a = { job: 'x' };
