@@ -31,6 +31,7 @@ import { openManifestRecords, type ManifestRecords } from './manifest-records.js
 import { crashPoint } from './crash-points.js';
 import { claimJournal, RestoreJournal } from './journal.js';
 import { safetyBackup, startAndVerify } from './restore-steps.js';
+import { explainReadError } from './read-problem.js';
 import { rootsOf } from './safety.js';
 import { lockBackupDir } from './backup-lock.js';
 import { BackupStore, restoreWorkDir } from './store.js';
@@ -77,7 +78,11 @@ export async function loadRestoreManifest(
   if (sidecar.header && sidecar.path && !sidecar.header.encrypted)
     return openManifestRecords(sidecar.path);
   const spool = join(workDir, 'manifest.json');
-  await spoolEmbeddedManifest(archivePath, spool, { passphrase });
+  try {
+    await spoolEmbeddedManifest(archivePath, spool, { passphrase });
+  } catch (err) {
+    throw await explainReadError(err as Error, archivePath, sidecar.header);
+  }
   return openManifestRecords(spool, `${archivePath}:manifest.json`);
 }
 

@@ -6,16 +6,15 @@
  * entry), the embedded manifest.json too, and both are compared with the manifest's streamed file
  * list in archive order (manifest-records.ts), with a hash per path for what is missing or extra.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { readArchive, type ReadArchiveOptions } from './archive-reader.js';
-import { CompressorError } from './compress.js';
 import type { VerifyResult } from './contract.js';
-import { DecryptionError } from './crypto.js';
 import { LineSpool } from './line-spool.js';
+import { hashRest, readProblem } from './read-problem.js';
 import {
   MANIFEST_ENTRY,
   MANIFEST_TEXT_ENTRY,
@@ -219,36 +218,6 @@ async function verifyIn(
 }
 
 const MANIFEST_SIDECAR_HINT = '<id>.manifest.json';
-
-/** Hashes `path` from `offset` to its end into `hash`; the byte count (0 when unreadable). */
-async function hashRest(path: string, offset: number, hash: Hash): Promise<number> {
-  let n = 0;
-  try {
-    for await (const c of createReadStream(path, { start: offset, highWaterMark: 1024 * 1024 })) {
-      hash.update(c as Buffer);
-      n += (c as Buffer).length;
-    }
-  } catch {
-    // gone or unreadable: the read error already says so, the size check says the rest
-  }
-  return n;
-}
-
-/**
- * Why the archive could not be read, in one line. When its size and sha256 match the sidecar the
- * file is as it was written, so the cause is here (passphrase, a missing zstd), not in the file.
- */
-function readProblem(err: Error, intact: boolean): string {
-  const note = intact
-    ? ' (the archive file is intact: its size and sha256 match the manifest)'
-    : '';
-  if (err instanceof CompressorError && err.missing)
-    return `cannot decompress the archive: '${err.missing}' is not installed; install the ${err.missing} package to read this archive${note}`;
-  // The first chunk failing authentication is "wrong passphrase, or damaged": intact, the first.
-  if (intact && err instanceof DecryptionError && err.atFirstChunk)
-    return `cannot decrypt the archive: wrong passphrase${note}`;
-  return `the archive cannot be read to the end: ${err.message}${note}`;
-}
 
 /** safety.ts words its refusals for a restore ("refusing to restore: …"); verify only reports. */
 function unsafeProblem(err: UnsafeArchiveError): string {

@@ -77,6 +77,37 @@ describe('verify: read failures and totals', () => {
     ]);
   });
 
+  it('a restore names one cause too: wrong passphrase on an intact file, else a damaged one', async () => {
+    const enc = { encryption: { enabled: true } };
+    const { backup } = await service('enc-restore', enc).backup();
+    const to = join(dir.path, 'restored-enc');
+    const wrong = service('enc-restore', enc, 'wrong');
+    await assert.rejects(wrong.restore({ ref: backup.id, to, dryRun: true }), {
+      message:
+        'cannot decrypt the archive: wrong passphrase (the archive file is intact: its size and sha256 match the manifest)',
+    });
+    // A byte of the first chunk damaged: with the right passphrase, and with a wrong one, the
+    // file is what is wrong, and the sidecar proves it.
+    const bytes = readFileSync(backup.archivePath);
+    bytes[200]! ^= 0xff;
+    writeFileSync(backup.archivePath, bytes);
+    const damaged = `cannot decrypt the archive: the archive file is damaged (its size or sha256 differs from its manifest's; ccmon verify ${backup.id} says more)`;
+    await assert.rejects(
+      service('enc-restore', enc).restore({ ref: backup.id, to, dryRun: true }),
+      {
+        message: damaged,
+      },
+    );
+    await assert.rejects(wrong.restore({ ref: backup.id, to, dryRun: true }), { message: damaged });
+    // Without its sidecar nothing says which: both causes are named.
+    bytes[200]! ^= 0xff;
+    writeFileSync(backup.archivePath, bytes);
+    rmSync(backup.archivePath.replace(/\.tar\.gz\.enc$/, '.manifest.json'));
+    await assert.rejects(wrong.restore({ ref: backup.archivePath, to, dryRun: true }), {
+      message: 'cannot decrypt the archive: wrong passphrase, or the archive is damaged',
+    });
+  });
+
   it('no zstd binary: says to install it, not a false sha256 mismatch and every file missing', async () => {
     const s = service('zst', { compression: 'zstd' });
     const { backup } = await s.backup();
