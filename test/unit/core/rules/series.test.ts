@@ -39,7 +39,7 @@ describe('default rules', () => {
       assert.equal(text, onDisk, name);
     }
   });
-  it('load cleanly: the seed eight plus ccmon five (BackupStale for stale and never-succeeded sets)', () => {
+  it('load cleanly: the seed eight plus ccmon seven (BackupStale for stale and never-succeeded sets)', () => {
     const counts = Object.entries(DEFAULT_RULE_FILES).map(([name, text]) => {
       const r = parseRuleFile(text, name);
       assert.deepEqual(r.issues, []);
@@ -50,6 +50,8 @@ describe('default rules', () => {
       'ClaudeCodeTelemetrySilent',
       'BackupStale',
       'BackupStale',
+      'BackupRestoreTestFailed',
+      'BackupRemoteCopyFailed',
       'DiskWillFillIn4Hours',
       'TLSCertificateExpiring',
     ]);
