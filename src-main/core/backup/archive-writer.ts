@@ -191,6 +191,10 @@ class EntryWriter {
     this.out.put(padding(this.meta.size));
     this.state.spool.add(manifestRecord(e, this.meta, this.sha256.hex()));
     this.state.filesDone++;
+    if (e.tally) {
+      e.tally.files++;
+      e.tally.bytes += this.meta.size;
+    }
     crashPoint('backup-archiving');
   }
 

@@ -3,6 +3,7 @@
  * directory source as it is walked, then ccmon's own state. Everything is a lazy sequence, so the
  * walk runs as the archive is written and nothing grows with the file count.
  */
+import { lstatSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { BackupSourceConfig } from './config.js';
 import type { CreateBackupOptions } from './create.js';
@@ -28,9 +29,18 @@ export function countSources(
   for (const e of plannedEntries(opts, dumps, [], [])) {
     if (e.type !== 'file') continue;
     totals.files++;
-    totals.bytes += e.size;
+    totals.bytes += e.size >= 0 ? e.size : sizeOf(e.absPath);
   }
   return totals;
+}
+
+/** A file's size for an estimate: 0 when it is gone (the backup will say so). */
+function sizeOf(path: string): number {
+  try {
+    return lstatSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -186,6 +196,7 @@ export async function addDumps(
       uid: 0,
       gid: 0,
       source: name,
+      tally: null,
     });
   };
   if (opts.set.database || opts.set.redis)

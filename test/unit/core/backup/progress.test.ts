@@ -38,6 +38,7 @@ describe('backup progress', () => {
     uid: 0,
     gid: 0,
     source: 'test',
+    tally: null,
   });
 
   /** Pulls the stream as the compressor does; `onBlock` runs after each block. */

@@ -29,6 +29,7 @@ function fileEntry(absPath: string, size: number): PlannedEntry {
     uid: 0,
     gid: 0,
     source: 'test',
+    tally: null,
   };
 }
 

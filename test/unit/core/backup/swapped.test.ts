@@ -32,7 +32,7 @@ import { tempDir, type TempDir } from '../../../helpers/ports.js';
 
 const asRoot = process.getuid?.() === 0;
 
-/** Plans `source` (every lstat done), lets `swap` change it, then archives what was planned. */
+/** Plans `source` (the walk done), lets `swap` change it, then archives what was planned. */
 async function archiveAfterSwap(dir: string, source: string, swap: () => void) {
   const planned = planDirectorySource({ path: source, include: [], exclude: [] });
   swap();
@@ -55,7 +55,12 @@ async function archiveAfterSwap(dir: string, source: string, swap: () => void) {
     // Records are joined by ",\n"; each chunk is a view of one reused buffer, so copy it.
     const text = [...spool.records()].map((c) => c.toString()).join('');
     const records = JSON.parse(`[${text}]`) as ManifestFile[];
-    return { tar: readFileSync(tarPath), records, warnings: state.warnings };
+    return {
+      tar: readFileSync(tarPath),
+      records,
+      warnings: state.warnings,
+      report: planned.report,
+    };
   } finally {
     closeSync(fd);
     spool.close();
@@ -96,6 +101,9 @@ describe('archive writer: a file swapped after the walk looked at it', () => {
       'the rest is archived',
     );
     assert.ok(r.tar.includes('kept\n'));
+    // The source's count is what was archived, not what the walk listed.
+    assert.equal(r.report.files, 1);
+    assert.equal(r.report.bytes, 'kept\n'.length);
   });
 
   it('does not wait on a FIFO put in its place', async () => {
