@@ -1,9 +1,9 @@
 /**
  * A restore's dry run: what would change at the destination. `added` files do not exist there,
  * `changed` ones differ (type, size, mode, link target, or content: rsync's quick check on size
- * and mtime, then sha256 when only the mtime differs), `removed` ones exist in a backed-up folder
- * but not in the backup (the backup's own include/exclude globs apply, so files it never covered
- * are left alone).
+ * and mtime, then sha256 when only the mtime differs), `removed` ones (files, symlinks and
+ * folders) exist in a backed-up folder but not in the backup (the backup's own include/exclude
+ * globs apply, so files it never covered are left alone).
  */
 import { closeSync, lstatSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { relative, sep } from 'node:path';
@@ -160,8 +160,9 @@ class RestoreDiffer {
         'directory',
         leftOut,
       );
+      // Pre-order: a folder before what it holds (extraction removes folders last, deepest first).
       for (const e of live.entries) {
-        if (e.type === 'dir' || this.listed.has(e.absPath)) continue;
+        if (this.listed.has(e.absPath) || e.absPath === root) continue; // the root: restored into
         // A link out of the backed-up folders was never archived (plan.ts): not "removed".
         if (e.type === 'symlink' && !linkStaysInside(e.archivePath, e.link ?? '', roots)) continue;
         this.lists.add('removed', e.absPath);

@@ -18,10 +18,12 @@ import {
   fchownSync,
   futimesSync,
   lchownSync,
+  lstatSync,
   lutimesSync,
   mkdirSync,
   openSync,
   readFileSync,
+  rmdirSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -219,10 +221,17 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     const t = new Date(f.mtime);
     lutimesSync(dest, t, t); // the link's own time, as tar keeps it
   }
+  // Folders go once what was in them has, deepest first; one still holding what the backup never
+  // covered (a file its globs leave out) stays.
+  const removedFolders: string[] = [];
   for (const path of opts.remove?.() ?? []) {
-    rmSync(path, { force: true });
-    result.removed++;
+    if (lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) removedFolders.push(path);
+    else {
+      rmSync(path, { force: true });
+      result.removed++;
+    }
   }
+  for (const path of removedFolders.reverse()) if (removeEmptyFolder(path)) result.removed++;
   // Directory times last (writing into a directory changes its mtime), deepest first.
   for (const [entry, dest] of dirs.sort((a, b) => b[1].length - a[1].length)) {
     if (owners) chownSync(dest, entry.uid, entry.gid); // before the mode: see finishFile
@@ -292,6 +301,18 @@ function currentUmask(): number | null {
     return m ? parseInt(m[1]!, 8) : null;
   } catch {
     return null;
+  }
+}
+
+/** rmdir: false when the folder is not empty or already gone. */
+function removeEmptyFolder(path: string): boolean {
+  try {
+    rmdirSync(path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') return false;
+    throw err;
   }
 }
 

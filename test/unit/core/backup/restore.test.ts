@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CommandRunner } from '../../../../src-main/core/backup/hooks.js';
@@ -31,10 +31,15 @@ describe('restore in place: safety backup, hooks, verification, rollback', () =>
     };
   }
 
-  function service(name: string, run: CommandRunner, healthy: () => boolean) {
+  function service(
+    name: string,
+    run: CommandRunner,
+    healthy: () => boolean,
+    sources: (string | { path: string; exclude: string[] })[] = [src],
+  ) {
     const config = backupConfig({
       directory: join(dir.path, `backups-${name}`),
-      sets: [{ name, sources: [src], ccmonState: false }],
+      sets: [{ name, sources, ccmonState: false }],
       restore: {
         stopCommand: ['systemctl', 'stop', 'claude-code'],
         startCommand: ['systemctl', 'start', 'claude-code'],
@@ -101,6 +106,30 @@ describe('restore in place: safety backup, hooks, verification, rollback', () =>
       r.steps.map((x) => `${x.name}:${x.status}`),
       ['stop:ok', 'start:ok', 'active:ok', 'health:ok'],
     );
+  });
+
+  it('removes folders the backup did not have, but not one holding what its globs leave out', async () => {
+    const root = join(dir.path, 'folders');
+    writeTree(root, [{ path: 'keep/a.conf', content: 'a' }]);
+    const s = service('folders', recorder(() => true).run, () => true, [
+      { path: root, exclude: ['*.tmp'] },
+    ]);
+    const { backup } = await s.backup();
+    writeTree(root, [
+      { path: 'new/deeper/x.conf', content: 'x' },
+      { path: 'mixed/y.conf', content: 'y' },
+      { path: 'mixed/scratch.tmp', content: 'left out by the globs' },
+    ]);
+    const plan = await s.restore({ ref: backup.id, to: null, dryRun: true });
+    assert.deepEqual(
+      plan.diff.removed,
+      ['mixed', 'mixed/y.conf', 'new', 'new/deeper', 'new/deeper/x.conf'].map((p) => join(root, p)),
+    );
+    const r = await s.restore({ ref: backup.id, to: null, dryRun: false });
+    assert.equal(r.ok, true, r.message);
+    assert.equal(existsSync(join(root, 'new')), false, 'the new folders are gone, deepest first');
+    assert.deepEqual(readdirSync(join(root, 'mixed')), ['scratch.tmp'], 'the excluded file stays');
+    assert.equal(readFileSync(join(root, 'keep', 'a.conf'), 'utf8'), 'a');
   });
 
   it('rolls back to the safety backup when the health check fails after the restore', async () => {
