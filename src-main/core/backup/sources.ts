@@ -244,6 +244,12 @@ export function walkDirectorySource(
       yield e;
     }
   }
+  // Globs select inside a folder (relative to it): a file source has nothing for them to select.
+  if (st && !st.isDirectory() && include.length + exclude.length > 0)
+    pushWarning(
+      warnings,
+      `source ${configured} is a file, not a folder: its include/exclude globs do not apply`,
+    );
   const leftOut = [...skip].filter((p) => isBelow(p, root));
   if (st?.isDirectory() && leftOut.length > 0) report.leftOut = leftOut.sort().map(archivePathOf);
   function* entries(): Generator<PlannedEntry> {

@@ -49,6 +49,20 @@ describe('directory sources', () => {
     );
   });
 
+  it('says that the globs of a source that is a file do not apply', () => {
+    const file = join(dir.path, 'single.conf');
+    writeFileSync(file, 'x');
+    const planned = planDirectorySource({ path: file, include: [], exclude: ['*.conf'] });
+    assert.deepEqual(
+      planned.entries.map((e) => e.absPath),
+      [file],
+    );
+    assert.deepEqual(planned.warnings, [
+      `source ${file} is a file, not a folder: its include/exclude globs do not apply`,
+    ]);
+    assert.deepEqual(planDirectorySource({ path: file, include: [], exclude: [] }).warnings, []);
+  });
+
   it(`keeps at most ${MAX_WARNINGS} warnings and counts the rest in one line`, () => {
     const root = join(dir.path, 'fifos');
     mkdirSync(root);
