@@ -3,7 +3,8 @@
  * backup's time, duration and archive size, and the last restore test's outcome. Values are read
  * at scrape time from the latest results (STYLE: computed in collect(), not pushed by timers).
  * A configured set that never had a successful backup exports its last success as 0, so
- * BackupStale can see it (an absent series matches no rule); it has no duration or size.
+ * BackupStale can see it (an absent series matches no rule), and counts from when it was
+ * configured; it has no duration or size.
  */
 import { Gauge, type Registry } from 'prom-client';
 
@@ -15,6 +16,8 @@ export interface BackupMetricsState {
   restoreTests: Map<string, { timestampSeconds: number; ok: boolean }>;
   /** The last copy to S3 of each set's backup: whether it worked, and when one last did. */
   remoteCopies?: Map<string, { ok: boolean; lastSuccessSeconds: number | null }>;
+  /** Since when each configured set has been in the config (kept across restarts: module.ts). */
+  configuredSince?: Map<string, number>;
 }
 
 export function registerBackupMetrics(
@@ -92,6 +95,20 @@ export function registerBackupMetrics(
     registers: [registry],
     collect() {
       each(this, (s) => state.remoteCopies?.get(s)?.lastSuccessSeconds ?? 0, copies);
+    },
+  });
+  // With a last success of 0, how long a set has gone without one: the never-succeeded BackupStale.
+  new Gauge({
+    name: 'ccmon_backup_set_configured_timestamp_seconds',
+    help: 'Unix time since when the set has been in the config (kept across restarts of ccmon).',
+    labelNames: ['set'],
+    registers: [registry],
+    collect() {
+      each(
+        this,
+        (s) => state.configuredSince?.get(s) ?? null,
+        () => state.configuredSince?.keys() ?? [],
+      );
     },
   });
   new Gauge({

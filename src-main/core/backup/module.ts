@@ -80,6 +80,38 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
   const lastTests = new Map<string, BackupEvents['backup.restoreTest']>();
 
   /**
+   * Since when each set has been in the config, kept in the data folder: a set that never had a
+   * successful backup is stale 26 h after it was configured, however often ccmon restarted (a
+   * desktop app rarely runs 26 h in one go). A set that leaves the config is forgotten.
+   */
+  const setsFile = join(opts.dataDir, 'backup', 'sets.json');
+  const configuredSince = new Map<string, number>();
+  service.metrics.configuredSince = configuredSince;
+  const noteConfiguredSets = () => {
+    const names = new Set(opts.config.sets.map((s) => s.name));
+    const now = Math.floor(Date.now() / 1000);
+    let changed = false;
+    for (const name of names)
+      if (!configuredSince.has(name)) {
+        configuredSince.set(name, now);
+        changed = true;
+      }
+    for (const name of configuredSince.keys())
+      if (!names.has(name)) {
+        configuredSince.delete(name);
+        changed = true;
+      }
+    if (!changed) return;
+    try {
+      writeJsonAtomic(setsFile, Object.fromEntries(configuredSince));
+    } catch (err) {
+      opts.logger.warn(
+        `could not keep when the backup sets were configured: ${(err as Error).message}`,
+      );
+    }
+  };
+
+  /**
    * After a successful scheduled backup, as the seed's backup.sh deleted old archives after every
    * run and restic users run `forget` after `backup`. Never throws: the backup stays a success.
    */
@@ -200,6 +232,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     const { changed, removed } = namedChanges(before, opts.config.sets);
     for (const set of testScheduleChanged ? opts.config.sets : changed) registerSet(set);
     for (const name of removed) retireSet(name);
+    noteConfiguredSets();
     return { restartRequired: [] };
   };
 
@@ -304,6 +337,10 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
           ok: r.ok,
         });
       }
+      const since = readJsonOr<Record<string, unknown>>(setsFile, {}, opts.logger);
+      for (const [set, t] of Object.entries(since))
+        if (typeof t === 'number' && Number.isFinite(t)) configuredSince.set(set, t);
+      noteConfiguredSets();
       // A restore killed last time: say so once at start (backup.list keeps reporting it).
       const interrupted = service.interruptedRestore();
       if (interrupted) opts.logger.warn(interrupted.message);

@@ -61,6 +61,8 @@ export const CCMON_STATE_EXCLUDE = [
   'dashboard-token',
   // The last restore tests' results: restored from an old backup, they would claim old results.
   'backup/restore-tests.json',
+  // Since when the sets are configured: this install's bookkeeping (module.ts), not state.
+  'backup/sets.json',
 ];
 
 /** One walk of a run: a directory source, or ccmon's data folder or config file. */

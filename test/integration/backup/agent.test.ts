@@ -132,10 +132,14 @@ describe('retention in the agent, and a set that never succeeded', () => {
     });
   };
 
-  it('exports 0 as the last success of a set that never had one, beside the process start time', async () => {
+  it('exports 0 as the last success of a set that never had one, and since when it is configured', async () => {
     const metrics = await (await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).text();
     assert.match(metrics, /^ccmon_backup_last_success_timestamp_seconds\{set="never"\} 0$/m);
-    assert.match(metrics, /^process_start_time_seconds \d+$/m);
+    const since = metrics.match(
+      /^ccmon_backup_set_configured_timestamp_seconds\{set="never"\} (\d+)$/m,
+    );
+    assert.ok(since, 'the BackupStale rule for a never-succeeded set reads it');
+    assert.ok(Math.abs(Number(since[1]) - Date.now() / 1000) < 600, since[1]);
   });
 
   it('backup.prune applies the retention policy on request', async () => {

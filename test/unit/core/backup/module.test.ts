@@ -133,6 +133,51 @@ describe('backup module (AgentApi handlers, events, metrics)', () => {
     await mod2.stop();
   });
 
+  it('since when a set is configured outlives a restart, and is forgotten with the set', async () => {
+    const dataDir = join(dir.path, 'data-configured');
+    const moduleWith = (sets: string[], registry: Registry) =>
+      createBackupModule({
+        config: backupConfig({ sets: sets.map((name) => ({ name, sources: [dir.path] })) }),
+        dataDir,
+        configFile: null,
+        scheduler: new JobScheduler({ historyFile: join(dir.path, 'jobs3.jsonl'), emit: () => {} }),
+        registry,
+        logger: silentLogger,
+        emit: () => {},
+      });
+    const since = async (registry: Registry, set: string) =>
+      (await registry.metrics()).match(
+        new RegExp(`^ccmon_backup_set_configured_timestamp_seconds\\{set="${set}"\\} (\\d+)$`, 'm'),
+      )?.[1];
+    const first = new Registry();
+    const before = Math.floor(Date.now() / 1000);
+    const m1 = moduleWith(['a', 'b'], first);
+    await m1.start();
+    const a = Number(await since(first, 'a'));
+    assert.ok(a >= before && a <= Date.now() / 1000, `${a}`);
+    await new Promise((r) => setTimeout(r, 1100));
+    // A restart: the same time, not the restart's.
+    const second = new Registry();
+    const m2 = moduleWith(['a', 'b'], second);
+    await m2.start();
+    assert.equal(Number(await since(second, 'a')), a);
+    // b leaves the config, c joins it: b is forgotten, c counts from now.
+    m2.reload(
+      backupConfig({
+        sets: [
+          { name: 'a', sources: [dir.path] },
+          { name: 'c', sources: [dir.path] },
+        ],
+      }),
+    );
+    assert.equal(await since(second, 'b'), undefined);
+    assert.ok(Number(await since(second, 'c')) > a);
+    const third = new Registry();
+    await moduleWith(['a', 'c', 'b'], third).start();
+    assert.equal(Number(await since(third, 'a')), a);
+    assert.ok(Number(await since(third, 'b')) > a, 'b configured again counts from then');
+  });
+
   it('backup.restore needs the backup id typed as confirmation', async () => {
     const id = (await mod.handlers['backup.list']({})).backups[0]!.id;
     await assert.rejects(

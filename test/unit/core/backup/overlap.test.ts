@@ -127,7 +127,15 @@ describe('backup sources that overlap, link or are missing', () => {
   it("leaves ccmon's time series snapshot and secrets out of its state", async () => {
     const data = join(dir.path, 'ccmon-data');
     mkdirSync(join(data, 'jobs'), { recursive: true });
-    for (const f of ['tsdb.snapshot', 'dashboard-token', 'secrets.json', 'jobs/history.jsonl'])
+    mkdirSync(join(data, 'backup'), { recursive: true });
+    for (const f of [
+      'tsdb.snapshot',
+      'dashboard-token',
+      'secrets.json',
+      'backup/restore-tests.json',
+      'backup/sets.json',
+      'jobs/history.jsonl',
+    ])
       writeFileSync(join(data, f), f);
     const config = backupConfig({
       directory: join(dir.path, 'backups-state'),
@@ -140,7 +148,11 @@ describe('backup sources that overlap, link or are missing', () => {
     });
     const r = await s.backup(undefined, { kind: 'manual' });
     const files = listing(r.backup.archivePath).filter((p) => p.startsWith(`fs${data}/`));
-    assert.deepEqual(files.sort(), [`fs${data}/jobs`, `fs${data}/jobs/history.jsonl`]);
+    assert.deepEqual(files.sort(), [
+      `fs${data}/backup`,
+      `fs${data}/jobs`,
+      `fs${data}/jobs/history.jsonl`,
+    ]);
   });
 
   it('fails when every source is missing, and says which; a safety backup does not', async () => {
