@@ -6,7 +6,7 @@
  * backup the same way. `to` restores into another folder: no hooks, no safety backup.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { spoolEmbeddedManifest } from './archive-reader.js';
@@ -87,6 +87,10 @@ export async function loadRestoreManifest(
 }
 
 export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport> {
+  // A `--to` that is a symlink is followed, as `tar -C` does: the admin named it. What lies below
+  // it is still checked for symlinks (nothing is written through one the archive did not name).
+  const to = opts.to === null ? null : followedTarget(opts.to);
+  if (to !== opts.to) return restoreBackup({ ...opts, to });
   if (!opts.dryRun && opts.heldLock === undefined) {
     const lock = lockBackupDir(opts.backupDir, {
       what: `restore of ${basename(opts.archivePath)}`,
@@ -109,6 +113,15 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
     return await restoreChecked(opts, manifest, opts.diffFile ?? join(work, 'diff'), work);
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `to` with the symlinks on its way resolved, when it exists (a new folder is made as named). */
+function followedTarget(to: string): string {
+  try {
+    return realpathSync(to);
+  } catch {
+    return to;
   }
 }
 

@@ -274,6 +274,29 @@ describe('extraction safety: malicious archives are refused before anything is w
     assert.deepEqual(readdirSync(outside()), []);
   });
 
+  it('follows a --to that is itself a symlink, as tar -C does, and still checks below it', async () => {
+    const file = join(dir.path, 'to-link.tar.gz');
+    craft(file, root, [good]);
+    const real = join(dir.path, 'target-real');
+    mkdirSync(real);
+    const link = join(dir.path, 'target-link');
+    symlinkSync(real, link);
+    const r = await service.restore({ ref: file, to: link, dryRun: false });
+    assert.equal(r.ok, true, r.message);
+    assert.ok(existsSync(join(real, root, 'ok.txt')), 'written into the folder the link names');
+    // A symlink inside the target it names is still refused.
+    const real2 = join(dir.path, 'target-real-2');
+    mkdirSync(real2);
+    symlinkSync(outside(), join(real2, 'srv'));
+    const link2 = join(dir.path, 'target-link-2');
+    symlinkSync(real2, link2);
+    await assert.rejects(
+      service.restore({ ref: file, to: link2, dryRun: false }),
+      /written through the symlink .*srv/,
+    );
+    assert.deepEqual(readdirSync(outside()), []);
+  });
+
   it('a clean crafted archive restores (the harness itself is not what refuses)', async () => {
     const file = join(dir.path, 'clean.tar.gz');
     craft(file, root, [good]);
