@@ -51,14 +51,16 @@ export async function explainReadError(
   sidecar: BackupSidecar | null,
 ): Promise<Error> {
   const decrypt = err instanceof DecryptionError && err.atFirstChunk;
-  if (!sidecar || !(decrypt || (err instanceof CompressorError && err.missing))) return err;
+  const missing = err instanceof CompressorError ? err.missing : null;
+  if (!sidecar || !(decrypt || missing)) return err;
   const hash = createHash('sha256');
   const size = await hashRest(archivePath, 0, hash);
   const intact =
     size === sidecar.archive.sizeBytes && hash.digest('hex') === sidecar.archive.sha256;
-  if (decrypt && !intact)
-    return new DecryptionError(
-      `cannot decrypt the archive: the archive file is damaged (its size or sha256 differs from its manifest's; ccmon verify ${sidecar.id} says more)`,
-    );
-  return new (err.constructor as new (m: string) => Error)(readProblem(err, intact));
+  if (missing) return new CompressorError(readProblem(err, intact), missing);
+  return new DecryptionError(
+    intact
+      ? readProblem(err, true)
+      : `cannot decrypt the archive: the archive file is damaged (its size or sha256 differs from its manifest's; ccmon verify ${sidecar.id} says more)`,
+  );
 }
