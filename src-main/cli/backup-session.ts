@@ -10,6 +10,7 @@ import { humanBytes } from '../core/backup/manifest.js';
 import { s3Store } from '../core/backup/remote.js';
 import { BackupService } from '../core/backup/service.js';
 import type { ProgressUpdate } from '../core/jobs/scheduler.js';
+import { rateTracker } from '../core/jobs/progress.js';
 import { defaultSecretStore } from '../core/secrets/secret-service.js';
 import type { CommandContext } from './context.js';
 
@@ -58,18 +59,14 @@ export function progressLine(json: boolean): {
 } {
   const tty = Boolean(process.stderr.isTTY) && !json;
   let shown = false;
-  const t0 = performance.now();
+  const track = rateTracker(performance.now());
   return {
     update: !tty
       ? undefined
       : (p) => {
-          const secs = (performance.now() - t0) / 1000;
-          const rate = secs > 0 ? p.bytes / secs : 0;
+          const { rate, etaSeconds } = track(p, performance.now());
           const total = p.totalBytes ? ` / ${humanBytes(p.totalBytes)}` : '';
-          const eta =
-            p.totalBytes && rate > 0
-              ? `, ETA ${Math.max(0, Math.round((p.totalBytes - p.bytes) / rate))} s`
-              : '';
+          const eta = p.totalBytes && etaSeconds !== null ? `, ETA ${etaSeconds} s` : '';
           process.stderr.write(
             `\r\x1b[K${p.phase ?? ''}: ${p.files} files, ${humanBytes(p.bytes)}${total} (${humanBytes(rate)}/s${eta})`,
           );
