@@ -232,22 +232,11 @@ function* seenPathsOf(seen: LineSpool): Generator<string> {
   for (const e of seenEntriesOf(seen)) yield e.path;
 }
 
-/** A record's fields in one order: a parser's key order (zod's, the streamed one's) must not matter. */
-const recordKey = (f: ManifestFile) =>
-  JSON.stringify([
-    f.path,
-    f.type,
-    f.size,
-    f.mode,
-    f.mtime,
-    f.sha256,
-    f.uid,
-    f.gid,
-    f.link,
-    f.source,
-  ]);
-
+/** What of a record the two lists must agree on, besides its path. */
 const FIELDS = ['type', 'size', 'mode', 'mtime', 'sha256', 'uid', 'gid', 'link', 'source'] as const;
+
+/** A record's fields in one order: a parser's key order (zod's, the streamed one's) must not matter. */
+const recordKey = (f: ManifestFile) => JSON.stringify([f.path, ...FIELDS.map((k) => f[k])]);
 
 /**
  * The two file lists, record by record (a failure to read either is a problem of its own). The
