@@ -86,11 +86,10 @@ export async function loadRestoreManifest(
   return openManifestRecords(spool, `${archivePath}:manifest.json`);
 }
 
-export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport> {
+export async function restoreBackup(given: RestoreOptions): Promise<RestoreReport> {
   // A `--to` that is a symlink is followed, as `tar -C` does: the admin named it. What lies below
   // it is still checked for symlinks (nothing is written through one the archive did not name).
-  const to = opts.to === null ? null : followedTarget(opts.to);
-  if (to !== opts.to) return restoreBackup({ ...opts, to });
+  const opts = { ...given, to: given.to === null ? null : followedTarget(given.to) };
   if (!opts.dryRun && opts.heldLock === undefined) {
     const lock = lockBackupDir(opts.backupDir, {
       what: `restore of ${basename(opts.archivePath)}`,
