@@ -1,6 +1,6 @@
 /**
- * The backup folder: which backups are complete (their sidecars parsed with zod), and its lock
- * (backup-lock.ts and backup-dir.ts, which a backup's worker uses without loading zod). A backup
+ * The backup folder: which backups are complete (their sidecars parsed with zod); its lock is
+ * backup-lock.ts and its names backup-dir.ts (a backup's worker uses both without zod). A backup
  * is complete when its archive has its final name; that rename is the last step of a run, after
  * the archive and its manifest were fsynced, so a crash at any point leaves only `*.partial` files
  * and a `.staging-*` folder, which the next run removes.
@@ -22,7 +22,6 @@ import type { BackupSidecar } from './manifest.js';
 import { parseSidecar } from './manifest-schema.js';
 import { SIDECAR_FILES_MARKER } from './manifest-spool.js';
 import { SIDECAR_SUFFIX, SIDECAR_TEXT_SUFFIX } from './backup-dir.js';
-import { lockBackupDir } from './backup-lock.js';
 
 export { BackupBusyError } from './backup-lock.js';
 export {
@@ -120,14 +119,6 @@ export class BackupStore {
     throw new BackupNotFoundError(
       `no backup '${ref}' in ${this.dir} and no such archive file (see 'ccmon backups')`,
     );
-  }
-
-  /**
-   * Take the folder's lock (another run holding it is an error; a lock left by a dead process
-   * is taken over), then remove leftovers of interrupted runs. Returns the release function.
-   */
-  lock(): { release: () => void; removed: string[] } {
-    return lockBackupDir(this.dir);
   }
 
   /** Delete one backup's files (archive last, so a half-deleted backup is never listed). */

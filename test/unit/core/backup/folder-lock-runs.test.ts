@@ -19,7 +19,6 @@ import {
 import type { CommandRunner } from '../../../../src-main/core/backup/hooks.js';
 import { openManifestRecords } from '../../../../src-main/core/backup/manifest-records.js';
 import { BackupService } from '../../../../src-main/core/backup/service.js';
-import { BackupStore } from '../../../../src-main/core/backup/store.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
 import { backupConfig, writeTree } from './fixtures.js';
 
@@ -80,7 +79,7 @@ describe('runs under the backup folder lock', () => {
     const run: CommandRunner = async () => {
       // In the middle of the restore (its stop hook): what `ccmon prune` does first.
       try {
-        new BackupStore(backupDir).lock().release();
+        lockBackupDir(backupDir).release();
         seen.push('locked');
       } catch (err) {
         seen.push((err as Error).message);

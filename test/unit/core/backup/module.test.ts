@@ -13,6 +13,7 @@ import type { JobEvents, JobProgress } from '../../../../src-main/core/jobs/cont
 import { JobScheduler } from '../../../../src-main/core/jobs/scheduler.js';
 import { silentLogger, type Logger } from '../../../../src-main/core/log.js';
 import { DIFF_SAMPLE } from '../../../../src-main/core/backup/diff.js';
+import { lockBackupDir } from '../../../../src-main/core/backup/backup-lock.js';
 import { RequestError } from '../../../../src-main/core/local-api.js';
 import { tempDir, waitFor, type TempDir } from '../../../helpers/ports.js';
 import { backupConfig, writeTree } from './fixtures.js';
@@ -322,7 +323,7 @@ describe('backup module: retention after scheduled backups, backup.prune, never-
     const preview = await mod.handlers['backup.prunePreview']({});
     assert.deepEqual(preview.removed, before.slice(2));
     assert.equal(ids().length, 4, 'the preview removes nothing');
-    const lock = mod.service.store.lock();
+    const lock = lockBackupDir(mod.service.dir);
     try {
       await assert.rejects(
         mod.handlers['backup.prune']({}),

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BackupBusyError, BackupStore } from '../../../../src-main/core/backup/store.js';
+import { BackupBusyError, lockBackupDir } from '../../../../src-main/core/backup/backup-lock.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
 
 describe('backup folder: lock and leftovers', () => {
@@ -20,17 +20,17 @@ describe('backup folder: lock and leftovers', () => {
     try {
       writeFileSync(join(folder, '.ccmon-backup.lock'), String(sleeper.pid));
       assert.throws(
-        () => new BackupStore(folder).lock(),
+        () => lockBackupDir(folder),
         (e: Error) => e instanceof BackupBusyError && e.message.includes(`pid ${sleeper.pid}`),
       );
     } finally {
       sleeper.kill('SIGKILL');
       await new Promise((r) => sleeper.once('close', r));
     }
-    const { release } = new BackupStore(folder).lock();
+    const { release } = lockBackupDir(folder);
     // Held by this process: a second taker here (another worker thread) is refused too.
     assert.throws(
-      () => new BackupStore(folder).lock(),
+      () => lockBackupDir(folder),
       (e: Error) => e instanceof BackupBusyError && e.message.includes(`pid ${process.pid}`),
     );
     release();
@@ -54,7 +54,7 @@ describe('backup folder: lock and leftovers', () => {
       if (k === 'staging' || k.endsWith('Restore')) mkdirSync(join(folder, n));
       else writeFileSync(join(folder, n), 'x');
     }
-    const { release, removed } = new BackupStore(folder).lock();
+    const { release, removed } = lockBackupDir(folder);
     release();
     assert.deepEqual(
       removed.sort(),

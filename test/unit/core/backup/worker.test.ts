@@ -14,6 +14,7 @@ import type { ProgressUpdate } from '../../../../src-main/core/jobs/scheduler.js
 import { BackupError } from '../../../../src-main/core/backup/create.js';
 import { BackupBusyError, BackupStore } from '../../../../src-main/core/backup/store.js';
 import { runBackup } from '../../../../src-main/core/backup/worker.js';
+import { lockBackupDir } from '../../../../src-main/core/backup/backup-lock.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
 import { ROOT } from '../../../integration/backup/cli.js';
 import { backupConfig } from './fixtures.js';
@@ -104,7 +105,7 @@ describe('backups on a worker thread', () => {
 
   it('errors keep their class across the thread boundary (a held lock is BackupBusyError)', async () => {
     const backupDir = join(dir.path, 'b3');
-    const lock = new BackupStore(backupDir).lock();
+    const lock = lockBackupDir(backupDir);
     try {
       await assert.rejects(runBackup(opts(backupDir)), BackupBusyError);
     } finally {
