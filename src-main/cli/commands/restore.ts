@@ -22,7 +22,7 @@ export function registerRestore(program: Command): void {
   program
     .command('restore <ref>')
     .description(
-      'restore a backup (id or archive file): safety backup, service stop, checked extraction, start, verification, rollback on failure',
+      'restore a backup (id, latest[:SET] or archive file): safety backup, service stop, checked extraction, start, verification, rollback on failure',
     )
     .option('--dry-run', 'show what would be added, changed and removed; change nothing')
     .option('--to <dir>', 'restore into this folder instead of in place (no service hooks)')
@@ -35,13 +35,14 @@ export function registerRestore(program: Command): void {
       const service = backupService(ctx);
       const to = opts.to ?? null;
       const dryRun = Boolean(opts.dryRun);
-      let sidecar;
+      let found;
       try {
-        sidecar = service.store.resolve(ref, { files: false }).sidecar;
+        found = service.store.resolve(ref, { files: false });
       } catch (err) {
         if (err instanceof BackupNotFoundError) throw new UsageError(err.message);
         throw err;
       }
+      const sidecar = found.sidecar;
       const resolvedId = sidecar?.id ?? ref;
       if (!dryRun && !opts.yes) {
         if (!process.stdin.isTTY)
@@ -61,7 +62,15 @@ export function registerRestore(program: Command): void {
       const diffFile = lists ? join(lists, 'diff') : undefined;
       let report: RestoreReport;
       try {
-        report = await service.restore({ ref, to, dryRun, onProgress: progress.update, diffFile });
+        // The archive confirmed above, not `ref` again: `latest` may name a newer one by now.
+        const archive = found.archivePath;
+        report = await service.restore({
+          ref: archive,
+          to,
+          dryRun,
+          onProgress: progress.update,
+          diffFile,
+        });
       } catch (err) {
         progress.done();
         if (err instanceof BackupBusyError) throw new UsageError(err.message, EXIT_FAILED);

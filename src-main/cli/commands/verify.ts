@@ -12,7 +12,7 @@ export function registerVerify(program: Command): void {
   program
     .command('verify <ref>')
     .description(
-      're-read a backup (id or archive file) and check every file against its manifest; exit 1 on any mismatch',
+      're-read a backup (id, latest[:SET] or archive file) and check every file against its manifest; exit 1 on any mismatch',
     )
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const { backupService, progressLine, humanBytes, BackupNotFoundError } =

@@ -168,7 +168,7 @@ async function restoreChecked(
   if (opts.dryRun)
     return done(
       true,
-      `dry run: ${diff.counts.added} added, ${diff.counts.changed} changed, ${diff.counts.removed} removed, ${diff.unchanged} unchanged`,
+      `dry run of ${manifest.id} (${manifest.createdAt}) ${inPlace ? 'in place' : `into ${opts.to}`}: ${diff.counts.added} added, ${diff.counts.changed} changed, ${diff.counts.removed} removed, ${diff.unchanged} unchanged`,
     );
 
   const roots = inPlace ? rootsOf(manifest, destinationOf) : [opts.to!];

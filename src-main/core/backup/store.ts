@@ -76,8 +76,9 @@ export class BackupStore {
   }
 
   /**
-   * A backup by id (or unique id prefix), or an archive file path anywhere, with its full sidecar
-   * (the file list included) unless `files` is false.
+   * A backup by id (or unique id prefix), `latest` / `latest:SET` (restic's word for the newest),
+   * or an archive file path anywhere, with its full sidecar (the file list included) unless `files`
+   * is false.
    */
   resolve(
     ref: string,
@@ -88,20 +89,19 @@ export class BackupStore {
     manifestPath: string | null;
   } {
     const all = this.list();
+    const latest = /^latest(?::(.+))?$/.exec(ref);
+    if (latest) return this.withSidecar(this.latest(all, latest[1]), opts);
     const byId = all.filter((r) => r.id === ref);
     const matches = byId.length ? byId : all.filter((r) => r.id.startsWith(ref));
-    if (matches.length === 1) {
-      const r = matches[0]!;
-      const sidecar =
-        opts.files === false
-          ? r.sidecar
-          : parseSidecar(readFileSync(r.manifestPath, 'utf8'), r.manifestPath);
-      return { archivePath: r.archivePath, sidecar, manifestPath: r.manifestPath };
-    }
-    if (matches.length > 1)
+    if (matches.length === 1) return this.withSidecar(matches[0]!, opts);
+    if (matches.length > 1) {
+      // A set's name is a prefix of all its ids: say how to ask for its newest.
+      const isSet = matches.some((m) => m.sidecar.set === ref);
       throw new BackupNotFoundError(
-        `'${ref}' matches ${matches.length} backups: ${matches.map((m) => m.id).join(', ')}`,
+        `'${ref}' matches ${matches.length} backups: ${matches.map((m) => m.id).join(', ')}` +
+          (isSet ? ` (the newest of set '${ref}': latest:${ref})` : ''),
       );
+    }
     const file = resolve(ref);
     if (existsSync(file) && statSync(file).isFile()) {
       const manifestPath = join(
@@ -119,6 +119,40 @@ export class BackupStore {
     throw new BackupNotFoundError(
       `no backup '${ref}' in ${this.dir} and no such archive file (see 'ccmon backups')`,
     );
+  }
+
+  /**
+   * The newest backup, of `set` when given. Safety backups (the state a restore replaced) are left
+   * out: after a restore, "latest" still means the newest backup taken, not the state it undid; a
+   * safety backup is chosen by its id. Without a set, backups of several sets make `latest`
+   * ambiguous: a restore of the wrong set is refused rather than guessed.
+   */
+  private latest(all: BackupRecord[], set: string | undefined): BackupRecord {
+    const taken = all.filter((r) => r.sidecar.kind !== 'safety');
+    const sets = [...new Set(taken.map((r) => r.sidecar.set))].sort();
+    if (set === undefined && sets.length > 1)
+      throw new BackupNotFoundError(
+        `'latest' is ambiguous: ${this.dir} holds backups of ${sets.length} sets (${sets.join(', ')}); say which, as latest:${sets[0]}`,
+      );
+    const newest = set === undefined ? taken[0] : taken.find((r) => r.sidecar.set === set);
+    if (newest) return newest; // list() is newest first
+    const what = set === undefined ? 'backup' : `backup of set '${set}'`;
+    const others =
+      set !== undefined && sets.length ? `; sets with backups: ${sets.join(', ')}` : '';
+    const safety = all.length > taken.length ? ' (safety backups are chosen by id)' : '';
+    throw new BackupNotFoundError(`no ${what} in ${this.dir}${others}${safety}`);
+  }
+
+  /** A listed backup with its sidecar: the full one (every file) unless `files` is false. */
+  private withSidecar(
+    r: BackupRecord,
+    opts: { files?: boolean },
+  ): { archivePath: string; sidecar: BackupSidecar; manifestPath: string } {
+    const sidecar =
+      opts.files === false
+        ? r.sidecar
+        : parseSidecar(readFileSync(r.manifestPath, 'utf8'), r.manifestPath);
+    return { archivePath: r.archivePath, sidecar, manifestPath: r.manifestPath };
   }
 
   /** Delete one backup's files (archive last, so a half-deleted backup is never listed). */

@@ -84,7 +84,10 @@ describe('ccmon backup commands on a terminal', () => {
     ]);
     assert.equal(r.code, 0, r.output);
     assert.equal(r.output.split('backup passphrase').length - 1, 1, r.output);
-    assert.match(r.output, /dry run: 0 added, 0 changed, 0 removed, [1-9]\d* unchanged/);
+    assert.match(
+      r.output,
+      /dry run of \S+ \(\S+\) in place: 0 added, 0 changed, 0 removed, [1-9]\d* unchanged/,
+    );
   });
 
   it("the progress line shows a 'dumping' phase only for a set that has something to dump", async () => {

@@ -81,6 +81,18 @@ describe('ccmon backup | backups | verify | restore | prune', () => {
     assert.equal(JSON.parse(done.stdout).ok, true);
   });
 
+  it('latest names the newest backup taken (not the safety backup the restore just made)', async () => {
+    const listed = JSON.parse((await run('--json', 'backups')).stdout).backups;
+    assert.equal(listed[0].kind, 'safety', 'the restore above left a safety backup, newest');
+    const dry = await run('restore', 'latest', '--dry-run');
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr, new RegExp(`dry run of ${first.id} \\(\\S+\\) in place: 0 added`));
+    assert.equal(JSON.parse((await run('--json', 'verify', 'latest:main')).stdout).id, first.id);
+    const unknown = await run('verify', 'latest:web');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no backup of set 'web' in .*; sets with backups: main/);
+  });
+
   it('verify exits 0 when intact and 1 on a mismatch, listing the problem', async () => {
     assert.equal((await run('verify', first.id)).code, 0);
     const fd = openSync(first.archivePath, 'r+');
