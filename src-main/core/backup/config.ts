@@ -8,6 +8,7 @@
 import { isAbsolute, normalize } from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { withoutTrailingSep } from './paths.js';
 
 /**
  * A path a backup reads or writes: absolute, because a relative one would be resolved against
@@ -73,7 +74,7 @@ export const backupSetSchema = z
         // The same folder twice is a slip (a nested one is fine: it is walked on its own).
         const seen = new Map<string, number>();
         sources.forEach((s, i) => {
-          const key = normalize(s.path).replace(/(.)[\\/]+$/, '$1');
+          const key = withoutTrailingSep(normalize(s.path));
           const first = seen.get(key);
           if (first === undefined) seen.set(key, i);
           else

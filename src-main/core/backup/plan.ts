@@ -12,13 +12,12 @@ import { DUMP_PREFIX, type ManifestSource } from './manifest.js';
 import { linkStaysInside } from './safety.js';
 import {
   archivePathOf,
-  isBelow,
-  normalRoot,
   pushWarning,
   sourceRoot,
   walkDirectorySource,
   type PlannedEntry,
 } from './sources.js';
+import { isBelow, normalRoot } from './paths.js';
 
 /** Files and bytes a run will archive, from a walk that keeps nothing. */
 export function countSources(

@@ -20,6 +20,7 @@ import {
   type ManifestFile,
 } from './manifest.js';
 import { duplicateAmong, entryCount, PathHashSet } from './path-set.js';
+import { isBelow } from './paths.js';
 import type { TarHeader } from './tar.js';
 
 export class UnsafeArchiveError extends Error {
@@ -251,7 +252,7 @@ const octal = (mode: number) => `0${mode.toString(8).padStart(3, '0')}`;
  * path.relative (case-insensitive on Windows) decides the rest.
  */
 function isInside(root: string, abs: string): boolean {
-  if (abs.startsWith(root.endsWith(sep) ? root : root + sep)) return true;
+  if (isBelow(abs, root)) return true;
   const rel = relative(root, abs);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

@@ -5,9 +5,10 @@
  * not exist on most machines); unreadable entries and special files become warnings.
  */
 import { constants, lstatSync, readdirSync, readlinkSync, type Dirent, type Stats } from 'node:fs';
-import { dirname, normalize, resolve, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
 import type { BackupSourceConfig } from './config.js';
+import { isBelow, normalRoot } from './paths.js';
 import { FS_PREFIX, type ManifestSource } from './manifest.js';
 
 /**
@@ -82,16 +83,6 @@ export interface SourceWalk {
 
 /** Nothing left out of a walk. */
 const NO_SKIP: ReadonlySet<string> = new Set();
-
-/** A source's path in normal form: absolute, no trailing separator. */
-export function normalRoot(path: string): string {
-  return normalize(resolve(path)).replace(/(.)[\\/]+$/, '$1');
-}
-
-/** Whether `path` lies below folder `root` (both in normal form). */
-export function isBelow(path: string, root: string): boolean {
-  return path.startsWith(root.endsWith(sep) ? root : root + sep);
-}
 
 /**
  * The folder (or file) a source stands for: its path in normal form, or, when that is a symlink

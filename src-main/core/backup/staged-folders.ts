@@ -9,6 +9,7 @@
  */
 import { lstatSync, mkdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
+import { isBelow } from './paths.js';
 
 export class StagedFolders {
   /** A destination folder → where its entries are written now: itself, or a staged place. */
@@ -60,7 +61,7 @@ export class StagedFolders {
   }
 
   private isBelowRoot(dir: string): boolean {
-    return this.roots.some((r) => dir.startsWith(r.endsWith(sep) ? r : r + sep));
+    return this.roots.some((r) => isBelow(dir, r));
   }
 
   private placeBelowRoot(dir: string): string {
