@@ -15,6 +15,7 @@ import {
 interface RestoreOptions {
   dryRun?: boolean;
   to?: string;
+  include: string[];
   yes?: boolean;
 }
 
@@ -26,15 +27,25 @@ export function registerRestore(program: Command): void {
     )
     .option('--dry-run', 'show what would be added, changed and removed; change nothing')
     .option('--to <dir>', 'restore into this folder instead of in place (no service hooks)')
+    .option(
+      '--include <path>',
+      'with --to: restore only this file or folder (as it was backed up); repeatable',
+      (path: string, all: string[]) => [...all, path],
+      [],
+    )
     .option('--yes', 'do not ask for confirmation (scripts)')
     .action(async (ref: string, opts: RestoreOptions, cmd: Command) => {
       const session = await import('../backup-session.js');
       const { backupService, progressLine, promptLine, BackupNotFoundError } = session;
-      const { BackupBusyError, UnsafeArchiveError } = session;
+      const { BackupBusyError, NotInBackupError, UnsafeArchiveError } = session;
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const service = backupService(ctx);
       const to = opts.to ?? null;
       const dryRun = Boolean(opts.dryRun);
+      if (opts.include.length > 0 && to === null)
+        throw new UsageError(
+          '--include restores part of a backup into a folder: add --to DIR, then copy what you need from there',
+        );
       let found;
       try {
         found = service.store.resolve(ref, { files: false });
@@ -68,17 +79,19 @@ export function registerRestore(program: Command): void {
           ref: archive,
           to,
           dryRun,
+          include: opts.include,
           onProgress: progress.update,
           diffFile,
         });
       } catch (err) {
         progress.done();
+        if (lists) rmSync(lists, { recursive: true, force: true });
         if (err instanceof BackupBusyError) throw new UsageError(err.message, EXIT_FAILED);
+        if (err instanceof NotInBackupError) throw new UsageError(err.message);
         const refused = err instanceof UnsafeArchiveError;
         if (ctx.json) printJson({ ok: false, refused, error: (err as Error).message });
         message(`ccmon: ${(err as Error).message}`);
         process.exitCode = EXIT_FAILED;
-        if (lists) rmSync(lists, { recursive: true, force: true });
         return;
       }
       progress.done();

@@ -33,9 +33,10 @@ import { BACKUP_WORKER_LIMITS, startWorker } from './worker.js';
 
 interface Destinations {
   manifest: ManifestRecords;
-  /** Destinations as destinationMapper(to, dumpDir) maps them. */
+  /** Destinations as destinationMapper(to, dumpDir, only) maps them. */
   to: string | null;
   dumpDir: string | null;
+  only?: string[] | null;
 }
 
 /** checkedRestoreDiff (diff.ts) on a worker: the diff spooled to `diffFile`; returns the summary. */
@@ -43,13 +44,18 @@ export async function planOnWorker(
   opts: Destinations & { removals: boolean; diffFile: string },
 ): Promise<RestoreDiff> {
   const { manifest, to, dumpDir, removals, diffFile } = opts;
+  const only = opts.only ?? null;
   if (!manifest.source)
-    return checkedRestoreDiff(manifest, destinationMapper(to, dumpDir), { removals, diffFile });
+    return checkedRestoreDiff(manifest, destinationMapper(to, dumpDir, only), {
+      removals,
+      diffFile,
+    });
   const data: PlanWorkerData = {
     op: 'plan',
     manifest: { sources: manifest.sources, totals: manifest.totals, lines: manifest.source },
     to,
     dumpDir,
+    only,
     removals,
     diffFile,
   };
@@ -68,8 +74,18 @@ export interface ExtractOnWorkerOptions
 export async function extractOnWorker(opts: ExtractOnWorkerOptions): Promise<ExtractResult> {
   // Chosen here when the caller did not: what a failed extraction left is found by it.
   const tempSuffix = opts.tempSuffix ?? randomBytes(4).toString('hex');
-  const { manifest, to, dumpDir, removeFrom, passphrase, signal, onProgress, onCommit, ...rest } =
-    opts;
+  const {
+    manifest,
+    to,
+    dumpDir,
+    only,
+    removeFrom,
+    passphrase,
+    signal,
+    onProgress,
+    onCommit,
+    ...rest
+  } = opts;
   // cleanedUp: nothing was written, or what was is removed; false while the worker may write.
   const state = { committing: false, cleanedUp: true };
   const commit = () => {
@@ -83,7 +99,7 @@ export async function extractOnWorker(opts: ExtractOnWorkerOptions): Promise<Ext
         ...opts,
         tempSuffix,
         onCommit: commit,
-        destinationOf: destinationMapper(to, dumpDir),
+        destinationOf: destinationMapper(to, dumpDir, only),
         remove: removeFrom ? () => diffFilePaths(removeFrom, 'removed') : undefined,
       });
     if (signal?.aborted) throw new RestoreError('restore cancelled; nothing was changed');
@@ -94,6 +110,7 @@ export async function extractOnWorker(opts: ExtractOnWorkerOptions): Promise<Ext
       manifest: { sources: manifest.sources, totals: manifest.totals, lines: manifest.source },
       to,
       dumpDir,
+      only: only ?? null,
       removeFrom: removeFrom ?? null,
       passphrase:
         passphrase && detectFormat(opts.archivePath).encrypted ? await passphrase() : null,

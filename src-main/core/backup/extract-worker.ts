@@ -26,6 +26,8 @@ interface CommonData {
   };
   to: string | null;
   dumpDir: string | null;
+  /** Archive paths: restore only these, with what they hold (destinationMapper). */
+  only: string[] | null;
 }
 
 export interface PlanWorkerData extends CommonData {
@@ -98,7 +100,7 @@ async function restoreJob(data: PlanWorkerData | ExtractWorkerData): Promise<voi
     totals,
     files: () => streamManifestLines(lines.path, lines.offset, lines.where),
   };
-  const destinationOf = destinationMapper(data.to, data.dumpDir);
+  const destinationOf = destinationMapper(data.to, data.dumpDir, data.only);
   if (data.op === 'plan') {
     // The diff file is closed before the parent hears of it: it reads the file next.
     const diff = checkedRestoreDiff(manifest, destinationOf, {

@@ -102,6 +102,8 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
   const dirs: [ManifestFile, string][] = [];
   const result: ExtractResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0, removed: 0 };
   let tempFiles = 0;
+  // Entries read, for progress: a restore of part of a backup reads all of it and writes only that.
+  const read = { files: 0, bytes: 0 };
   let open: OpenFile | null = null;
   const sha256 = new FileSha256(); // of the open file
   const expected = files()[Symbol.iterator]();
@@ -129,10 +131,10 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
             if (dest) {
               folders.placeOf(dest);
               dirs.push([e, dest]);
+              result.dirs++;
             }
-            result.dirs++;
           } else if (e.type === 'symlink') {
-            result.symlinks++;
+            if (dest) result.symlinks++;
           } else {
             let fd: number | null = null;
             let moded = false;
@@ -162,21 +164,24 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
           const o = open as OpenFile | null;
           if (!o) return;
           sha256.update(c);
-          if (o.fd !== null) writeAll(o.fd, c);
-          result.bytes += c.length;
+          if (o.fd !== null) {
+            writeAll(o.fd, c);
+            result.bytes += c.length;
+          }
+          read.bytes += c.length;
         },
         endEntry() {
           const o = open as OpenFile | null;
           if (!o) return;
           open = null;
           finishFile(o, sha256.hex(), owners);
-          result.files++;
+          if (o.fd !== null) result.files++;
           crashPoint(`${label}-extracting`);
-          if (result.files % 100 === 0)
+          if (++read.files % 100 === 0)
             opts.onProgress?.({
               phase: 'restoring',
-              files: result.files,
-              bytes: result.bytes,
+              files: read.files,
+              bytes: read.bytes,
               totalFiles: totals.files,
               totalBytes: totals.bytes,
             });

@@ -23,7 +23,7 @@ import {
 import { join } from 'node:path';
 import type { InterruptedRestore, RestorePhase } from './contract.js';
 import { BackupBusyError } from './backup-lock.js';
-import { RESTORE_TEMP_INFIX } from './destination.js';
+import { livePath, RESTORE_TEMP_INFIX } from './destination.js';
 import { processAlive } from '../system/pid.js';
 
 export type { InterruptedRestore, RestorePhase };
@@ -43,6 +43,8 @@ export interface RestoreJournalEntry {
   tempSuffix: string;
   /** Folders the extraction writes into (where its temporary files may be). */
   roots: string[];
+  /** Archive paths, when only part of the backup was being restored (RestoreOptions.only). */
+  only?: string[] | null;
   startedAt: string;
   updatedAt: string;
   /** Set once a later start removed the temporary files. */
@@ -155,7 +157,8 @@ function describe(e: RestoreJournalEntry, changed: boolean): string {
   const temps = e.tempsRemoved
     ? `; its ${e.tempsRemoved} temporary files and folders were removed`
     : '';
-  const finish = `ccmon restore ${e.id}${e.target ? ` --to ${e.target}` : ''} --yes`;
+  const part = (e.only ?? []).map((p) => ` --include ${livePath(p)}`).join('');
+  const finish = `ccmon restore ${e.id}${e.target ? ` --to ${e.target}` : ''}${part} --yes`;
   // Recorded before the stop hook runs: killed in that phase, the hook may not have run yet.
   const down = !e.serviceStopped
     ? ''

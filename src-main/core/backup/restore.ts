@@ -16,6 +16,7 @@ import type { PassphraseProvider } from './crypto.js';
 
 export type { RestoreReport };
 import { ExtractionFailedError, extractOnWorker, planOnWorker } from './extract-thread.js';
+import { RestoreError } from './extract.js';
 import {
   runCommand,
   runHook,
@@ -23,7 +24,7 @@ import {
   type HealthCheck,
   type HookResult,
 } from './hooks.js';
-import { destinationMapper } from './destination.js';
+import { destinationMapper, livePath, selects } from './destination.js';
 import { DUMP_PREFIX, type BackupSidecar } from './manifest.js';
 
 export { destinationMapper };
@@ -45,6 +46,12 @@ export interface RestoreOptions {
   backupDir: string;
   /** Restore into this folder instead of in place. */
   to: string | null;
+  /**
+   * Archive paths (`fs/etc/claude-code/x.json`): restore only these, each with what it holds
+   * (destinationMapper). Only with `to`: a part restored in place would need its own safety
+   * backup, removals and rollback semantics.
+   */
+  only?: string[] | null;
   dryRun: boolean;
   passphrase?: PassphraseProvider;
   healthCheck?: HealthCheck;
@@ -90,6 +97,10 @@ export async function restoreBackup(given: RestoreOptions): Promise<RestoreRepor
   // A `--to` that is a symlink is followed, as `tar -C` does: the admin named it. What lies below
   // it is still checked for symlinks (nothing is written through one the archive did not name).
   const opts = { ...given, to: given.to === null ? null : followedTarget(given.to) };
+  if (opts.only?.length && opts.to === null)
+    throw new RestoreError(
+      'restoring part of a backup needs a folder to restore into (--to DIR); copy what you need from there',
+    );
   if (!opts.dryRun && opts.heldLock === undefined) {
     const lock = lockBackupDir(opts.backupDir, {
       what: `restore of ${basename(opts.archivePath)}`,
@@ -115,6 +126,38 @@ export async function restoreBackup(given: RestoreOptions): Promise<RestoreRepor
   }
 }
 
+/** For messages: ` (only /etc/x, /etc/y)` when only part of a backup is restored. */
+function partOf(only: readonly string[] | null): string {
+  return only ? ` (only ${only.map(livePath).join(', ')})` : '';
+}
+
+/** A path to restore (`--include`) that the backup does not have. */
+export class NotInBackupError extends RestoreError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotInBackupError';
+  }
+}
+
+/**
+ * Each path chosen must be in the backup (itself, or a folder holding something): a mistyped path
+ * would otherwise restore nothing and say it succeeded.
+ */
+function requireInBackup(only: readonly string[], manifest: Manifest): void {
+  const missing = new Set(only);
+  for (const f of manifest.files()) {
+    for (const p of missing) if (selects(p, f.path) && f.path.length >= p.length) missing.delete(p);
+    if (missing.size === 0) return;
+  }
+  const roots = manifest.sources
+    .filter((s) => s.status === 'ok')
+    .map((s) => livePath(s.archivePath))
+    .join(', ');
+  throw new NotInBackupError(
+    `not in backup ${manifest.id}: ${[...missing].map(livePath).join(', ')} (give paths as they were backed up, below ${roots || 'its sources'})`,
+  );
+}
+
 /** `to` with the symlinks on its way resolved, when it exists (a new folder is made as named). */
 function followedTarget(to: string): string {
   try {
@@ -137,11 +180,14 @@ async function restoreChecked(
   const dumpDir =
     inPlace && dbRestore && !opts.dryRun ? restoreWorkDir(opts.backupDir, 'dump') : null;
   const destinationOf = destinationMapper(opts.to, dumpDir);
+  const only = opts.only?.length ? opts.only : null;
+  if (only) requireInBackup(only, manifest);
   // The plan lists files: the dump's temporary copy (dumpDir) is not one of them.
   const diff = await planOnWorker({
     manifest,
     to: opts.to,
     dumpDir: null,
+    only,
     removals: inPlace,
     diffFile,
   });
@@ -168,7 +214,7 @@ async function restoreChecked(
   if (opts.dryRun)
     return done(
       true,
-      `dry run of ${manifest.id} (${manifest.createdAt}) ${inPlace ? 'in place' : `into ${opts.to}`}: ${diff.counts.added} added, ${diff.counts.changed} changed, ${diff.counts.removed} removed, ${diff.unchanged} unchanged`,
+      `dry run of ${manifest.id} (${manifest.createdAt}) ${inPlace ? 'in place' : `into ${opts.to}`}${partOf(only)}: ${diff.counts.added} added, ${diff.counts.changed} changed, ${diff.counts.removed} removed, ${diff.unchanged} unchanged`,
     );
 
   const roots = inPlace ? rootsOf(manifest, destinationOf) : [opts.to!];
@@ -185,6 +231,7 @@ async function restoreChecked(
     serviceStopped: false,
     tempSuffix,
     roots,
+    only,
   });
   // Temporary files a failed extraction could not remove: the journal stays for the next start.
   let tempsLeft = false;
@@ -237,11 +284,13 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
   const { manifest, setConfig, destinationOf, roots, report, journal, done } = r;
   const dbRestore = setConfig?.database?.restoreCommand ?? null;
   if (opts.to !== null) {
+    const only = opts.only?.length ? opts.only : null;
     const x = await extractOnWorker({
       archivePath: opts.archivePath,
       manifest,
       to: opts.to,
       dumpDir: null,
+      only,
       roots,
       passphrase: opts.passphrase,
       signal: opts.signal,
@@ -252,7 +301,7 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
     });
     return done(
       true,
-      `restored ${x.files} files (${x.dirs} folders, ${x.symlinks} symlinks) into ${opts.to}`,
+      `restored ${x.files} files (${x.dirs} folders, ${x.symlinks} symlinks) into ${opts.to}${partOf(only)}`,
     );
   }
 

@@ -15,6 +15,8 @@ import type {
 } from './contract.js';
 import type { BackupKind } from './create.js';
 import { runBackup } from './worker.js';
+import { normalRoot } from './paths.js';
+import { archivePathOf } from './sources.js';
 import type { PassphraseProvider } from './crypto.js';
 import type { CommandRunner, HealthCheck } from './hooks.js';
 import { httpHealthCheck } from './hooks.js';
@@ -223,6 +225,8 @@ export class BackupService {
     ref: string;
     to: string | null;
     dryRun: boolean;
+    /** Restore only these paths (as they were backed up), each with what it holds; needs `to`. */
+    include?: string[];
     onProgress?: (u: ProgressUpdate) => void;
     /** Every path of the diff is written here too (see RestoreOptions.diffFile). */
     diffFile?: string;
@@ -245,6 +249,7 @@ export class BackupService {
         backupDir: this.dir,
         to: p.to,
         dryRun: p.dryRun,
+        only: p.include?.length ? p.include.map((x) => archivePathOf(normalRoot(x))) : null,
         passphrase: this.passphrase,
         healthCheck: health,
         run: this.opts.run,
