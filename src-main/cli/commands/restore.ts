@@ -99,6 +99,8 @@ export function registerRestore(program: Command): void {
         if (diffFile) await output.printRestoreJson(report, diffFile);
         else {
           const dumps = output.archiveDumps(sidecar, ctx.loaded.config.backup.sets);
+          // --include names paths as backed up: a dump (no such path) is never among them.
+          if (opts.include.length > 0) dumps.dumps = [];
           output.printRestoreReport(report, output.dumpNotes(report, dumps, to));
         }
       } finally {

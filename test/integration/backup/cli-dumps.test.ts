@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
@@ -51,10 +51,16 @@ describe('ccmon restore of database and Redis dumps', () => {
         '      sources: []',
         '      ccmonState: false',
         `      database: { command: [sh, -c, "echo 'SELECT 2;'"] }`,
+        '    - name: mixed',
+        `      sources: [${join(dir.path, 'etc')}]`,
+        '      ccmonState: false',
+        `      database: { command: [sh, -c, "echo 'SELECT 3;'"] }`,
         '',
       ].join('\n'),
     );
     env = { CCMON_DATA_DIR: join(dir.path, 'data') };
+    mkdirSync(join(dir.path, 'etc'));
+    writeFileSync(join(dir.path, 'etc', 'a.txt'), 'a\n');
   });
   after(async () => {
     await redis?.stop();
@@ -115,5 +121,18 @@ describe('ccmon restore of database and Redis dumps', () => {
     const dest = join(to, 'dumps', 'database.sql');
     assert.ok(copy.stderr.includes(`database dump dumps/database.sql: written to ${dest}`));
     assert.equal(readFileSync(dest, 'utf8'), 'SELECT 2;\n');
+  });
+
+  it('a part restored with --include leaves the dumps out, and says nothing of them', async () => {
+    await backup('mixed');
+    const to = join(dir.path, 'part');
+    const file = join(dir.path, 'etc', 'a.txt');
+    const r = await run('restore', 'latest:mixed', '--to', to, '--include', file, '--yes');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(join(to, file), 'utf8'), 'a\n');
+    assert.equal(existsSync(join(to, 'dumps')), false);
+    assert.doesNotMatch(r.stderr, /database dump/);
+    const whole = await run('restore', 'latest:mixed', '--to', join(dir.path, 'whole'), '--yes');
+    assert.match(whole.stderr, /database dump dumps\/database\.sql: written to/);
   });
 });
