@@ -12,6 +12,7 @@ import { registerVerify } from './commands/verify.js';
 import { registerCheck } from './commands/check.js';
 import { registerConfig } from './commands/config.js';
 import { registerLogs } from './commands/logs.js';
+import { registerLs } from './commands/ls.js';
 import { registerMaintenance } from './commands/maintenance.js';
 import { registerReport } from './commands/report.js';
 import { registerRules } from './commands/rules.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerBackups(program);
   registerVerify(program);
   registerRestore(program);
+  registerLs(program);
   registerPrune(program);
   registerCheck(program);
   registerConfig(program);

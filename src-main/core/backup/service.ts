@@ -3,6 +3,7 @@
  * configured), list, verify, restore, prune and the restore test, with the exporter's state kept
  * current. It holds no timers: the job scheduler decides when things run.
  */
+import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
@@ -21,13 +22,14 @@ import type { PassphraseProvider } from './crypto.js';
 import type { CommandRunner, HealthCheck } from './hooks.js';
 import { httpHealthCheck } from './hooks.js';
 import type { BackupMetricsState } from './metrics.js';
-import type { BackupSidecar } from './manifest.js';
+import type { BackupSidecar, ManifestFile } from './manifest.js';
 import type { RemoteStore } from './remote.js';
-import { restoreBackup } from './restore.js';
+import { loadRestoreManifest, NotInBackupError, restoreBackup } from './restore.js';
+import { livePath, selects } from './destination.js';
 import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
 import { applyRetention } from './retention.js';
-import { BackupStore, type BackupRecord } from './store.js';
+import { BackupStore, restoreWorkDir, type BackupRecord } from './store.js';
 import { verifyOnWorker } from './extract-thread.js';
 import {
   describeHolder,
@@ -210,6 +212,40 @@ export class BackupService {
       await store.upload(b.archivePath);
     }
     return missed.map((b) => b.id);
+  }
+
+  /**
+   * A backup's entries (below `path`, as backed up, when given), in archive order, handed to
+   * `each` one at a time: a list of a million files is never held. An encrypted archive's list
+   * comes from its manifest.json, so the archive is decrypted up to it.
+   */
+  async files(
+    ref: string,
+    path: string | null,
+    each: (f: ManifestFile) => Promise<void> | void,
+  ): Promise<{ id: string; matched: number }> {
+    const r = this.store.resolve(ref, { files: false });
+    const work = restoreWorkDir(this.dir, 'list');
+    try {
+      const manifest = await loadRestoreManifest(
+        r.archivePath,
+        { header: r.sidecar, path: r.manifestPath },
+        work,
+        this.passphrase,
+      );
+      const below = path === null ? null : archivePathOf(normalRoot(path));
+      let matched = 0;
+      for (const f of manifest.files())
+        if (below === null || (selects(below, f.path) && f.path.length >= below.length)) {
+          matched++;
+          await each(f);
+        }
+      if (below !== null && matched === 0)
+        throw new NotInBackupError(`not in backup ${manifest.id}: ${livePath(below)}`);
+      return { id: manifest.id, matched };
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }
 
   async verify(ref: string, onProgress?: (p: ProgressUpdate) => void): Promise<VerifyResult> {

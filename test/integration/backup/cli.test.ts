@@ -93,6 +93,24 @@ describe('ccmon backup | backups | verify | restore | prune', () => {
     assert.match(unknown.stderr, /no backup of set 'web' in .*; sets with backups: main/);
   });
 
+  it('ls lists a backup as tar -tv does, below a path when given; --json streams every entry', async () => {
+    const text = await run('ls', first.id, join(src, 'users'));
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `^drwx\\S+ +\\d+/\\d+ +0 \\S+ \\S+Z ${src}/users/\\n-rw-r--r-- +\\d+/\\d+ +12 \\S+ \\S+Z ${src}/users/alice\\.json\\n$`,
+      ),
+    );
+    const json = JSON.parse((await run('--json', 'ls', 'latest:main')).stdout);
+    assert.equal(json.id, first.id);
+    assert.equal(json.count, json.files.length);
+    assert.ok(json.files.some((f: { path: string }) => f.path === join(src, 'config.yaml')));
+    const missing = await run('ls', first.id, join(src, 'nope'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /not in backup/);
+  });
+
   it('verify exits 0 when intact and 1 on a mismatch, listing the problem', async () => {
     assert.equal((await run('verify', first.id)).code, 0);
     const fd = openSync(first.archivePath, 'r+');

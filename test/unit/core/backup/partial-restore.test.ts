@@ -12,7 +12,7 @@ import { BackupService } from '../../../../src-main/core/backup/service.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
 import { backupConfig, writeTree } from './fixtures.js';
 
-describe('restore of part of a backup (--include)', () => {
+describe('restore of part of a backup (--include), and listing one (ls)', () => {
   let dir: TempDir;
   let src: string;
   const mtime = new Date('2026-02-03T04:05:06.789Z');
@@ -83,6 +83,22 @@ describe('restore of part of a backup (--include)', () => {
       assert.equal(readlinkSync(at('agents/current')), 'a.md');
       for (const left of ['settings.json.bak', 'agents-old', 'other.json'])
         assert.equal(existsSync(at(left)), false, left);
+
+      // What `ccmon ls` lists: the same paths --include takes, below one when given.
+      const listed: string[] = [];
+      const l = await s.files(backup.id, join(src, 'agents'), (f) => void listed.push(f.path));
+      assert.deepEqual(
+        listed.map((p) => p.slice(p.indexOf('/agents'))),
+        ['/agents', '/agents/a.md', '/agents/current', '/agents/sub', '/agents/sub/b.md'],
+      );
+      assert.equal(l.id, backup.id);
+      let all = 0;
+      await s.files(backup.id, null, () => void all++);
+      assert.equal(all, backup.files + 1 + 3 + 1, 'files, the root, 3 folders and the symlink');
+      await assert.rejects(
+        s.files(backup.id, join(src, 'agents', 'nope'), () => {}),
+        NotInBackupError,
+      );
     });
 
   it('a path the backup does not have is refused before anything is written; in place is refused', async () => {

@@ -1,0 +1,76 @@
+/**
+ * `ccmon ls REF [PATH]`: a backup's files, as `tar -tv` and `restic ls` list them, with the paths
+ * they were backed up from (what `restore --include` takes). `--json` streams every entry.
+ */
+import { once } from 'node:events';
+import type { Command } from 'commander';
+import type { ManifestFile } from '../../core/backup/manifest.js';
+import { commandContext, message, UsageError, type GlobalOptions } from '../context.js';
+
+export function registerLs(program: Command): void {
+  program
+    .command('ls <ref> [path]')
+    .description(
+      "list a backup's files (below PATH, as backed up), as tar -tv does; paths for restore --include",
+    )
+    .action(async (ref: string, path: string | undefined, _opts: unknown, cmd: Command) => {
+      const { backupService, BackupNotFoundError, NotInBackupError } =
+        await import('../backup-session.js');
+      const { livePath } = await import('../../core/backup/destination.js');
+      const { shownPath } = await import('../restore-output.js');
+      const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
+      const service = backupService(ctx);
+      const out = process.stdout;
+      let pending = '';
+      const write = async (s: string) => {
+        pending += s;
+        if (pending.length < 64 * 1024) return;
+        const chunk = pending;
+        pending = '';
+        if (!out.write(chunk)) await once(out, 'drain');
+      };
+      let first = true;
+      const each = ctx.json
+        ? (f: ManifestFile) =>
+            write(
+              `${first ? '' : ','}\n    ${JSON.stringify({ ...f, path: livePath(f.path) })}`,
+            ).then(() => void (first = false))
+        : (f: ManifestFile) => write(`${lsLine(f, shownPath(livePath(f.path)))}\n`);
+      try {
+        const resolved = service.store.resolve(ref, { files: false });
+        if (ctx.json)
+          await write(`{\n  "id": ${JSON.stringify(resolved.sidecar?.id ?? ref)},\n  "files": [`);
+        const r = await service.files(resolved.archivePath, path ?? null, each);
+        if (ctx.json) await write(`${first ? '' : '\n  '}],\n  "count": ${r.matched}\n}\n`);
+        out.write(pending);
+      } catch (err) {
+        if (err instanceof BackupNotFoundError || err instanceof NotInBackupError)
+          throw new UsageError((err as Error).message);
+        message(`ccmon: ${(err as Error).message}`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+/** `-rw-r----- 0/0      1234 2026-01-02 03:04:05Z /etc/claude-code/x.json`, as tar -tv shows it. */
+export function lsLine(f: ManifestFile, shown: string): string {
+  const kind = f.type === 'dir' ? 'd' : f.type === 'symlink' ? 'l' : '-';
+  const owner = `${f.uid}/${f.gid}`;
+  const when = f.mtime.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const name =
+    f.type === 'dir' ? `${shown}/` : f.type === 'symlink' ? `${shown} -> ${f.link}` : shown;
+  return `${kind}${modeString(f.mode)} ${owner.padEnd(9)} ${String(f.size).padStart(10)} ${when} ${name}`;
+}
+
+/** `0o4755` → `rwsr-xr-x`, as ls writes permission bits. */
+function modeString(mode: number): string {
+  const rwx = (bits: number, special: boolean, s: string) =>
+    (bits & 4 ? 'r' : '-') +
+    (bits & 2 ? 'w' : '-') +
+    (special ? (bits & 1 ? s : s.toUpperCase()) : bits & 1 ? 'x' : '-');
+  return (
+    rwx(mode >> 6, (mode & 0o4000) !== 0, 's') +
+    rwx(mode >> 3, (mode & 0o2000) !== 0, 's') +
+    rwx(mode, (mode & 0o1000) !== 0, 't')
+  );
+}
