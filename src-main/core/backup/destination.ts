@@ -39,6 +39,11 @@ export function destinationMapper(
   };
 }
 
+/** Whether archive path `path` is `chosen` or lies below it. */
+export function within(chosen: string, path: string): boolean {
+  return path.length >= chosen.length && selects(chosen, path);
+}
+
 /** Whether restoring archive path `chosen` restores `path`: it, what it holds, or a folder above it. */
 export function selects(chosen: string, path: string): boolean {
   if (path.length === chosen.length) return path === chosen;

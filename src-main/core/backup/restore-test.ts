@@ -4,7 +4,7 @@
  * as a real restore, into a work folder of the backup directory, and every file is compared with
  * its manifest entry (size, mode, sha256, link target); the folder is removed after.
  */
-import { lstatSync, readlinkSync, rmSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { VerifyResult } from './contract.js';
@@ -12,8 +12,8 @@ import type { PassphraseProvider } from './crypto.js';
 import { sha256File } from './tail-hash.js';
 import { extractOnWorker } from './extract-thread.js';
 import type { ManifestFile } from './manifest.js';
-import { destinationMapper, loadRestoreManifest } from './restore.js';
-import { restoreWorkDir, type BackupStore } from './store.js';
+import { destinationMapper, withRestoreManifest } from './restore.js';
+import type { BackupStore } from './store.js';
 
 /** Extract the newest backup of `set` into a temp folder and compare every file with the manifest. */
 export async function runRestoreTest(
@@ -37,33 +37,26 @@ export async function runRestoreTest(
   };
   if (!newest) result.problems.push(`no backup of set '${set}' to test`);
   else {
-    const tmp = restoreWorkDir(store.dir, 'test');
-    const target = join(tmp, 'files');
     try {
-      const manifest = await loadRestoreManifest(
-        newest.archivePath,
-        { header: newest.sidecar, path: newest.manifestPath },
-        tmp,
-        passphrase,
-      );
-      const destinationOf = destinationMapper(target, null);
-      const r = await extractOnWorker({
-        archivePath: newest.archivePath,
-        manifest,
-        to: target,
-        dumpDir: null,
-        roots: [target],
-        passphrase: passphrase,
-        onProgress,
-        restoreOwnership: false,
+      await withRestoreManifest(newest, store.dir, 'test', passphrase, async (manifest, tmp) => {
+        const target = join(tmp, 'files');
+        const destinationOf = destinationMapper(target, null);
+        const r = await extractOnWorker({
+          archivePath: newest.archivePath,
+          manifest,
+          to: target,
+          dumpDir: null,
+          roots: [target],
+          passphrase: passphrase,
+          onProgress,
+          restoreOwnership: false,
+        });
+        result.files = r.files;
+        result.bytes = r.bytes;
+        result.problems.push(...compareTree(manifest.files(), destinationOf));
       });
-      result.files = r.files;
-      result.bytes = r.bytes;
-      result.problems.push(...compareTree(manifest.files(), destinationOf));
     } catch (err) {
       result.problems.push((err as Error).message);
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
     }
   }
   result.ok = result.problems.length === 0;

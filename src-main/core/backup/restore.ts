@@ -24,7 +24,7 @@ import {
   type HealthCheck,
   type HookResult,
 } from './hooks.js';
-import { destinationMapper, livePath, selects } from './destination.js';
+import { destinationMapper, livePath, within } from './destination.js';
 import { DUMP_PREFIX, type BackupSidecar } from './manifest.js';
 
 export { destinationMapper };
@@ -93,6 +93,31 @@ export async function loadRestoreManifest(
   return openManifestRecords(spool, `${archivePath}:manifest.json`);
 }
 
+/**
+ * `use` with a backup's manifest (loadRestoreManifest) and a work folder in the backup folder
+ * (`.restore-<pid>-<what>-…`), removed when `use` ends; a kill leaves it to the next lock-taker.
+ */
+export async function withRestoreManifest<T>(
+  backup: { archivePath: string; sidecar: BackupSidecar | null; manifestPath: string | null },
+  backupDir: string,
+  what: string,
+  passphrase: PassphraseProvider | undefined,
+  use: (manifest: Manifest, work: string) => Promise<T>,
+): Promise<T> {
+  const work = restoreWorkDir(backupDir, what);
+  try {
+    const manifest = await loadRestoreManifest(
+      backup.archivePath,
+      { header: backup.sidecar, path: backup.manifestPath },
+      work,
+      passphrase,
+    );
+    return await use(manifest, work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 export async function restoreBackup(given: RestoreOptions): Promise<RestoreReport> {
   // A `--to` that is a symlink is followed, as `tar -C` does: the admin named it. What lies below
   // it is still checked for symlinks (nothing is written through one the archive did not name).
@@ -112,18 +137,9 @@ export async function restoreBackup(given: RestoreOptions): Promise<RestoreRepor
       lock.release();
     }
   }
-  const work = restoreWorkDir(opts.backupDir, 'lists');
-  try {
-    const manifest = await loadRestoreManifest(
-      opts.archivePath,
-      { header: opts.sidecar, path: opts.manifestPath },
-      work,
-      opts.passphrase,
-    );
-    return await restoreChecked(opts, manifest, opts.diffFile ?? join(work, 'diff'), work);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  return withRestoreManifest(opts, opts.backupDir, 'lists', opts.passphrase, (manifest, work) =>
+    restoreChecked(opts, manifest, opts.diffFile ?? join(work, 'diff'), work),
+  );
 }
 
 /** For messages: ` (only /etc/x, /etc/y)` when only part of a backup is restored. */
@@ -146,7 +162,7 @@ export class NotInBackupError extends RestoreError {
 function requireInBackup(only: readonly string[], manifest: Manifest): void {
   const missing = new Set(only);
   for (const f of manifest.files()) {
-    for (const p of missing) if (selects(p, f.path) && f.path.length >= p.length) missing.delete(p);
+    for (const p of missing) if (within(p, f.path)) missing.delete(p);
     if (missing.size === 0) return;
   }
   const roots = manifest.sources

@@ -3,7 +3,6 @@
  * configured), list, verify, restore, prune and the restore test, with the exporter's state kept
  * current. It holds no timers: the job scheduler decides when things run.
  */
-import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
@@ -24,12 +23,12 @@ import { httpHealthCheck } from './hooks.js';
 import type { BackupMetricsState } from './metrics.js';
 import type { BackupSidecar, ManifestFile } from './manifest.js';
 import type { RemoteStore } from './remote.js';
-import { loadRestoreManifest, NotInBackupError, restoreBackup } from './restore.js';
-import { livePath, selects } from './destination.js';
+import { NotInBackupError, restoreBackup, withRestoreManifest } from './restore.js';
+import { livePath, within } from './destination.js';
 import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
 import { applyRetention } from './retention.js';
-import { BackupStore, restoreWorkDir, type BackupRecord } from './store.js';
+import { BackupStore, type BackupRecord } from './store.js';
 import { verifyOnWorker } from './extract-thread.js';
 import {
   describeHolder,
@@ -225,27 +224,18 @@ export class BackupService {
     each: (f: ManifestFile) => Promise<void> | void,
   ): Promise<{ id: string; matched: number }> {
     const r = this.store.resolve(ref, { files: false });
-    const work = restoreWorkDir(this.dir, 'list');
-    try {
-      const manifest = await loadRestoreManifest(
-        r.archivePath,
-        { header: r.sidecar, path: r.manifestPath },
-        work,
-        this.passphrase,
-      );
+    return withRestoreManifest(r, this.dir, 'list', this.passphrase, async (manifest) => {
       const below = path === null ? null : archivePathOf(normalRoot(path));
       let matched = 0;
       for (const f of manifest.files())
-        if (below === null || (selects(below, f.path) && f.path.length >= below.length)) {
+        if (below === null || within(below, f.path)) {
           matched++;
           await each(f);
         }
       if (below !== null && matched === 0)
         throw new NotInBackupError(`not in backup ${manifest.id}: ${livePath(below)}`);
       return { id: manifest.id, matched };
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
+    });
   }
 
   async verify(ref: string, onProgress?: (p: ProgressUpdate) => void): Promise<VerifyResult> {
