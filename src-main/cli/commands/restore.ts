@@ -37,7 +37,7 @@ export function registerRestore(program: Command): void {
     .action(async (ref: string, opts: RestoreOptions, cmd: Command) => {
       const session = await import('../backup-session.js');
       const { backupService, progressLine, promptLine, BackupNotFoundError } = session;
-      const { BackupBusyError, NotInBackupError, UnsafeArchiveError } = session;
+      const { BackupBusyError, RestoreInputError, UnsafeArchiveError } = session;
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const service = backupService(ctx);
       const to = opts.to ?? null;
@@ -87,7 +87,7 @@ export function registerRestore(program: Command): void {
         progress.done();
         if (lists) rmSync(lists, { recursive: true, force: true });
         if (err instanceof BackupBusyError) throw new UsageError(err.message, EXIT_FAILED);
-        if (err instanceof NotInBackupError) throw new UsageError(err.message);
+        if (err instanceof RestoreInputError) throw new UsageError(err.message);
         const refused = err instanceof UnsafeArchiveError;
         if (ctx.json) printJson({ ok: false, refused, error: (err as Error).message });
         message(`ccmon: ${(err as Error).message}`);

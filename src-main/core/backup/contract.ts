@@ -166,19 +166,21 @@ export interface BackupList {
   interruptedRestore?: InterruptedRestore | null;
 }
 
-const ref = z.string().min(1, 'a backup id or archive file');
+const ref = z.string().min(1, 'a backup id, latest[:SET] or archive file');
+const include = z.array(z.string().min(1)).optional();
 
 export const backupRequests = {
   'backup.list': defineRequest<BackupList>()(z.object({}).strict()),
   /** Starts a backup of one set (default: the first); follow `backup.progress` / `backup.finished`. */
   'backup.run': defineRequest<JobRun>()(z.object({ set: z.string().min(1).optional() }).strict()),
   'backup.verify': defineRequest<VerifyResult>()(z.object({ id: ref }).strict()),
+  /** `include`: restore only these paths (as backed up), with what they hold; needs `to`. */
   'backup.restorePreview': defineRequest<RestoreReport>()(
-    z.object({ id: ref, to: z.string().min(1).optional() }).strict(),
+    z.object({ id: ref, to: z.string().min(1).optional(), include }).strict(),
   ),
   /** `confirm` must repeat the backup's id: a restore replaces live files. */
   'backup.restore': defineRequest<RestoreReport>()(
-    z.object({ id: ref, to: z.string().min(1).optional(), confirm: z.string() }).strict(),
+    z.object({ id: ref, to: z.string().min(1).optional(), include, confirm: z.string() }).strict(),
   ),
   'backup.prunePreview': defineRequest<PruneReport>()(z.object({}).strict()),
   /**

@@ -20,6 +20,7 @@ import type { HealthCheck } from './hooks.js';
 import { humanBytes } from './manifest.js';
 import { registerBackupMetrics } from './metrics.js';
 import { s3Store } from './remote.js';
+import { RestoreInputError } from './restore.js';
 import { BackupService, UnknownSetError } from './service.js';
 import { BackupBusyError, BackupNotFoundError } from './store.js';
 
@@ -242,6 +243,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     } catch (err) {
       if (err instanceof UnknownSetError || err instanceof BackupNotFoundError)
         throw new RequestError('not_found', err.message);
+      if (err instanceof RestoreInputError) throw new RequestError('bad_request', err.message);
       throw err;
     }
   };
@@ -292,7 +294,9 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
         ),
       'backup.verify': (p) => wrap(() => service.verify(p.id)),
       'backup.restorePreview': (p) =>
-        wrap(() => service.restore({ ref: p.id, to: p.to ?? null, dryRun: true })),
+        wrap(() =>
+          service.restore({ ref: p.id, to: p.to ?? null, include: p.include, dryRun: true }),
+        ),
       'backup.restore': (p) =>
         wrap(async () => {
           const target = service.store.resolve(p.id, { files: false });
@@ -302,7 +306,13 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
               'bad_request',
               `to restore, confirm by typing the backup id '${id}'`,
             );
-          return service.restore({ ref: p.id, to: p.to ?? null, dryRun: false });
+          // The archive confirmed, not `id` again: `latest` may name a newer one by now.
+          return service.restore({
+            ref: target.archivePath,
+            to: p.to ?? null,
+            include: p.include,
+            dryRun: false,
+          });
         }),
       'backup.prunePreview': () => wrap(() => service.prune(true)),
       'backup.prune': () =>

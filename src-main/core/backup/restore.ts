@@ -123,7 +123,7 @@ export async function restoreBackup(given: RestoreOptions): Promise<RestoreRepor
   // it is still checked for symlinks (nothing is written through one the archive did not name).
   const opts = { ...given, to: given.to === null ? null : followedTarget(given.to) };
   if (opts.only?.length && opts.to === null)
-    throw new RestoreError(
+    throw new RestoreInputError(
       'restoring part of a backup needs a folder to restore into (--to DIR); copy what you need from there',
     );
   if (!opts.dryRun && opts.heldLock === undefined) {
@@ -147,8 +147,16 @@ function partOf(only: readonly string[] | null): string {
   return only ? ` (only ${only.map(livePath).join(', ')})` : '';
 }
 
+/** A restore asked for what cannot be done (bad input, not a failure): exit 2, bad_request. */
+export class RestoreInputError extends RestoreError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestoreInputError';
+  }
+}
+
 /** A path to restore (`--include`) that the backup does not have. */
-export class NotInBackupError extends RestoreError {
+export class NotInBackupError extends RestoreInputError {
   constructor(message: string) {
     super(message);
     this.name = 'NotInBackupError';

@@ -195,6 +195,25 @@ describe('backup module (AgentApi handlers, events, metrics)', () => {
     assert.equal(preview.diff.truncated, true);
   });
 
+  it('backup.restorePreview and backup.restore take latest:SET and include; bad input is bad_request', async () => {
+    const id = (await mod.handlers['backup.list']({})).backups[0]!.id;
+    const src = join(dir.path, 'src');
+    const include = [join(src, 'f7.log')];
+    const to = join(dir.path, 'part');
+    const preview = await mod.handlers['backup.restorePreview']({ id: 'latest:app', to, include });
+    assert.equal(preview.id, id);
+    assert.deepEqual(preview.diff.added.at(-1), join(to, src, 'f7.log'));
+    const r = await mod.handlers['backup.restore']({ id: 'latest:app', confirm: id, to, include });
+    assert.equal(r.ok, true, r.message);
+    assert.match(r.message, /^restored 1 files .* \(only .*f7\.log\)$/);
+    const badRequest = (e: Error) => e instanceof RequestError && e.code === 'bad_request';
+    await assert.rejects(
+      mod.handlers['backup.restorePreview']({ id, to, include: [join(src, 'nope.log')] }),
+      badRequest,
+    );
+    await assert.rejects(mod.handlers['backup.restorePreview']({ id, include }), badRequest);
+  });
+
   it("maintenance's backupNow goes through the scheduler: recorded in the job history, never overlapping", async () => {
     const summary = await mod.backupNow(null);
     assert.match(summary, /^app-\d{8}T\d{6}Z(-\d+)?: 300 files/);
