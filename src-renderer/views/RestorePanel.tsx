@@ -1,6 +1,8 @@
 /**
  * Restore one backup: a dry-run first (the diff of what would be added, changed, removed), then the
  * restore itself only after the backup's id is typed back (restic/Kopia habit for destructive acts).
+ * In place by default; into another folder, and then of only some paths (`ccmon restore --to DIR
+ * --include PATH`), once those options are shown in a dry run: what is restored is what was shown.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RestoreReport } from '../../src-main/core/backup/contract';
@@ -8,6 +10,12 @@ import { useApi, toLoadableError, type Loadable } from '../api/context';
 import { ErrorState, Loading } from '../components/states';
 
 const MAX_LISTED = 200;
+
+/** Where a restore writes: in place (no `to`), or into a folder, of everything or of `include`. */
+interface Where {
+  to?: string;
+  include?: string[];
+}
 
 export function RestorePanel({
   id,
@@ -20,20 +28,39 @@ export function RestorePanel({
 }) {
   const api = useApi();
   const [preview, setPreview] = useState<Loadable<RestoreReport>>({ state: 'loading' });
+  // The options of the dry run shown (the restore uses these), and the fields being edited.
+  const [where, setWhere] = useState<Where>({});
+  const [toField, setToField] = useState('');
+  const [pathsField, setPathsField] = useState('');
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<RestoreReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    api.request('backup.restorePreview', { id }).then(
+    api.request('backup.restorePreview', { id, ...where }).then(
       (r) => live && setPreview({ state: 'ready', value: r }),
       (e: unknown) => live && setPreview(toLoadableError(e)),
     );
     return () => {
       live = false;
     };
-  }, [api, id]);
+  }, [api, id, where]);
+
+  const paths = pathsField
+    .split('\n')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const to = toField.trim();
+  const pathsWithoutFolder = paths.length > 0 && !to;
+  const showOptions = (e: FormEvent) => {
+    e.preventDefault();
+    if (pathsWithoutFolder) return;
+    setResult(null);
+    setError(null);
+    setPreview({ state: 'loading' });
+    setWhere({ ...(to ? { to } : {}), ...(paths.length ? { include: paths } : {}) });
+  };
 
   const restore = async (e: FormEvent) => {
     e.preventDefault();
@@ -41,7 +68,7 @@ export function RestorePanel({
     setBusy(true);
     setError(null);
     try {
-      const r = await api.request('backup.restore', { id, confirm: typed });
+      const r = await api.request('backup.restore', { id, confirm: typed, ...where });
       setResult(r);
       onDone();
     } catch (err) {
@@ -61,6 +88,42 @@ export function RestorePanel({
           Close
         </button>
       </div>
+      <form onSubmit={showOptions} className="stack" aria-label="Where to restore">
+        <div className="field">
+          <label htmlFor="restore-to">Into folder</label>
+          <input
+            id="restore-to"
+            value={toField}
+            onChange={(e) => setToField(e.target.value)}
+            placeholder="in place (the backed-up folders)"
+            spellCheck={false}
+            size={40}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="restore-paths">
+            Only these files or folders, one per line, as they were backed up (needs a folder)
+          </label>
+          <textarea
+            id="restore-paths"
+            value={pathsField}
+            onChange={(e) => setPathsField(e.target.value)}
+            rows={2}
+            spellCheck={false}
+            aria-invalid={pathsWithoutFolder ? true : undefined}
+          />
+          {pathsWithoutFolder && (
+            <span className="field-error">
+              a part of a backup is restored into a folder: give one above
+            </span>
+          )}
+        </div>
+        <div>
+          <button type="submit" disabled={pathsWithoutFolder}>
+            Show the dry run
+          </button>
+        </div>
+      </form>
       {preview.state === 'loading' && <Loading what="the dry run" />}
       {preview.state === 'error' && <ErrorState what="the dry run" error={preview.error} />}
       {preview.state === 'unavailable' && (
@@ -72,9 +135,10 @@ export function RestorePanel({
       {preview.state === 'ready' && (
         <>
           <p data-testid="restore-summary">
-            Dry run into <strong>{preview.value.target}</strong>: {preview.value.diff.counts.added}{' '}
-            added, {preview.value.diff.counts.changed} changed, {preview.value.diff.counts.removed}{' '}
-            removed, {preview.value.diff.unchanged} unchanged.
+            Dry run into <strong>{preview.value.target}</strong>
+            {where.include && <> (only {where.include.join(', ')})</>}:{' '}
+            {preview.value.diff.counts.added} added, {preview.value.diff.counts.changed} changed,{' '}
+            {preview.value.diff.counts.removed} removed, {preview.value.diff.unchanged} unchanged.
           </p>
           <Diff report={preview.value} />
           {result ? (
@@ -90,7 +154,8 @@ export function RestorePanel({
           ) : (
             <form onSubmit={restore} className="field">
               <label htmlFor="restore-confirm">
-                Type the backup id <code>{id}</code> to restore it over the live files
+                Type the backup id <code>{id}</code> to restore it{' '}
+                {where.to ? <>into {where.to}</> : 'over the live files'}
               </label>
               <div className="row">
                 <input

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -100,6 +100,47 @@ describe('backups in the dashboard', () => {
     assert.equal(
       readFileSync(join(source, 'settings.json'), 'utf8'),
       '{"model":"claude-sonnet-4-5"}\n',
+    );
+  });
+
+  it('restores only the paths given into another folder, after its own dry run', async () => {
+    writeFileSync(join(source, 'settings.json'), '{"model":"broken again"}\n');
+    const id = (await page
+      .locator('table[data-testid="backups"] tbody tr')
+      .last()
+      .getAttribute('data-backup'))!;
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.locator(`tr[data-backup="${id}"]`).getByRole('button', { name: 'Restore…' }).click();
+    await page.getByTestId('restore-diff').waitFor({ timeout: 30_000 });
+    const folder = join(dir.path, 'recovered');
+    const settings = join(source, 'settings.json');
+    await page.getByLabel(/Only these files or folders/).fill(settings);
+    assert.equal(
+      await page.getByRole('button', { name: 'Show the dry run' }).isDisabled(),
+      true,
+      'a part needs a folder',
+    );
+    await page.getByLabel('Into folder').fill(folder);
+    await page.getByRole('button', { name: 'Show the dry run' }).click();
+    const summary = page.getByTestId('restore-summary');
+    await summary.filter({ hasText: folder }).waitFor({ timeout: 30_000 });
+    assert.match(await summary.innerText(), /\(only .*settings\.json\): \d+ added/);
+    assert.match(
+      await page.getByTestId('restore-diff').innerText(),
+      /\+ .*recovered.*settings\.json/,
+    );
+    assert.doesNotMatch(await page.getByTestId('restore-diff').innerText(), /blob-/);
+    await page.screenshot({ path: `${SHOTS}/restore-part.png`, fullPage: true });
+    await page.getByLabel(/Type the backup id/).fill(id);
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await page.getByTestId('restore-result').waitFor({ timeout: 60_000 });
+    assert.match(await page.getByTestId('restore-result').innerText(), /^✓ restored 1 files/);
+    assert.equal(readFileSync(join(folder, settings), 'utf8'), '{"model":"claude-sonnet-4-5"}\n');
+    assert.equal(existsSync(join(folder, source, 'data')), false);
+    assert.equal(
+      readFileSync(settings, 'utf8'),
+      '{"model":"broken again"}\n',
+      'live file untouched',
     );
   });
 });
