@@ -9,7 +9,8 @@ const names = ['claude-code.rules.yml', 'ccmon.rules.yml'];
 const body = names
   .map((n) => `  '${n}': ${JSON.stringify(readFileSync(new URL(n, dir), 'utf8'))},`)
   .join('\n');
-writeFileSync(
-  index,
-  `${head}export const DEFAULT_RULE_FILES: Readonly<Record<string, string>> = {\n${body}\n};\n`,
-);
+const text = `${head}export const DEFAULT_RULE_FILES: Readonly<Record<string, string>> = {\n${body}\n};\n`;
+// Formatted as `npm run lint` checks it: a generated file is still committed code.
+const prettier = await import('prettier');
+const options = (await prettier.resolveConfig(index)) ?? {};
+writeFileSync(index, await prettier.format(text, { ...options, parser: 'typescript' }));
