@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: build, then run the three layers (unit, integration with real servers, e2e in
-// Chromium) with Node's test runner. `npm test -- unit` (or integration / e2e) runs one layer.
-// Ends with one line 'N passed, N failed' over all layers.
+// `npm test`: lint and typecheck, build, then run the three layers (unit, integration with real
+// servers, e2e in Chromium) with Node's test runner. `npm test -- unit` (or integration / e2e)
+// runs one layer, without the static checks. Ends with one line 'N passed, N failed' over all
+// layers.
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -46,6 +47,14 @@ if (selected.some((l) => l !== 'unit')) {
     console.error(err.message);
     process.exit(1);
   }
+}
+// The whole suite checks what the definition of done asks of every change first: a lint or type
+// error fails it like a failing test (a generated file that was never linted went unseen when
+// only the tests ran).
+if (wanted.length === 0) {
+  console.log('\n── lint and typecheck ──');
+  run('npm', ['run', '--silent', 'lint']);
+  run('npm', ['run', '--silent', 'typecheck']);
 }
 if (selected.includes('e2e') || !process.env.CCMON_SKIP_BUILD)
   run('npm', ['run', '--silent', 'build']);
