@@ -37,6 +37,7 @@ import {
 import { ManifestSpool } from './manifest-spool.js';
 import { TailHash } from './tail-hash.js';
 import { addDumps, countSources, nothingToBackUp, plannedEntries } from './plan.js';
+import type { PlannedEntry } from './sources.js';
 import { writeAll } from './write-all.js';
 import { lockBackupDir } from './backup-lock.js';
 import {
@@ -63,6 +64,11 @@ export interface CreateBackupOptions {
   previous?: PreviousBackups;
   /** The token of the folder's lock when the caller holds it for this run (backup-lock.ts). */
   heldLock?: string;
+  /**
+   * A first backup with progress counts its sources before archiving, for the ETA. False: the
+   * caller counts them meanwhile (worker.ts), and the totals reported are the dumps' alone.
+   */
+  countFirst?: boolean;
 }
 
 /** What a run needs to know of earlier backups: ids taken, and the set's last totals (ETA). */
@@ -96,6 +102,11 @@ export interface BackupResult {
   durationSeconds: number;
   warnings: string[];
   sources: ManifestSource[];
+}
+
+/** The dumps' share of a run's totals (the rest is counted by the caller, see countFirst). */
+function dumpTotals(dumps: PlannedEntry[]): { files: number; bytes: number } {
+  return { files: dumps.length, bytes: dumps.reduce((sum, d) => sum + Math.max(d.size, 0), 0) };
 }
 
 export class BackupError extends Error {
@@ -143,7 +154,13 @@ export async function createBackup(opts: CreateBackupOptions): Promise<BackupRes
     const dumps = await addDumps(opts, staging, sources);
     // The same set's previous backup sizes the progress bar (ETA) without walking the tree twice;
     // a first backup counts first (one more lstat per file, nothing kept).
-    const last = previous.totals ?? (opts.onProgress ? countSources(opts, dumps) : undefined);
+    const last =
+      previous.totals ??
+      (!opts.onProgress
+        ? undefined
+        : opts.countFirst === false
+          ? dumpTotals(dumps)
+          : countSources(opts, dumps));
     const state: ArchiveWriterState = { spool, warnings, filesDone: 0, bytesDone: 0 };
     let header: Omit<BackupManifest, 'files'> | null = null;
     const s = spool;

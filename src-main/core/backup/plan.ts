@@ -25,12 +25,35 @@ export function countSources(
   dumps: PlannedEntry[],
 ): { files: number; bytes: number } {
   const totals = { files: 0, bytes: 0 };
-  for (const e of plannedEntries(opts, dumps, [], [])) {
-    if (e.type !== 'file') continue;
-    totals.files++;
-    totals.bytes += e.size >= 0 ? e.size : sizeOf(e.absPath);
+  for (const e of plannedEntries(opts, dumps, [], [])) addToCount(totals, e);
+  return totals;
+}
+
+/**
+ * countSources without the dumps, a slice at a time: the agent counts a set's first backup on its
+ * own thread while the backup worker archives (restic's scanner), instead of before the archive's
+ * first byte. Resolves null when `signal` aborts first.
+ */
+export async function countSourcesInSlices(
+  opts: CreateBackupOptions,
+  signal: AbortSignal,
+): Promise<{ files: number; bytes: number } | null> {
+  const totals = { files: 0, bytes: 0 };
+  let n = 0;
+  for (const e of plannedEntries(opts, [], [], [])) {
+    addToCount(totals, e);
+    if (++n % 2000 === 0) {
+      await new Promise((r) => setImmediate(r));
+      if (signal.aborted) return null;
+    }
   }
   return totals;
+}
+
+function addToCount(totals: { files: number; bytes: number }, e: PlannedEntry): void {
+  if (e.type !== 'file') return;
+  totals.files++;
+  totals.bytes += e.size >= 0 ? e.size : sizeOf(e.absPath);
 }
 
 /** A file's size for an estimate: 0 when it is gone (the backup will say so). */

@@ -66,6 +66,33 @@ describe('backups on a worker thread', () => {
     );
   });
 
+  it("a first backup's totals are counted beside the worker: the sources' plus the dumps'", async () => {
+    const backupDir = join(dir.path, 'b-count');
+    const config = backupConfig({
+      directory: backupDir,
+      sets: [
+        {
+          name: 'w',
+          sources: [src],
+          ccmonState: false,
+          database: { command: ['sh', '-c', 'echo "SELECT 1;"'] },
+        },
+      ],
+    });
+    const seen: ProgressUpdate[] = [];
+    const r = await runBackup({
+      set: config.sets[0]!,
+      config,
+      backupDir,
+      onProgress: (p) => seen.push(p),
+    });
+    assert.equal(r.files, 201, 'the dump and the 200 files');
+    const archived = seen.find((p) => p.phase === 'archived');
+    assert.deepEqual([archived?.totalFiles, archived?.totalBytes], [r.files, r.bytes]);
+    for (const p of seen)
+      if (p.totalFiles !== undefined) assert.ok(p.files <= p.totalFiles, JSON.stringify(p));
+  });
+
   it('an abort reaches the worker: the backup fails as cancelled and leaves no partial file', async () => {
     const backupDir = join(dir.path, 'b2');
     const ac = new AbortController();
