@@ -90,7 +90,7 @@ describe('backups on a worker thread', () => {
     const archived = seen.find((p) => p.phase === 'archived');
     assert.deepEqual([archived?.totalFiles, archived?.totalBytes], [r.files, r.bytes]);
     for (const p of seen)
-      if (p.totalFiles !== undefined) assert.ok(p.files <= p.totalFiles, JSON.stringify(p));
+      if (p.totalFiles != null) assert.ok(p.files <= p.totalFiles, JSON.stringify(p));
   });
 
   it('an abort reaches the worker: the backup fails as cancelled and leaves no partial file', async () => {
