@@ -16,7 +16,7 @@ import type { CommandContext } from './context.js';
 
 export { humanBytes } from '../core/backup/manifest.js';
 export { UnsafeArchiveError } from '../core/backup/safety.js';
-export { NotInBackupError, RestoreInputError } from '../core/backup/restore.js';
+export { NotInBackupError, RestoreInputError } from '../core/backup/restore-manifest.js';
 export { UnknownSetError } from '../core/backup/service.js';
 export { BackupBusyError, BackupNotFoundError } from '../core/backup/store.js';
 

@@ -20,7 +20,7 @@ import type { HealthCheck } from './hooks.js';
 import { humanBytes } from './manifest.js';
 import { registerBackupMetrics } from './metrics.js';
 import { s3Store } from './remote.js';
-import { RestoreInputError } from './restore.js';
+import { RestoreInputError } from './restore-manifest.js';
 import { BackupService, UnknownSetError } from './service.js';
 import { BackupBusyError, BackupNotFoundError } from './store.js';
 

@@ -9,7 +9,8 @@ import type { BackupResult } from './create.js';
 import { crashPoint } from './crash-points.js';
 import type { HookResult } from './hooks.js';
 import type { RestoreJournal } from './journal.js';
-import type { Manifest, RestoreOptions } from './restore.js';
+import type { RestoreOptions } from './restore.js';
+import type { Manifest } from './restore-manifest.js';
 import { runBackup } from './worker.js';
 
 export async function startAndVerify(

@@ -12,7 +12,8 @@ import type { PassphraseProvider } from './crypto.js';
 import { sha256File } from './tail-hash.js';
 import { extractOnWorker } from './extract-thread.js';
 import type { ManifestFile } from './manifest.js';
-import { destinationMapper, withRestoreManifest } from './restore.js';
+import { destinationMapper } from './destination.js';
+import { withRestoreManifest } from './restore-manifest.js';
 import type { BackupStore } from './store.js';
 
 /** Extract the newest backup of `set` into a temp folder and compare every file with the manifest. */

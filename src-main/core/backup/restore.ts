@@ -9,14 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
-import { spoolEmbeddedManifest } from './archive-reader.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { RestoreReport } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 
 export type { RestoreReport };
 import { ExtractionFailedError, extractOnWorker, planOnWorker } from './extract-thread.js';
-import { RestoreError } from './extract.js';
 import {
   runCommand,
   runHook,
@@ -24,15 +22,18 @@ import {
   type HealthCheck,
   type HookResult,
 } from './hooks.js';
-import { destinationMapper, livePath, within } from './destination.js';
+import { destinationMapper, livePath } from './destination.js';
 import { DUMP_PREFIX, type BackupSidecar } from './manifest.js';
-
-export { destinationMapper };
-import { openManifestRecords, type ManifestRecords } from './manifest-records.js';
+import {
+  loadRestoreManifest,
+  requireInBackup,
+  RestoreInputError,
+  withRestoreManifest,
+  type Manifest,
+} from './restore-manifest.js';
 import { crashPoint } from './crash-points.js';
 import { claimJournal, RestoreJournal } from './journal.js';
 import { safetyBackup, startAndVerify } from './restore-steps.js';
-import { explainReadError } from './read-problem.js';
 import { rootsOf } from './safety.js';
 import { lockBackupDir } from './backup-lock.js';
 import { BackupStore, restoreWorkDir } from './store.js';
@@ -69,60 +70,16 @@ export interface RestoreOptions {
   heldLock?: string;
 }
 
-export type Manifest = ManifestRecords;
-
-/**
- * The manifest of a restore, its file list streamed (never read into memory) from the sidecar or,
- * for an encrypted archive or one without its sidecar, from the archive's manifest.json spooled
- * into `workDir`. Not checked here: planOnWorker and the extraction check it (safety.ts).
- */
-export async function loadRestoreManifest(
-  archivePath: string,
-  sidecar: { header: BackupSidecar | null; path: string | null },
-  workDir: string,
-  passphrase?: PassphraseProvider,
-): Promise<Manifest> {
-  if (sidecar.header && sidecar.path && !sidecar.header.encrypted)
-    return openManifestRecords(sidecar.path);
-  const spool = join(workDir, 'manifest.json');
-  try {
-    await spoolEmbeddedManifest(archivePath, spool, { passphrase });
-  } catch (err) {
-    throw await explainReadError(err as Error, archivePath, sidecar.header);
-  }
-  return openManifestRecords(spool, `${archivePath}:manifest.json`);
-}
-
-/**
- * `use` with a backup's manifest (loadRestoreManifest) and a work folder in the backup folder
- * (`.restore-<pid>-<what>-…`), removed when `use` ends; a kill leaves it to the next lock-taker.
- */
-export async function withRestoreManifest<T>(
-  backup: { archivePath: string; sidecar: BackupSidecar | null; manifestPath: string | null },
-  backupDir: string,
-  what: string,
-  passphrase: PassphraseProvider | undefined,
-  use: (manifest: Manifest, work: string) => Promise<T>,
-): Promise<T> {
-  const work = restoreWorkDir(backupDir, what);
-  try {
-    const manifest = await loadRestoreManifest(
-      backup.archivePath,
-      { header: backup.sidecar, path: backup.manifestPath },
-      work,
-      passphrase,
-    );
-    return await use(manifest, work);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
-
 export async function restoreBackup(given: RestoreOptions): Promise<RestoreReport> {
   // A `--to` that is a symlink is followed, as `tar -C` does: the admin named it. What lies below
   // it is still checked for symlinks (nothing is written through one the archive did not name).
-  const opts = { ...given, to: given.to === null ? null : followedTarget(given.to) };
-  if (opts.only?.length && opts.to === null)
+  // An empty list of paths is the whole backup.
+  const opts = {
+    ...given,
+    to: given.to === null ? null : followedTarget(given.to),
+    only: given.only?.length ? given.only : null,
+  };
+  if (opts.only && opts.to === null)
     throw new RestoreInputError(
       'restoring part of a backup needs a folder to restore into (--to DIR); copy what you need from there',
     );
@@ -147,41 +104,6 @@ function partOf(only: readonly string[] | null): string {
   return only ? ` (only ${only.map(livePath).join(', ')})` : '';
 }
 
-/** A restore asked for what cannot be done (bad input, not a failure): exit 2, bad_request. */
-export class RestoreInputError extends RestoreError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RestoreInputError';
-  }
-}
-
-/** A path to restore (`--include`) that the backup does not have. */
-export class NotInBackupError extends RestoreInputError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotInBackupError';
-  }
-}
-
-/**
- * Each path chosen must be in the backup (itself, or a folder holding something): a mistyped path
- * would otherwise restore nothing and say it succeeded.
- */
-function requireInBackup(only: readonly string[], manifest: Manifest): void {
-  const missing = new Set(only);
-  for (const f of manifest.files()) {
-    for (const p of missing) if (within(p, f.path)) missing.delete(p);
-    if (missing.size === 0) return;
-  }
-  const roots = manifest.sources
-    .filter((s) => s.status === 'ok')
-    .map((s) => livePath(s.archivePath))
-    .join(', ');
-  throw new NotInBackupError(
-    `not in backup ${manifest.id}: ${[...missing].map(livePath).join(', ')} (give paths as they were backed up, below ${roots || 'its sources'})`,
-  );
-}
-
 /** `to` with the symlinks on its way resolved, when it exists (a new folder is made as named). */
 function followedTarget(to: string): string {
   try {
@@ -204,7 +126,7 @@ async function restoreChecked(
   const dumpDir =
     inPlace && dbRestore && !opts.dryRun ? restoreWorkDir(opts.backupDir, 'dump') : null;
   const destinationOf = destinationMapper(opts.to, dumpDir);
-  const only = opts.only?.length ? opts.only : null;
+  const only = opts.only ?? null;
   if (only) requireInBackup(only, manifest);
   // The plan lists files: the dump's temporary copy (dumpDir) is not one of them.
   const diff = await planOnWorker({
@@ -308,7 +230,7 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
   const { manifest, setConfig, destinationOf, roots, report, journal, done } = r;
   const dbRestore = setConfig?.database?.restoreCommand ?? null;
   if (opts.to !== null) {
-    const only = opts.only?.length ? opts.only : null;
+    const only = opts.only ?? null;
     const x = await extractOnWorker({
       archivePath: opts.archivePath,
       manifest,

@@ -23,8 +23,9 @@ import { httpHealthCheck } from './hooks.js';
 import type { BackupMetricsState } from './metrics.js';
 import type { BackupSidecar, ManifestFile } from './manifest.js';
 import type { RemoteStore } from './remote.js';
-import { NotInBackupError, restoreBackup, withRestoreManifest } from './restore.js';
-import { livePath, within } from './destination.js';
+import { restoreBackup } from './restore.js';
+import { notInBackup, withRestoreManifest } from './restore-manifest.js';
+import { within } from './destination.js';
 import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
 import { applyRetention } from './retention.js';
@@ -65,6 +66,11 @@ export class UnknownSetError extends Error {
     super(`no backup set '${name}' (configured: ${known.join(', ')})`);
     this.name = 'UnknownSetError';
   }
+}
+
+/** A path as backed up (absolute, or relative to the current folder) → its archive path. */
+function asArchivePath(path: string): string {
+  return archivePathOf(normalRoot(path));
 }
 
 export class BackupService {
@@ -225,15 +231,14 @@ export class BackupService {
   ): Promise<{ id: string; matched: number }> {
     const r = this.store.resolve(ref, { files: false });
     return withRestoreManifest(r, this.dir, 'list', this.passphrase, async (manifest) => {
-      const below = path === null ? null : archivePathOf(normalRoot(path));
+      const below = path === null ? null : asArchivePath(path);
       let matched = 0;
       for (const f of manifest.files())
         if (below === null || within(below, f.path)) {
           matched++;
           await each(f);
         }
-      if (below !== null && matched === 0)
-        throw new NotInBackupError(`not in backup ${manifest.id}: ${livePath(below)}`);
+      if (below !== null && matched === 0) throw notInBackup(manifest, [below]);
       return { id: manifest.id, matched };
     });
   }
@@ -275,7 +280,7 @@ export class BackupService {
         backupDir: this.dir,
         to: p.to,
         dryRun: p.dryRun,
-        only: p.include?.length ? p.include.map((x) => archivePathOf(normalRoot(x))) : null,
+        only: p.include?.map(asArchivePath) ?? null,
         passphrase: this.passphrase,
         healthCheck: health,
         run: this.opts.run,

@@ -7,7 +7,7 @@ import { existsSync, lstatSync, readFileSync, readlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { JOURNAL_FILE, interruptedRestore } from '../../../../src-main/core/backup/journal.js';
-import { NotInBackupError } from '../../../../src-main/core/backup/restore.js';
+import { NotInBackupError } from '../../../../src-main/core/backup/restore-manifest.js';
 import { BackupService } from '../../../../src-main/core/backup/service.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
 import { backupConfig, writeTree } from './fixtures.js';
