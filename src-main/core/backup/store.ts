@@ -88,8 +88,11 @@ export class BackupStore {
     sidecar: BackupSidecar | null;
     manifestPath: string | null;
   } {
-    const all = this.list();
     const latest = /^latest(?::(.+))?$/.exec(ref);
+    // No id holds a path separator (set names are [a-z0-9_-]): such a ref is an archive file, found
+    // without reading every sidecar of the folder. Restore and ls hand back the archive they
+    // resolved and confirmed, so they do not list the folder twice.
+    const all = latest || !/[\\/]/.test(ref) ? this.list() : [];
     if (latest) return this.withSidecar(this.latest(all, latest[1]), opts);
     const byId = all.filter((r) => r.id === ref);
     const matches = byId.length ? byId : all.filter((r) => r.id.startsWith(ref));
