@@ -52,9 +52,10 @@ export function selects(chosen: string, path: string): boolean {
     : chosen.startsWith(path) && chosen[path.length] === '/';
 }
 
+const inPlace = destinationMapper(null, null);
+
 /** An archive path as the path it was backed up from (`fs/etc/x` → `/etc/x`); a dump's as it is. */
 export function livePath(archivePath: string): string {
-  return archivePath.startsWith(FS_PREFIX)
-    ? destinationMapper(null, null)(archivePath)!
-    : archivePath;
+  // Once per entry in `ccmon ls`: one mapper for all of them.
+  return archivePath.startsWith(FS_PREFIX) ? inPlace(archivePath)! : archivePath;
 }
