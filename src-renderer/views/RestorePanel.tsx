@@ -1,8 +1,9 @@
 /**
  * Restore one backup: a dry-run first (the diff of what would be added, changed, removed), then the
  * restore itself only after the backup's id is typed back (restic/Kopia habit for destructive acts).
- * In place by default; into another folder, and then of only some paths (`ccmon restore --to DIR
- * --include PATH`), once those options are shown in a dry run: what is restored is what was shown.
+ * In place by default, or into another folder; of everything or of only some paths (`ccmon restore
+ * [--to DIR] --include PATH`), once those options are shown in a dry run: what is restored is what
+ * was shown.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RestoreReport } from '../../src-main/core/backup/contract';
@@ -52,10 +53,8 @@ export function RestorePanel({
     .map((p) => p.trim())
     .filter(Boolean);
   const to = toField.trim();
-  const pathsWithoutFolder = paths.length > 0 && !to;
   const showOptions = (e: FormEvent) => {
     e.preventDefault();
-    if (pathsWithoutFolder) return;
     setResult(null);
     setError(null);
     setPreview({ state: 'loading' });
@@ -102,7 +101,7 @@ export function RestorePanel({
         </div>
         <div className="field">
           <label htmlFor="restore-paths">
-            Only these files or folders, one per line, as they were backed up (needs a folder)
+            Only these files or folders, one per line, as they were backed up
           </label>
           <textarea
             id="restore-paths"
@@ -110,18 +109,11 @@ export function RestorePanel({
             onChange={(e) => setPathsField(e.target.value)}
             rows={2}
             spellCheck={false}
-            aria-invalid={pathsWithoutFolder ? true : undefined}
+            placeholder="everything"
           />
-          {pathsWithoutFolder && (
-            <span className="field-error">
-              a part of a backup is restored into a folder: give one above
-            </span>
-          )}
         </div>
         <div>
-          <button type="submit" disabled={pathsWithoutFolder}>
-            Show the dry run
-          </button>
+          <button type="submit">Show the dry run</button>
         </div>
       </form>
       {preview.state === 'loading' && <Loading what="the dry run" />}

@@ -115,11 +115,6 @@ describe('backups in the dashboard', () => {
     const folder = join(dir.path, 'recovered');
     const settings = join(source, 'settings.json');
     await page.getByLabel(/Only these files or folders/).fill(settings);
-    assert.equal(
-      await page.getByRole('button', { name: 'Show the dry run' }).isDisabled(),
-      true,
-      'a part needs a folder',
-    );
     await page.getByLabel('Into folder').fill(folder);
     await page.getByRole('button', { name: 'Show the dry run' }).click();
     const summary = page.getByTestId('restore-summary');
@@ -142,5 +137,34 @@ describe('backups in the dashboard', () => {
       '{"model":"broken again"}\n',
       'live file untouched',
     );
+  });
+
+  it('restores only the paths given in place, leaving the rest as it is', async () => {
+    const id = (await page
+      .locator('table[data-testid="backups"] tbody tr')
+      .last()
+      .getAttribute('data-backup'))!;
+    const settings = join(source, 'settings.json');
+    writeFileSync(join(source, 'data', 'new.bin'), 'outside the chosen path\n');
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.locator(`tr[data-backup="${id}"]`).getByRole('button', { name: 'Restore…' }).click();
+    await page.getByTestId('restore-diff').waitFor({ timeout: 30_000 });
+    await page.getByLabel(/Only these files or folders/).fill(settings);
+    await page.getByRole('button', { name: 'Show the dry run' }).click();
+    const summary = page.getByTestId('restore-summary');
+    await summary.filter({ hasText: '(only' }).waitFor({ timeout: 30_000 });
+    assert.match(
+      await summary.innerText(),
+      /in place.*\(only .*settings\.json\): 0 added, 1 changed, 0 removed/,
+    );
+    await page.getByLabel(/Type the backup id/).fill(id);
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await page.getByTestId('restore-result').waitFor({ timeout: 60_000 });
+    assert.match(
+      await page.getByTestId('restore-result').innerText(),
+      /^✓ restored .* in place \(only .*settings\.json\)/,
+    );
+    assert.equal(readFileSync(settings, 'utf8'), '{"model":"claude-sonnet-4-5"}\n');
+    assert.equal(existsSync(join(source, 'data', 'new.bin')), true, 'outside the part: kept');
   });
 });

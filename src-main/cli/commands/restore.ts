@@ -29,7 +29,7 @@ export function registerRestore(program: Command): void {
     .option('--to <dir>', 'restore into this folder instead of in place (no service hooks)')
     .option(
       '--include <path>',
-      'with --to: restore only this file or folder (as it was backed up); repeatable',
+      'restore only this file or folder (as it was backed up), with what it holds; repeatable',
       (path: string, all: string[]) => [...all, path],
       [],
     )
@@ -42,10 +42,6 @@ export function registerRestore(program: Command): void {
       const service = backupService(ctx);
       const to = opts.to ?? null;
       const dryRun = Boolean(opts.dryRun);
-      if (opts.include.length > 0 && to === null)
-        throw new UsageError(
-          '--include restores part of a backup into a folder: add --to DIR, then copy what you need from there',
-        );
       let found;
       try {
         found = service.store.resolve(ref, { files: false });
@@ -60,8 +56,9 @@ export function registerRestore(program: Command): void {
           throw new UsageError(
             'restore replaces files: pass --yes to confirm (no terminal to ask on)',
           );
+        const part = opts.include.length > 0 ? ` (only ${opts.include.join(', ')})` : '';
         const answer = await promptLine(
-          `restore ${resolvedId} ${to ? `into ${to}` : 'IN PLACE (service will be stopped)'}? type the backup id to confirm: `,
+          `restore ${resolvedId}${part} ${to ? `into ${to}` : 'IN PLACE (service will be stopped)'}? type the backup id to confirm: `,
         );
         if (answer !== resolvedId)
           throw new UsageError('not confirmed; nothing was changed', EXIT_FAILED);

@@ -174,7 +174,7 @@ export const backupRequests = {
   /** Starts a backup of one set (default: the first); follow `backup.progress` / `backup.finished`. */
   'backup.run': defineRequest<JobRun>()(z.object({ set: z.string().min(1).optional() }).strict()),
   'backup.verify': defineRequest<VerifyResult>()(z.object({ id: ref }).strict()),
-  /** `include`: restore only these paths (as backed up), with what they hold; needs `to`. */
+  /** `include`: restore only these paths (as backed up), with what they hold. */
   'backup.restorePreview': defineRequest<RestoreReport>()(
     z.object({ id: ref, to: z.string().min(1).optional(), include }).strict(),
   ),

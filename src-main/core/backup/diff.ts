@@ -3,7 +3,8 @@
  * `changed` ones differ (type, size, mode, link target, or content: rsync's quick check on size
  * and mtime, then sha256 when only the mtime differs), `removed` ones (files, symlinks and
  * folders) exist in a backed-up folder but not in the backup (the backup's own include/exclude
- * globs apply, so files it never covered are left alone).
+ * globs apply, so files it never covered are left alone). A restore of part of a backup (`only`)
+ * removes only what lies within the paths it restores.
  */
 import { closeSync, lstatSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { relative, sep } from 'node:path';
@@ -12,6 +13,8 @@ import type { RestoreDiff } from './contract.js';
 import { FS_PREFIX, type ManifestFile } from './manifest.js';
 import type { FileList } from './manifest-records.js';
 import { entryCount, PathHashSet } from './path-set.js';
+import { isBelow } from './paths.js';
+import { selects } from './destination.js';
 import {
   checkDestination,
   checkManifest,
@@ -114,14 +117,18 @@ class RestoreDiffer {
   private readonly listed: PathHashSet;
   /** A missing destination folder, with a trailing separator: what starts with it is added. */
   private missing = '\0';
+  /** Where the chosen paths of a partial restore go: removals stay within them. */
+  private readonly chosen: string[] | null;
 
   constructor(
     private readonly destinationOf: (path: string) => string | null,
     private readonly lists: DiffLists,
     private readonly removals: boolean,
     totals: FileList['totals'],
+    private readonly only: readonly string[] | null,
   ) {
     this.listed = new PathHashSet(removals ? entryCount(totals) : 0);
+    this.chosen = only?.map(destinationOf).filter((d): d is string => d !== null) ?? null;
   }
 
   add(f: ManifestFile): void {
@@ -148,6 +155,8 @@ class RestoreDiffer {
     const roots = restoredArchiveRoots(sources);
     for (const s of sources) {
       if (s.kind !== 'directory' || s.status !== 'ok') continue;
+      // A source the chosen paths do not touch is not walked at all.
+      if (this.only && !this.only.some((c) => selects(c, s.archivePath))) continue;
       const root = this.destinationOf(s.archivePath);
       if (!root) continue;
       const leftOut = new Set<string>();
@@ -163,6 +172,8 @@ class RestoreDiffer {
       // Pre-order: a folder before what it holds (extraction removes folders last, deepest first).
       for (const e of live.entries) {
         if (this.listed.has(e.absPath) || e.absPath === root) continue; // the root: restored into
+        if (this.chosen && !this.chosen.some((c) => e.absPath === c || isBelow(e.absPath, c)))
+          continue;
         // A link out of the backed-up folders was never archived (plan.ts): not "removed".
         if (e.type === 'symlink' && !linkStaysInside(e.archivePath, e.link ?? '', roots)) continue;
         this.lists.add('removed', e.absPath);
@@ -179,9 +190,15 @@ class RestoreDiffer {
 export function diffRestore(
   manifest: FileList,
   destinationOf: (path: string) => string | null,
-  opts: { removals: boolean; lists: DiffLists },
+  opts: { removals: boolean; lists: DiffLists; only?: readonly string[] | null },
 ): RestoreDiff {
-  const differ = new RestoreDiffer(destinationOf, opts.lists, opts.removals, manifest.totals);
+  const differ = new RestoreDiffer(
+    destinationOf,
+    opts.lists,
+    opts.removals,
+    manifest.totals,
+    opts.only ?? null,
+  );
   for (const f of manifest.files()) differ.add(f);
   return differ.finish(manifest.sources);
 }
@@ -193,11 +210,17 @@ export function diffRestore(
 export function checkedRestoreDiff(
   manifest: FileList,
   destinationOf: (path: string) => string | null,
-  opts: { removals: boolean; diffFile: string },
+  opts: { removals: boolean; diffFile: string; only?: readonly string[] | null },
 ): RestoreDiff {
   const lists = new DiffLists(opts.diffFile);
   try {
-    const differ = new RestoreDiffer(destinationOf, lists, opts.removals, manifest.totals);
+    const differ = new RestoreDiffer(
+      destinationOf,
+      lists,
+      opts.removals,
+      manifest.totals,
+      opts.only ?? null,
+    );
     // In place, the destinations are checked here too (no symlink on the way, as extraction
     // checks again): a restore that would be refused is refused by its dry run, and before the
     // safety backup and the stop hook, not after.

@@ -49,6 +49,7 @@ export async function planOnWorker(
     return checkedRestoreDiff(manifest, destinationMapper(to, dumpDir, only), {
       removals,
       diffFile,
+      only,
     });
   const data: PlanWorkerData = {
     op: 'plan',

@@ -106,6 +106,7 @@ async function restoreJob(data: PlanWorkerData | ExtractWorkerData): Promise<voi
     const diff = checkedRestoreDiff(manifest, destinationOf, {
       removals: data.removals,
       diffFile: data.diffFile,
+      only: data.only,
     });
     post({ type: 'done', result: diff });
   } else {

@@ -3,12 +3,17 @@
  * replaced (a backup of the same folders, kind `safety`, on the backup worker), and start +
  * verification (start hook, the seed's settle time, is-active, the health check).
  */
-import type { BackupConfig, BackupSetConfig } from './config.js';
+import { lstatSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { BackupConfig, BackupSetConfig, BackupSourceConfig } from './config.js';
 import type { RestoreReport } from './contract.js';
 import type { BackupResult } from './create.js';
 import { crashPoint } from './crash-points.js';
+import { livePath, within } from './destination.js';
 import type { HookResult } from './hooks.js';
 import type { RestoreJournal } from './journal.js';
+import type { ManifestSource } from './manifest.js';
+import { isBelow } from './paths.js';
 import type { RestoreOptions } from './restore.js';
 import type { Manifest } from './restore-manifest.js';
 import { runBackup } from './worker.js';
@@ -47,15 +52,23 @@ export async function safetyBackup(
   m: Manifest,
   setConfig: BackupSetConfig | null,
 ): Promise<BackupResult> {
-  const sources = m.sources
-    .filter((s) => (s.kind === 'directory' || s.kind === 'ccmon') && s.status === 'ok')
-    .map((s) => ({ path: s.origin, include: s.include ?? [], exclude: s.exclude ?? [] }));
+  const restored = m.sources.filter(
+    (s) => (s.kind === 'directory' || s.kind === 'ccmon') && s.status === 'ok',
+  );
+  const only = opts.only ?? null;
   return runBackup({
     set: {
       name: m.set,
       schedule: null,
-      sources,
-      database: setConfig?.database?.restoreCommand ? setConfig.database : null,
+      sources: only
+        ? partSources(restored, only)
+        : restored.map((s) => ({
+            path: s.origin,
+            include: s.include ?? [],
+            exclude: s.exclude ?? [],
+          })),
+      // A part of a backup never holds its dump (destinationMapper): the database is not touched.
+      database: !only && setConfig?.database?.restoreCommand ? setConfig.database : null,
       redis: null,
       ccmonState: false,
     },
@@ -67,4 +80,41 @@ export async function safetyBackup(
     // Under the restore's lock: taking it again would find it busy.
     heldLock: opts.heldLock,
   });
+}
+
+/**
+ * What a restore of part of a backup replaces, as the sources of its safety backup: a source the
+ * chosen paths hold whole (a folder above it was chosen) with its globs; otherwise each chosen
+ * path as it is in place, or, when it is missing there or a symlink, the nearest folder above it
+ * inside its source. Rolling back restores that safety backup in full, so what the restore added
+ * (a deleted file put back, the folders above it) is removed again, and nothing outside the chosen
+ * paths is touched. A source missing in place has nothing to keep: the restore creates it.
+ */
+export function partSources(
+  sources: readonly ManifestSource[],
+  only: readonly string[],
+): BackupSourceConfig[] {
+  const found: BackupSourceConfig[] = [];
+  for (const c of only)
+    for (const s of sources) {
+      if (within(c, s.archivePath))
+        found.push({ path: s.origin, include: s.include ?? [], exclude: s.exclude ?? [] });
+      else if (within(s.archivePath, c)) {
+        const root = livePath(s.archivePath);
+        let p = livePath(c);
+        while (p !== root && !isPlain(p)) p = dirname(p);
+        if (isPlain(p)) found.push({ path: p, include: [], exclude: [] });
+      }
+    }
+  // A path below another one kept is in that one's backup already.
+  found.sort((a, b) => a.path.length - b.path.length);
+  return found.filter(
+    (f, i) => !found.slice(0, i).some((g) => g.path === f.path || isBelow(f.path, g.path)),
+  );
+}
+
+/** Whether `p` exists in place as a file or folder (not a symlink, which a walk would follow). */
+function isPlain(p: string): boolean {
+  const st = lstatSync(p, { throwIfNoEntry: false });
+  return !!st && (st.isFile() || st.isDirectory());
 }

@@ -3,7 +3,8 @@
  * take a safety backup of the current state, stop the service, extract (all-or-nothing, see
  * extract.ts), restore the database dump when a restore command is configured, start the service,
  * and verify (service active + health check). When verification fails, roll back to the safety
- * backup the same way. `to` restores into another folder: no hooks, no safety backup.
+ * backup the same way. `to` restores into another folder: no hooks, no safety backup. `only`
+ * restores part of a backup, in place (its safety backup holds only what it replaces) or elsewhere.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, realpathSync, rmSync } from 'node:fs';
@@ -27,7 +28,6 @@ import { DUMP_PREFIX, type BackupSidecar } from './manifest.js';
 import {
   loadRestoreManifest,
   requireInBackup,
-  RestoreInputError,
   withRestoreManifest,
   type Manifest,
 } from './restore-manifest.js';
@@ -49,8 +49,8 @@ export interface RestoreOptions {
   to: string | null;
   /**
    * Archive paths (`fs/etc/claude-code/x.json`): restore only these, each with what it holds
-   * (destinationMapper). Only with `to`: a part restored in place would need its own safety
-   * backup, removals and rollback semantics.
+   * (destinationMapper). In place, what is removed stays within them (diff.ts), the safety backup
+   * holds only them (restore-steps.ts: partSources), and the database dump is not restored.
    */
   only?: string[] | null;
   dryRun: boolean;
@@ -79,10 +79,6 @@ export async function restoreBackup(given: RestoreOptions): Promise<RestoreRepor
     to: given.to === null ? null : followedTarget(given.to),
     only: given.only?.length ? given.only : null,
   };
-  if (opts.only && opts.to === null)
-    throw new RestoreInputError(
-      'restoring part of a backup needs a folder to restore into (--to DIR); copy what you need from there',
-    );
   if (!opts.dryRun && opts.heldLock === undefined) {
     const lock = lockBackupDir(opts.backupDir, {
       what: `restore of ${basename(opts.archivePath)}`,
@@ -123,10 +119,10 @@ async function restoreChecked(
   const setConfig = opts.config.sets.find((s) => s.name === manifest.set) ?? null;
   const dbRestore = setConfig?.database?.restoreCommand ?? null;
   const inPlace = opts.to === null;
-  const dumpDir =
-    inPlace && dbRestore && !opts.dryRun ? restoreWorkDir(opts.backupDir, 'dump') : null;
-  const destinationOf = destinationMapper(opts.to, dumpDir);
   const only = opts.only ?? null;
+  const dumpDir =
+    inPlace && dbRestore && !only && !opts.dryRun ? restoreWorkDir(opts.backupDir, 'dump') : null;
+  const destinationOf = destinationMapper(opts.to, dumpDir);
   if (only) requireInBackup(only, manifest);
   // The plan lists files: the dump's temporary copy (dumpDir) is not one of them.
   const diff = await planOnWorker({
@@ -229,8 +225,8 @@ interface RestoreRun {
 async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<RestoreReport> {
   const { manifest, setConfig, destinationOf, roots, report, journal, done } = r;
   const dbRestore = setConfig?.database?.restoreCommand ?? null;
+  const only = opts.only ?? null;
   if (opts.to !== null) {
-    const only = opts.only ?? null;
     const x = await extractOnWorker({
       archivePath: opts.archivePath,
       manifest,
@@ -285,6 +281,7 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
       manifest,
       to: null,
       dumpDir: r.dumpDir,
+      only,
       roots,
       removeFrom: r.diffFile,
       passphrase: opts.passphrase,
@@ -306,9 +303,11 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
         : (err as Error).message,
     );
   }
+  // A part of a backup leaves the database alone: its dump is never among the chosen paths.
   let dumpFile: { path: string } | undefined;
-  for (const f of manifest.files())
-    if (f.path.startsWith(DUMP_PREFIX) && f.source === 'database') dumpFile ??= f;
+  if (!only)
+    for (const f of manifest.files())
+      if (f.path.startsWith(DUMP_PREFIX) && f.source === 'database') dumpFile ??= f;
   let verified = true;
   journal.update({ phase: dbRestore && dumpFile ? 'database' : 'starting' });
   if (dbRestore && dumpFile)
@@ -323,7 +322,11 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
     });
   journal.update({ phase: 'starting' });
   verified = (await startAndVerify(step, opts, hooks, report, journal)) && verified;
-  if (verified) return done(true, `restored ${manifest.id} in place; safety backup ${safety.id}`);
+  if (verified)
+    return done(
+      true,
+      `restored ${manifest.id} in place${partOf(only)}; safety backup ${safety.id}`,
+    );
 
   // Verification failed: put the safety backup back, the same careful way.
   report.rolledBack = true;

@@ -256,7 +256,7 @@ export class BackupService {
     ref: string;
     to: string | null;
     dryRun: boolean;
-    /** Restore only these paths (as they were backed up), each with what it holds; needs `to`. */
+    /** Restore only these paths (as they were backed up), each with what it holds. */
     include?: string[];
     onProgress?: (u: ProgressUpdate) => void;
     /** Every path of the diff is written here too (see RestoreOptions.diffFile). */

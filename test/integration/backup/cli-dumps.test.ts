@@ -123,7 +123,7 @@ describe('ccmon restore of database and Redis dumps', () => {
     assert.equal(readFileSync(dest, 'utf8'), 'SELECT 2;\n');
   });
 
-  it('a part restored with --include leaves the dumps out, and says nothing of them', async () => {
+  it('a part restored with --include, elsewhere or in place, leaves the dumps out, and says nothing of them', async () => {
     await backup('mixed');
     const to = join(dir.path, 'part');
     const file = join(dir.path, 'etc', 'a.txt');
@@ -134,5 +134,12 @@ describe('ccmon restore of database and Redis dumps', () => {
     assert.doesNotMatch(r.stderr, /database dump/);
     const whole = await run('restore', 'latest:mixed', '--to', join(dir.path, 'whole'), '--yes');
     assert.match(whole.stderr, /database dump dumps\/database\.sql: written to/);
+    // In place too: the file is put back, the database is not touched nor spoken of.
+    writeFileSync(file, 'edited\n');
+    const inPlace = await run('restore', 'latest:mixed', '--include', file, '--yes');
+    assert.equal(inPlace.code, 0, inPlace.stderr);
+    assert.equal(readFileSync(file, 'utf8'), 'a\n');
+    assert.match(inPlace.stderr, /in place \(only .*a\.txt\); safety backup /);
+    assert.doesNotMatch(inPlace.stderr, /database/);
   });
 });

@@ -195,7 +195,7 @@ describe('backup module (AgentApi handlers, events, metrics)', () => {
     assert.equal(preview.diff.truncated, true);
   });
 
-  it('backup.restorePreview and backup.restore take latest:SET and include; bad input is bad_request', async () => {
+  it('backup.restorePreview and backup.restore take latest:SET and include, elsewhere or in place; bad input is bad_request', async () => {
     const id = (await mod.handlers['backup.list']({})).backups[0]!.id;
     const src = join(dir.path, 'src');
     const include = [join(src, 'f7.log')];
@@ -211,7 +211,11 @@ describe('backup module (AgentApi handlers, events, metrics)', () => {
       mod.handlers['backup.restorePreview']({ id, to, include: [join(src, 'nope.log')] }),
       badRequest,
     );
-    await assert.rejects(mod.handlers['backup.restorePreview']({ id, include }), badRequest);
+    // In place too: the preview of one file lists that file alone.
+    const inPlace = await mod.handlers['backup.restorePreview']({ id, include });
+    assert.equal(inPlace.target, 'in place');
+    assert.equal(inPlace.diff.counts.added + inPlace.diff.counts.changed, 0, 'as it was');
+    assert.equal(inPlace.diff.unchanged, 2, 'the file and its source folder');
   });
 
   it("maintenance's backupNow goes through the scheduler: recorded in the job history, never overlapping", async () => {

@@ -1,12 +1,25 @@
 /**
- * Restoring part of a backup (`ccmon restore REF --to DIR --include PATH`): the chosen files and
- * folders with all they hold, and the folders above them as the backup has them; nothing else.
+ * Restoring part of a backup (`ccmon restore REF [--to DIR] --include PATH`): the chosen files and
+ * folders with all they hold, and the folders above them as the backup has them; nothing else. In
+ * place, only what lies within the chosen paths is removed, the safety backup holds only them,
+ * and a rollback puts back exactly what the restore replaced.
  */
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { livePath } from '../../../../src-main/core/backup/destination.js';
+import type { CommandRunner } from '../../../../src-main/core/backup/hooks.js';
 import { JOURNAL_FILE, interruptedRestore } from '../../../../src-main/core/backup/journal.js';
+import { partSources } from '../../../../src-main/core/backup/restore-steps.js';
 import { NotInBackupError } from '../../../../src-main/core/backup/restore-manifest.js';
 import { BackupService } from '../../../../src-main/core/backup/service.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
@@ -101,7 +114,7 @@ describe('restore of part of a backup (--include), and listing one (ls)', () => 
       );
     });
 
-  it('a path the backup does not have is refused before anything is written; in place is refused', async () => {
+  it('a path the backup does not have is refused before anything is written', async () => {
     const s = new BackupService({
       config: backupConfig({
         directory: join(dir.path, 'backups-refused'),
@@ -134,10 +147,6 @@ describe('restore of part of a backup (--include), and listing one (ls)', () => 
     });
     const whole = await s.restore({ ref: backup.id, to, dryRun: true });
     assert.equal(above.diff.counts.added, whole.diff.counts.added);
-    await assert.rejects(
-      s.restore({ ref: backup.id, to: null, dryRun: true, include: [join(src, 'agents')] }),
-      /needs a folder to restore into \(--to DIR\)/,
-    );
   });
 
   it('an interrupted partial restore is re-run with the same --include', () => {
@@ -164,5 +173,155 @@ describe('restore of part of a backup (--include), and listing one (ls)', () => 
       interruptedRestore(backups)?.message ?? '',
       /Re-run it: ccmon restore cc-20260101T000000Z --to \/tmp\/out --include \/etc\/claude-code\/settings\.json --yes$/,
     );
+  });
+});
+
+describe('restore of part of a backup in place', () => {
+  let dir: TempDir;
+  before(async () => {
+    dir = await tempDir('ccmon-bk-partial-inplace-');
+  });
+  after(() => dir.cleanup());
+
+  /** A service whose hooks are recorded; `healthy` answers the health check after the start. */
+  function service(name: string, sources: unknown[], healthy: () => boolean = () => true) {
+    const calls: string[] = [];
+    const run: CommandRunner = async (cmd) => {
+      calls.push(cmd.join(' '));
+      return { code: 0, output: '' };
+    };
+    const s = new BackupService({
+      config: backupConfig({
+        directory: join(dir.path, `backups-${name}`),
+        sets: [{ name: 'cc', sources, ccmonState: false }],
+        restore: {
+          stopCommand: ['systemctl', 'stop', 'claude-code'],
+          startCommand: ['systemctl', 'start', 'claude-code'],
+          activeCommand: null,
+          settleSeconds: 0,
+        },
+      }),
+      dataDir: join(dir.path, 'data'),
+      configFile: null,
+      run,
+      healthCheck: async () => ({ healthy: healthy(), summary: healthy() ? 'ok' : 'HTTP 503' }),
+    });
+    return { s, calls };
+  }
+
+  it('puts back a deleted file and a folder as it was, and leaves everything else alone', async () => {
+    const src = join(dir.path, 'ok', 'etc', 'claude-code');
+    writeTree(src, [
+      { path: 'settings.json', content: '{"model":"opus"}', mode: 0o640 },
+      { path: 'agents/a.md', content: 'agent a' },
+      { path: 'agents/b.md', content: 'agent b' },
+      { path: 'other.json', content: 'v1' },
+    ]);
+    const { s, calls } = service('ok', [src]);
+    const { backup } = await s.backup();
+    rmSync(join(src, 'settings.json'));
+    writeFileSync(join(src, 'agents', 'a.md'), 'edited since');
+    writeFileSync(join(src, 'agents', 'new.md'), 'added since');
+    writeFileSync(join(src, 'other.json'), 'v2: not chosen, kept');
+    writeFileSync(join(src, 'stray.json'), 'outside the chosen paths: kept');
+    const include = [join(src, 'settings.json'), join(src, 'agents')];
+
+    const dry = await s.restore({ ref: backup.id, to: null, dryRun: true, include });
+    assert.deepEqual(dry.diff.added, [join(src, 'settings.json')]);
+    assert.deepEqual(dry.diff.changed, [join(src, 'agents', 'a.md')]);
+    assert.deepEqual(dry.diff.removed, [join(src, 'agents', 'new.md')]);
+    assert.match(
+      dry.message,
+      /^dry run of .* in place \(only .*settings\.json, .*agents\): 1 added, 1 changed, 1 removed/,
+    );
+    assert.equal(existsSync(join(src, 'settings.json')), false, 'a dry run writes nothing');
+
+    const r = await s.restore({ ref: backup.id, to: null, dryRun: false, include });
+    assert.equal(r.ok, true, r.message);
+    assert.match(r.message, /^restored .* in place \(only .*\); safety backup /);
+    assert.equal(readFileSync(join(src, 'settings.json'), 'utf8'), '{"model":"opus"}');
+    assert.equal(lstatSync(join(src, 'settings.json')).mode & 0o777, 0o640);
+    assert.equal(readFileSync(join(src, 'agents', 'a.md'), 'utf8'), 'agent a');
+    assert.equal(
+      existsSync(join(src, 'agents', 'new.md')),
+      false,
+      'removed within a chosen folder',
+    );
+    assert.equal(readFileSync(join(src, 'other.json'), 'utf8'), 'v2: not chosen, kept');
+    assert.equal(readFileSync(join(src, 'stray.json'), 'utf8'), 'outside the chosen paths: kept');
+    assert.deepEqual(calls, ['systemctl stop claude-code', 'systemctl start claude-code']);
+
+    // The safety backup holds what was replaced: the chosen folder, and for the missing file the
+    // nearest folder above it (here the source's own), so a rollback removes it again.
+    const safety: string[] = [];
+    await s.files(r.safetyBackup!, null, (f) => void safety.push(livePath(f.path)));
+    assert.ok(safety.includes(join(src, 'agents', 'new.md')), 'the file the restore removed');
+    assert.ok(safety.includes(join(src, 'stray.json')), 'the folder above the missing file');
+  });
+
+  it('a failed verification rolls back exactly what the restore replaced', async () => {
+    const src = join(dir.path, 'rollback', 'etc', 'claude-code');
+    writeTree(src, [
+      { path: 'conf/settings.json', content: 'old' },
+      { path: 'conf/keep.json', content: 'old keep' },
+      { path: 'other.json', content: 'v1' },
+    ]);
+    let restored = false;
+    const { s } = service('rollback', [src], () => !restored);
+    const { backup } = await s.backup();
+    rmSync(join(src, 'conf'), { recursive: true });
+    writeFileSync(join(src, 'other.json'), 'v2');
+    const pending = s.restore({
+      ref: backup.id,
+      to: null,
+      dryRun: false,
+      include: [join(src, 'conf', 'settings.json')],
+    });
+    restored = true;
+    const r = await pending;
+    assert.equal(r.ok, false);
+    assert.equal(r.rolledBack, true, r.message);
+    assert.equal(existsSync(join(src, 'conf')), false, 'the folder the restore made is gone again');
+    assert.equal(readFileSync(join(src, 'other.json'), 'utf8'), 'v2');
+  });
+
+  it('the database dump is left alone, and no safety source lies outside the chosen paths', () => {
+    const root = join(dir.path, 'sources');
+    writeTree(root, [
+      { path: 'a/x/file', content: 'x' },
+      { path: 'b/y', content: 'y' },
+    ]);
+    mkdirSync(join(root, 'a', 'empty'));
+    const a = join(root, 'a');
+    const b = join(root, 'b');
+    const source = (p: string, exclude: string[] = []) => ({
+      name: p,
+      kind: 'directory' as const,
+      origin: p,
+      status: 'ok' as const,
+      message: '',
+      files: 0,
+      bytes: 0,
+      archivePath: `fs${p}`,
+      include: [],
+      exclude,
+    });
+    const got = partSources(
+      [source(a), source(b, ['*.tmp'])],
+      [
+        `fs${a}/x/file`, // exists: itself
+        `fs${a}/x`, // a folder above the first: the first is in it
+        `fs${a}/gone/deeper`, // missing: the nearest folder above it inside the source
+        `fs${root}`, // above source b: all of it, with its globs
+      ],
+    );
+    assert.deepEqual(got, [
+      { path: a, include: [], exclude: [] },
+      { path: b, include: [], exclude: ['*.tmp'] },
+    ]);
+    assert.deepEqual(partSources([source(a)], [`fs${a}/x/file`, `fs${a}/empty`]), [
+      { path: join(a, 'empty'), include: [], exclude: [] },
+      { path: join(a, 'x', 'file'), include: [], exclude: [] },
+    ]);
   });
 });
