@@ -6,7 +6,9 @@
  * files and a `.staging-*` folder, which the next run to take the lock removes.
  */
 import {
+  accessSync,
   closeSync,
+  constants,
   fsyncSync,
   mkdirSync,
   mkdtempSync,
@@ -14,6 +16,7 @@ import {
   readdirSync,
   rmSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from '../system/pid.js';
 
@@ -24,10 +27,37 @@ export const STAGING_PREFIX = '.staging-';
 /** Work folders of restores and restore tests, `.restore-<pid>-…`: a dead pid's are leftovers. */
 export const RESTORE_TMP_PREFIX = '.restore-';
 
-/** A work folder for a restore, tagged with our pid so a concurrent backup's clean-up spares it. */
+/**
+ * A work folder for a restore, tagged with our pid so a concurrent backup's clean-up spares it. In
+ * the backup folder, beside the archive (an encrypted one's manifest is spooled there, as large as
+ * its file list); in the system's temporary folder when this process cannot write the backup
+ * folder (readOnlyReason): listing or restoring from a read-only mount or snapshot must work.
+ */
 export function restoreWorkDir(backupDir: string, what: string): string {
-  mkdirSync(backupDir, { recursive: true, mode: 0o700 });
-  return mkdtempSync(join(backupDir, `${RESTORE_TMP_PREFIX}${process.pid}-${what}-`));
+  const name = `${RESTORE_TMP_PREFIX}${process.pid}-${what}-`;
+  try {
+    mkdirSync(backupDir, { recursive: true, mode: 0o700 });
+    return mkdtempSync(join(backupDir, name));
+  } catch (err) {
+    if (!readOnlyReason(backupDir)) throw err;
+    return mkdtempSync(join(tmpdir(), `ccmon${name}`)); // mode 0700, as every mkdtemp
+  }
+}
+
+/**
+ * Why this process cannot write the existing folder `dir` (`read-only file system`, `permission
+ * denied`), or null when it can (or `dir` does not exist: it is made when needed).
+ */
+export function readOnlyReason(dir: string): string | null {
+  try {
+    accessSync(dir, constants.W_OK);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EROFS') return 'read-only file system';
+    if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+    return null;
+  }
 }
 /** The folder's lock file (backup-lock.ts). */
 export const LOCK_FILE = '.ccmon-backup.lock';

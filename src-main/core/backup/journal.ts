@@ -65,7 +65,14 @@ export class RestoreJournal {
   readonly path: string;
   private entry: RestoreJournalEntry | null = null;
 
-  constructor(readonly dir: string) {
+  /**
+   * `keeps`: false for a restore --to from a backup folder this process cannot write (a read-only
+   * mount), where no journal can be kept: a kill leaves its temporary files in the --to folder.
+   */
+  constructor(
+    readonly dir: string,
+    private readonly keeps = true,
+  ) {
     this.path = join(dir, JOURNAL_FILE);
   }
 
@@ -78,6 +85,7 @@ export class RestoreJournal {
   }
 
   begin(e: Omit<RestoreJournalEntry, 'pid' | 'startedAt' | 'updatedAt'>): void {
+    if (!this.keeps) return;
     const now = new Date().toISOString();
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.entry = { ...e, pid: process.pid, startedAt: now, updatedAt: now };
@@ -92,6 +100,7 @@ export class RestoreJournal {
 
   /** The restore ended (well or not, but knowingly): nothing to recover. */
   finish(): void {
+    if (!this.keeps) return;
     this.entry = null;
     rmSync(this.path, { force: true });
   }

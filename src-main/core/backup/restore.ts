@@ -28,6 +28,7 @@ import { DUMP_PREFIX, type BackupSidecar } from './manifest.js';
 import {
   loadRestoreManifest,
   requireInBackup,
+  RestoreInputError,
   withRestoreManifest,
   type Manifest,
 } from './restore-manifest.js';
@@ -36,6 +37,7 @@ import { claimJournal, RestoreJournal } from './journal.js';
 import { safetyBackup, startAndVerify } from './restore-steps.js';
 import { rootsOf } from './safety.js';
 import { lockBackupDir } from './backup-lock.js';
+import { readOnlyReason } from './backup-dir.js';
 import { BackupStore, restoreWorkDir } from './store.js';
 
 export interface RestoreOptions {
@@ -79,7 +81,15 @@ export async function restoreBackup(given: RestoreOptions): Promise<RestoreRepor
     to: given.to === null ? null : followedTarget(given.to),
     only: given.only?.length ? given.only : null,
   };
-  if (!opts.dryRun && opts.heldLock === undefined) {
+  // A backup folder this process cannot write (a read-only mount, a snapshot): a restore --to reads
+  // it without a lock or a journal, as restic's --no-lock does; in place, the safety backup must be
+  // written there first.
+  const readOnly = opts.dryRun ? null : readOnlyReason(opts.backupDir);
+  if (readOnly && opts.to === null)
+    throw new RestoreInputError(
+      `a restore in place first writes a safety backup into the backup folder ${opts.backupDir}, which cannot be written (${readOnly}): make it writable, or restore into another folder with --to DIR`,
+    );
+  if (!opts.dryRun && !readOnly && opts.heldLock === undefined) {
     const lock = lockBackupDir(opts.backupDir, {
       what: `restore of ${basename(opts.archivePath)}`,
       clean: false,
@@ -91,7 +101,7 @@ export async function restoreBackup(given: RestoreOptions): Promise<RestoreRepor
     }
   }
   return withRestoreManifest(opts, opts.backupDir, 'lists', opts.passphrase, (manifest, work) =>
-    restoreChecked(opts, manifest, opts.diffFile ?? join(work, 'diff'), work),
+    restoreChecked(opts, manifest, opts.diffFile ?? join(work, 'diff'), work, readOnly === null),
   );
 }
 
@@ -114,6 +124,8 @@ async function restoreChecked(
   manifest: Manifest,
   diffFile: string,
   work: string,
+  /** Whether the backup folder takes the journal (false: read-only, see restoreBackup). */
+  journaled: boolean,
 ): Promise<RestoreReport> {
   const t0 = performance.now();
   const setConfig = opts.config.sets.find((s) => s.name === manifest.set) ?? null;
@@ -161,8 +173,8 @@ async function restoreChecked(
 
   const roots = inPlace ? rootsOf(manifest, destinationOf) : [opts.to!];
   if (dumpDir) roots.push(dumpDir);
-  report.interrupted = claimJournal(opts.backupDir);
-  const journal = new RestoreJournal(opts.backupDir);
+  report.interrupted = journaled ? claimJournal(opts.backupDir) : null;
+  const journal = new RestoreJournal(opts.backupDir, journaled);
   const tempSuffix = randomBytes(4).toString('hex');
   journal.begin({
     id: manifest.id,

@@ -29,6 +29,7 @@ import { within } from './destination.js';
 import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
 import { applyRetention } from './retention.js';
+import { readOnlyReason } from './backup-dir.js';
 import { BackupStore, type BackupRecord } from './store.js';
 import { verifyOnWorker } from './extract-thread.js';
 import {
@@ -263,8 +264,12 @@ export class BackupService {
     diffFile?: string;
   }): Promise<RestoreReport> {
     // Held from before the archive is looked up to the end: a prune cannot delete it meanwhile.
-    // A preview writes nothing and takes no lock.
-    const lock = p.dryRun ? null : await this.lockFolder(`restore of ${p.ref}`, { wait: false });
+    // A preview writes nothing and takes no lock; nor does a restore from a folder this process
+    // cannot write (restoreBackup: --to only), where no prune of ours can run either.
+    const lock =
+      p.dryRun || readOnlyReason(this.dir)
+        ? null
+        : await this.lockFolder(`restore of ${p.ref}`, { wait: false });
     try {
       const r = this.store.resolve(p.ref, { files: false });
       const health =
