@@ -127,7 +127,14 @@ export function RestorePanel({
       {preview.state === 'ready' && (
         <>
           <p data-testid="restore-summary">
-            Dry run into <strong>{preview.value.target}</strong>
+            Dry run{' '}
+            {preview.value.target === 'in place' ? (
+              <strong>in place</strong>
+            ) : (
+              <>
+                into <strong>{preview.value.target}</strong>
+              </>
+            )}
             {where.include && <> (only {where.include.join(', ')})</>}:{' '}
             {preview.value.diff.counts.added} added, {preview.value.diff.counts.changed} changed,{' '}
             {preview.value.diff.counts.removed} removed, {preview.value.diff.unchanged} unchanged.
@@ -149,6 +156,12 @@ export function RestorePanel({
                 Type the backup id <code>{id}</code> to restore it{' '}
                 {where.to ? <>into {where.to}</> : 'over the live files'}
               </label>
+              {!where.to && (
+                <span className="muted">
+                  A safety backup of what is replaced is taken first; the restore hooks stop the
+                  service meanwhile, then start and check it, and a failed check rolls back.
+                </span>
+              )}
               <div className="row">
                 <input
                   id="restore-confirm"
