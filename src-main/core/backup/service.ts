@@ -3,7 +3,7 @@
  * configured), list, verify, restore, prune and the restore test, with the exporter's state kept
  * current. It holds no timers: the job scheduler decides when things run.
  */
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import type {
@@ -23,6 +23,7 @@ import { httpHealthCheck } from './hooks.js';
 import type { BackupMetricsState } from './metrics.js';
 import type { BackupSidecar, ManifestFile } from './manifest.js';
 import type { RemoteStore } from './remote.js';
+import { copyToRemote, type RemoteCopyResult } from './remote-copy.js';
 import { restoreBackup } from './restore.js';
 import { notInBackup, withRestoreManifest } from './restore-manifest.js';
 import { within } from './destination.js';
@@ -58,7 +59,7 @@ const LOCK_WAIT_MS = 6 * 3600_000;
 
 export interface BackupRunResult {
   backup: BackupSummary;
-  remote: { location: string; ok: boolean; message: string } | null;
+  remote: RemoteCopyResult | null;
 }
 
 /** A set name that is not configured: the message lists the ones that are. */
@@ -163,61 +164,10 @@ export class BackupService {
       sizeBytes: r.sizeBytes,
     });
     const record = this.store.list().find((b) => b.id === r.id)!;
-    let remote: BackupRunResult['remote'] = null;
-    if (this.opts.remote) {
-      const store = this.opts.remote;
-      try {
-        run.onProgress?.({ phase: `copying to ${store.location}`, files: r.files, bytes: r.bytes });
-        await store.upload(record.manifestPath);
-        await store.upload(record.archivePath);
-        const caughtUp = await this.copyMissed(store, set.name, record.id);
-        remote = {
-          location: store.location,
-          ok: true,
-          message:
-            `copied to ${store.location}` +
-            (caughtUp.length
-              ? `, with ${caughtUp.length} earlier backup(s) whose copy had failed (${caughtUp.join(', ')})`
-              : ''),
-        };
-      } catch (err) {
-        remote = {
-          location: store.location,
-          ok: false,
-          message: `copy to ${store.location} failed: ${(err as Error).message}`,
-        };
-      }
-      const copies = (this.metrics.remoteCopies ??= new Map());
-      copies.set(set.name, {
-        ok: remote.ok,
-        lastSuccessSeconds: remote.ok
-          ? Date.now() / 1000
-          : (copies.get(set.name)?.lastSuccessSeconds ?? null),
-      });
-    }
+    const remote = this.opts.remote
+      ? await copyToRemote(this.opts.remote, this.store, record, this.metrics, run.onProgress)
+      : null;
     return { backup: summaryOf(record), remote };
-  }
-
-  /**
-   * After a copy that worked, copies the set's backups made since its last copy that did (their
-   * copies failed: an S3 outage), which otherwise stayed missing from the remote for good. Only
-   * those newer than the newest one the remote has: older ones missing there were removed by the
-   * bucket's lifecycle rules, and must not come back. Returns their ids.
-   */
-  private async copyMissed(store: RemoteStore, set: string, just: string): Promise<string[]> {
-    const there = new Set((await store.list()).map((o) => basename(o.key)));
-    const missed = [];
-    for (const b of this.store.list()) {
-      // Newest first (store.ts); safety backups are never copied.
-      if (b.sidecar.set !== set || b.sidecar.kind === 'safety' || b.id === just) continue;
-      if (there.has(basename(b.archivePath))) break;
-      missed.push(b);
-    }
-    for (const b of missed.reverse()) {
-      await store.upload(b.manifestPath);
-      await store.upload(b.archivePath);
-    }
-    return missed.map((b) => b.id);
   }
 
   /**
