@@ -107,10 +107,13 @@ export function shownPath(p: string): string {
   return /[\u0000-\u001f\u007f]/.test(p) ? JSON.stringify(p) : p;
 }
 
-/** The human summary on stderr: the first 50 paths of each list, then the count of the rest. */
-export function printRestoreReport(r: RestoreReport, notes: string[] = []): void {
+/**
+ * The human summary on stderr: the first 50 paths of each list, then the count of the rest
+ * (`lists`: false when its dry run, just before, showed them).
+ */
+export function printRestoreReport(r: RestoreReport, notes: string[] = [], lists = true): void {
   if (r.interrupted) message(`note: ${r.interrupted.message}; this restore replaces it`);
-  for (const kind of KINDS) {
+  for (const kind of lists ? KINDS : []) {
     const items = r.diff[kind];
     const count = r.diff.counts[kind];
     if (!count) continue;

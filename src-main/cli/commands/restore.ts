@@ -51,38 +51,49 @@ export function registerRestore(program: Command): void {
       }
       const sidecar = found.sidecar;
       const resolvedId = sidecar?.id ?? ref;
-      if (!dryRun && !opts.yes) {
-        if (!process.stdin.isTTY)
-          throw new UsageError(
-            'restore replaces files: pass --yes to confirm (no terminal to ask on)',
-          );
-        const part = opts.include.length > 0 ? ` (only ${opts.include.join(', ')})` : '';
-        const answer = await promptLine(
-          `restore ${resolvedId}${part} ${to ? `into ${to}` : 'IN PLACE (service will be stopped)'}? type the backup id to confirm: `,
-        );
-        if (answer !== resolvedId)
-          throw new UsageError('not confirmed; nothing was changed', EXIT_FAILED);
-      }
       const progress = progressLine(ctx.json);
       const output = await import('../restore-output.js');
       // --json prints every path of the diff: the restore spools them to this file.
       const lists = ctx.json ? mkdtempSync(join(tmpdir(), 'ccmon-restore-')) : null;
       const diffFile = lists ? join(lists, 'diff') : undefined;
-      let report: RestoreReport;
-      try {
-        // The archive confirmed above, not `ref` again: `latest` may name a newer one by now.
-        const archive = found.archivePath;
-        report = await service.restore({
-          ref: archive,
+      // The archive confirmed, not `ref` again: `latest` may name a newer one by now.
+      const dumps = output.archiveDumps(sidecar, ctx.loaded.config.backup.sets);
+      // --include names paths as backed up: a dump (no such path) is never among them.
+      if (opts.include.length > 0) dumps.dumps = [];
+      const restore = (dry: boolean) =>
+        service.restore({
+          ref: found.archivePath,
           to,
-          dryRun,
+          dryRun: dry,
           include: opts.include,
           onProgress: progress.update,
-          diffFile,
+          diffFile: dry === dryRun ? diffFile : undefined,
         });
+      let report: RestoreReport;
+      let shown = false; // the diff's lists, by the dry run before the question
+      try {
+        if (!dryRun && !opts.yes) {
+          if (!process.stdin.isTTY)
+            throw new UsageError(
+              'restore replaces files: pass --yes to confirm (no terminal to ask on)',
+            );
+          // What the typed id sets off is shown first, as the dashboard shows its dry run.
+          const preview = await restore(true);
+          progress.done();
+          output.printRestoreReport(preview, output.dumpNotes(preview, dumps, to));
+          shown = true;
+          const part = opts.include.length > 0 ? ` (only ${opts.include.join(', ')})` : '';
+          const answer = await promptLine(
+            `restore ${resolvedId}${part} ${to ? `into ${to}` : 'IN PLACE (service will be stopped)'}? type the backup id to confirm: `,
+          );
+          if (answer !== resolvedId)
+            throw new UsageError('not confirmed; nothing was changed', EXIT_FAILED);
+        }
+        report = await restore(dryRun);
       } catch (err) {
         progress.done();
         if (lists) rmSync(lists, { recursive: true, force: true });
+        if (err instanceof UsageError) throw err;
         if (err instanceof BackupBusyError) throw new UsageError(err.message, EXIT_FAILED);
         if (err instanceof RestoreInputError) throw new UsageError(err.message);
         const refused = err instanceof UnsafeArchiveError;
@@ -94,12 +105,7 @@ export function registerRestore(program: Command): void {
       progress.done();
       try {
         if (diffFile) await output.printRestoreJson(report, diffFile);
-        else {
-          const dumps = output.archiveDumps(sidecar, ctx.loaded.config.backup.sets);
-          // --include names paths as backed up: a dump (no such path) is never among them.
-          if (opts.include.length > 0) dumps.dumps = [];
-          output.printRestoreReport(report, output.dumpNotes(report, dumps, to));
-        }
+        else output.printRestoreReport(report, output.dumpNotes(report, dumps, to), !shown);
       } finally {
         if (lists) rmSync(lists, { recursive: true, force: true });
       }

@@ -1,6 +1,6 @@
 /** `ccmon` on a real pseudo-terminal: the passphrase prompts and the progress line. */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
@@ -88,6 +88,36 @@ describe('ccmon backup commands on a terminal', () => {
       r.output,
       /dry run of \S+ \(\S+\) in place: 0 added, 0 changed, 0 removed, [1-9]\d* unchanged/,
     );
+  });
+
+  it('restore shows its dry run before asking for the id, and changes nothing unless it is typed', async () => {
+    const live = join(dir.path, 'src', 'config.yaml');
+    const b = await ccmon(['--config', plain, '--json', 'backup', '--set', 'files'], env);
+    assert.equal(b.code, 0, b.stderr);
+    const id = JSON.parse(b.stdout).id as string;
+    writeFileSync(live, 'port: 9090\n');
+    const prompt = 'type the backup id to confirm: ';
+    const no = await ccmonOnTerminal(['--config', plain, 'restore', id], env, [
+      { prompt, answer: 'no' },
+    ]);
+    assert.equal(no.code, 1, no.output);
+    const asked = no.output.indexOf(prompt);
+    const listed = no.output.indexOf(`changed (1):\r\n  ${live}`);
+    assert.ok(listed >= 0 && listed < asked, `the diff before the question:\n${no.output}`);
+    assert.match(
+      no.output.slice(0, asked),
+      /dry run of .* in place: 0 added, 1 changed, 0 removed/,
+    );
+    assert.match(no.output, /not confirmed; nothing was changed/);
+    assert.equal(readFileSync(live, 'utf8'), 'port: 9090\n');
+
+    const yes = await ccmonOnTerminal(['--config', plain, 'restore', id], env, [
+      { prompt, answer: id },
+    ]);
+    assert.equal(yes.code, 0, yes.output);
+    assert.equal(readFileSync(live, 'utf8'), 'port: 8080\n');
+    assert.equal(yes.output.split(live).length - 1, 1, `the diff is listed once:\n${yes.output}`);
+    assert.match(yes.output, /restored files-\S+ in place; safety backup /);
   });
 
   it("the progress line shows a 'dumping' phase only for a set that has something to dump", async () => {
