@@ -15,6 +15,7 @@ import {
   openSync,
   readdirSync,
   rmSync,
+  statfsSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,36 +30,65 @@ export const RESTORE_TMP_PREFIX = '.restore-';
 
 /**
  * A work folder for a restore, tagged with our pid so a concurrent backup's clean-up spares it. In
- * the backup folder, beside the archive (an encrypted one's manifest is spooled there, as large as
- * its file list); in the system's temporary folder when this process cannot write the backup
- * folder (readOnlyReason): listing or restoring from a read-only mount or snapshot must work.
+ * the backup folder, beside the archive (an encrypted one's manifest is spooled there, and the
+ * diff's lists); in the system's temporary folder when this process cannot write the backup folder
+ * (unwritableReason), or when that has less than `needBytes` free and the temporary folder has more:
+ * listing or restoring from a read-only mount, a snapshot or a full backup disk must work.
  */
-export function restoreWorkDir(backupDir: string, what: string): string {
+export function restoreWorkDir(backupDir: string, what: string, needBytes = 0): string {
   const name = `${RESTORE_TMP_PREFIX}${process.pid}-${what}-`;
+  const elsewhere = () => mkdtempSync(join(tmpdir(), `ccmon${name}`)); // mode 0700, as every mkdtemp
   try {
     mkdirSync(backupDir, { recursive: true, mode: 0o700 });
-    return mkdtempSync(join(backupDir, name));
   } catch (err) {
-    if (!readOnlyReason(backupDir)) throw err;
-    return mkdtempSync(join(tmpdir(), `ccmon${name}`)); // mode 0700, as every mkdtemp
+    if (!unwritableReason(backupDir)) throw err;
+  }
+  if (unwritableReason(backupDir)) return elsewhere();
+  const here = freeBytes(backupDir);
+  if (here < needBytes && freeBytes(tmpdir()) > here) return elsewhere();
+  return mkdtempSync(join(backupDir, name));
+}
+
+/** Bytes this process may still write on the file system holding `dir`. */
+function freeBytes(dir: string): number {
+  try {
+    const s = statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return Infinity; // unknown: the folder is used, and a full disk says so when it is
   }
 }
 
 /**
- * Why this process cannot write the existing folder `dir` (`read-only file system`, `permission
- * denied`), or null when it can (or `dir` does not exist: it is made when needed).
+ * Room a restore's work folder needs for a backup of `entries` entries, with room to spare: the
+ * spooled manifest (~250 bytes an entry with its sha256) and the diff's lists (a path an entry).
  */
-export function readOnlyReason(dir: string): string | null {
+export function restoreWorkBytes(entries: number): number {
+  return 16 * 1024 * 1024 + entries * 600;
+}
+
+/** Below this much free space a folder counts as full: a lock file or a journal may not fit. */
+const FULL_BELOW = 1024 * 1024;
+
+/**
+ * Why this process cannot write in the existing folder `dir` now (`read-only file system`,
+ * `permission denied`, `no space left on its file system`), or null when it can (or `dir` does
+ * not exist: it is made when needed).
+ */
+export function unwritableReason(dir: string): string | null {
   try {
     accessSync(dir, constants.W_OK);
-    return null;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EROFS') return 'read-only file system';
     if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
     return null;
   }
+  return freeBytes(dir) < FULL_BELOW ? NO_SPACE : null;
 }
+
+/** unwritableReason's answer for a full file system. */
+export const NO_SPACE = 'no space left on its file system';
 /** The folder's lock file (backup-lock.ts). */
 export const LOCK_FILE = '.ccmon-backup.lock';
 const ARCHIVE_RE = /\.tar\.(gz|zst)(\.enc)?$/;

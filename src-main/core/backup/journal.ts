@@ -66,8 +66,9 @@ export class RestoreJournal {
   private entry: RestoreJournalEntry | null = null;
 
   /**
-   * `keeps`: false for a restore --to from a backup folder this process cannot write (a read-only
-   * mount), where no journal can be kept: a kill leaves its temporary files in the --to folder.
+   * `keeps`: false for a restore --to from a backup folder this process cannot write now (a
+   * read-only mount, a full disk), where no journal can be kept: a kill leaves its temporary files
+   * in the --to folder.
    */
   constructor(
     readonly dir: string,

@@ -4,7 +4,7 @@
  * partial restore or a listing asks for, which must be in it. Apart from restore.ts so those
  * readers load neither the hooks nor the journal.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spoolEmbeddedManifest } from './archive-reader.js';
 import type { PassphraseProvider } from './crypto.js';
@@ -13,6 +13,7 @@ import { RestoreError } from './extract.js';
 import type { BackupSidecar } from './manifest.js';
 import { openManifestRecords, type ManifestRecords } from './manifest-records.js';
 import { explainReadError } from './read-problem.js';
+import { restoreWorkBytes } from './backup-dir.js';
 import { restoreWorkDir } from './store.js';
 
 export type Manifest = ManifestRecords;
@@ -50,7 +51,12 @@ export async function withRestoreManifest<T>(
   passphrase: PassphraseProvider | undefined,
   use: (manifest: Manifest, work: string) => Promise<T>,
 ): Promise<T> {
-  const work = restoreWorkDir(backupDir, what);
+  const t = backup.sidecar?.totals;
+  // Without a sidecar, the archive's own size stands in for its file list's.
+  const need = t
+    ? restoreWorkBytes(t.files + t.dirs + t.symlinks)
+    : (statSync(backup.archivePath, { throwIfNoEntry: false })?.size ?? 0);
+  const work = restoreWorkDir(backupDir, what, need);
   try {
     const manifest = await loadRestoreManifest(
       backup.archivePath,

@@ -37,7 +37,7 @@ import { claimJournal, RestoreJournal } from './journal.js';
 import { safetyBackup, startAndVerify } from './restore-steps.js';
 import { rootsOf } from './safety.js';
 import { lockBackupDir } from './backup-lock.js';
-import { readOnlyReason } from './backup-dir.js';
+import { NO_SPACE, unwritableReason } from './backup-dir.js';
 import { BackupStore, restoreWorkDir } from './store.js';
 
 export interface RestoreOptions {
@@ -81,13 +81,13 @@ export async function restoreBackup(given: RestoreOptions): Promise<RestoreRepor
     to: given.to === null ? null : followedTarget(given.to),
     only: given.only?.length ? given.only : null,
   };
-  // A backup folder this process cannot write (a read-only mount, a snapshot): a restore --to reads
-  // it without a lock or a journal, as restic's --no-lock does; in place, the safety backup must be
-  // written there first.
-  const readOnly = opts.dryRun ? null : readOnlyReason(opts.backupDir);
+  // A backup folder this process cannot write now (a read-only mount, a snapshot, a full disk): a
+  // restore --to reads it without a lock or a journal, as restic's --no-lock does; in place, the
+  // safety backup must be written there first.
+  const readOnly = opts.dryRun ? null : unwritableReason(opts.backupDir);
   if (readOnly && opts.to === null)
     throw new RestoreInputError(
-      `a restore in place first writes a safety backup into the backup folder ${opts.backupDir}, which cannot be written (${readOnly}): make it writable, or restore into another folder with --to DIR`,
+      `a restore in place first writes a safety backup into the backup folder ${opts.backupDir}, which cannot be written (${readOnly}): ${readOnly === NO_SPACE ? 'free some space there' : 'make it writable'}, or restore into another folder with --to DIR`,
     );
   if (!opts.dryRun && !readOnly && opts.heldLock === undefined) {
     const lock = lockBackupDir(opts.backupDir, {

@@ -30,7 +30,7 @@ import { within } from './destination.js';
 import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
 import { applyRetention } from './retention.js';
-import { readOnlyReason } from './backup-dir.js';
+import { unwritableReason } from './backup-dir.js';
 import { BackupStore, type BackupRecord } from './store.js';
 import { verifyOnWorker } from './extract-thread.js';
 import {
@@ -215,9 +215,10 @@ export class BackupService {
   }): Promise<RestoreReport> {
     // Held from before the archive is looked up to the end: a prune cannot delete it meanwhile.
     // A preview writes nothing and takes no lock; nor does a restore from a folder this process
-    // cannot write (restoreBackup: --to only), where no prune of ours can run either.
+    // cannot write now (restoreBackup: --to only). A prune meanwhile (of a full disk) would make
+    // that restore fail, all-or-nothing as ever, not restore something else.
     const lock =
-      p.dryRun || readOnlyReason(this.dir)
+      p.dryRun || unwritableReason(this.dir)
         ? null
         : await this.lockFolder(`restore of ${p.ref}`, { wait: false });
     try {
