@@ -41,8 +41,9 @@ export async function loadRestoreManifest(
 }
 
 /**
- * `use` with a backup's manifest (loadRestoreManifest) and a work folder in the backup folder
- * (`.restore-<pid>-<what>-…`), removed when `use` ends; a kill leaves it to the next lock-taker.
+ * `use` with a backup's manifest (loadRestoreManifest) and a work folder (restoreWorkDir: in the
+ * backup folder, `.restore-<pid>-<what>-…`, when it has the room), removed when `use` ends; a kill
+ * leaves it to the next lock-taker. `withFiles`: the backup's files are extracted into it too.
  */
 export async function withRestoreManifest<T>(
   backup: { archivePath: string; sidecar: BackupSidecar | null; manifestPath: string | null },
@@ -50,11 +51,12 @@ export async function withRestoreManifest<T>(
   what: string,
   passphrase: PassphraseProvider | undefined,
   use: (manifest: Manifest, work: string) => Promise<T>,
+  { withFiles = false }: { withFiles?: boolean } = {},
 ): Promise<T> {
   const t = backup.sidecar?.totals;
   // Without a sidecar, the archive's own size stands in for its file list's.
   const need = t
-    ? restoreWorkBytes(t.files + t.dirs + t.symlinks)
+    ? restoreWorkBytes(t.files + t.dirs + t.symlinks) + (withFiles ? t.bytes : 0)
     : (statSync(backup.archivePath, { throwIfNoEntry: false })?.size ?? 0);
   const work = restoreWorkDir(backupDir, what, need);
   try {

@@ -39,23 +39,30 @@ export async function runRestoreTest(
   if (!newest) result.problems.push(`no backup of set '${set}' to test`);
   else {
     try {
-      await withRestoreManifest(newest, store.dir, 'test', passphrase, async (manifest, tmp) => {
-        const target = join(tmp, 'files');
-        const destinationOf = destinationMapper(target, null);
-        const r = await extractOnWorker({
-          archivePath: newest.archivePath,
-          manifest,
-          to: target,
-          dumpDir: null,
-          roots: [target],
-          passphrase: passphrase,
-          onProgress,
-          restoreOwnership: false,
-        });
-        result.files = r.files;
-        result.bytes = r.bytes;
-        result.problems.push(...compareTree(manifest.files(), destinationOf));
-      });
+      await withRestoreManifest(
+        newest,
+        store.dir,
+        'test',
+        passphrase,
+        async (manifest, tmp) => {
+          const target = join(tmp, 'files');
+          const destinationOf = destinationMapper(target, null);
+          const r = await extractOnWorker({
+            archivePath: newest.archivePath,
+            manifest,
+            to: target,
+            dumpDir: null,
+            roots: [target],
+            passphrase: passphrase,
+            onProgress,
+            restoreOwnership: false,
+          });
+          result.files = r.files;
+          result.bytes = r.bytes;
+          result.problems.push(...compareTree(manifest.files(), destinationOf));
+        },
+        { withFiles: true },
+      );
     } catch (err) {
       result.problems.push((err as Error).message);
     }
