@@ -9,6 +9,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { RestoreReport } from '../../src-main/core/backup/contract';
 import { useApi, toLoadableError, type Loadable } from '../api/context';
 import { ErrorState, Loading } from '../components/states';
+import { bytes } from '../format';
 
 const MAX_LISTED = 200;
 
@@ -139,6 +140,14 @@ export function RestorePanel({
             {preview.value.diff.counts.added} added, {preview.value.diff.counts.changed} changed,{' '}
             {preview.value.diff.counts.removed} removed, {preview.value.diff.unchanged} unchanged.
           </p>
+          {(preview.value.diff.space ?? [])
+            .filter((s) => s.needBytes > s.freeBytes)
+            .map((s) => (
+              <p key={s.folder} role="alert" className="field-error" data-testid="restore-space">
+                It would not fit: it writes {bytes(s.needBytes)} into {s.folder}, whose file system
+                has {bytes(s.freeBytes)} free.
+              </p>
+            ))}
           <Diff report={preview.value} />
           {result ? (
             <p

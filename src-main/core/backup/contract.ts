@@ -61,6 +61,11 @@ export interface RestoreDiff {
   counts: { added: number; changed: number; removed: number };
   /** Some list holds fewer paths than its count. */
   truncated: boolean;
+  /**
+   * Per file system the restore writes to (named by the first restored folder on it): the room
+   * its new files and folders take, in whole 4 KiB blocks, and what is free there now.
+   */
+  space?: { folder: string; needBytes: number; freeBytes: number }[];
 }
 
 export interface RestoreStep {

@@ -6,8 +6,17 @@
  * globs apply, so files it never covered are left alone). A restore of part of a backup (`only`)
  * removes only what lies within the paths it restores.
  */
-import { closeSync, lstatSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
-import { relative, sep } from 'node:path';
+import {
+  closeSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  statfsSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
+import { dirname, relative, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { RestoreDiff } from './contract.js';
 import { FS_PREFIX, type ManifestFile } from './manifest.js';
@@ -46,6 +55,7 @@ export class DiffLists {
     unchanged: 0,
     counts: { added: 0, changed: 0, removed: 0 },
     truncated: false,
+    space: [],
   };
   private readonly fd: number;
   private pending = '';
@@ -119,6 +129,10 @@ class RestoreDiffer {
   private missing = '\0';
   /** Where the chosen paths of a partial restore go: removals stay within them. */
   private readonly chosen: string[] | null;
+  /** The room what is written takes below each restored folder (`roots`), by index. */
+  private readonly need: number[];
+  /** And what is written elsewhere (a dump), by folder. */
+  private readonly elsewhere = new Map<string, number>();
 
   constructor(
     private readonly destinationOf: (path: string) => string | null,
@@ -126,9 +140,11 @@ class RestoreDiffer {
     private readonly removals: boolean,
     totals: FileList['totals'],
     private readonly only: readonly string[] | null,
+    private readonly roots: readonly string[],
   ) {
     this.listed = new PathHashSet(removals ? entryCount(totals) : 0);
     this.chosen = only?.map(destinationOf).filter((d): d is string => d !== null) ?? null;
+    this.need = roots.map(() => 0);
   }
 
   add(f: ManifestFile): void {
@@ -141,7 +157,33 @@ class RestoreDiffer {
       if (f.type === 'dir' && !belowMissing) this.missing = dest + sep;
       this.lists.add('added', dest);
     } else if (differs(f, dest, st)) this.lists.add('changed', dest);
-    else this.lists.diff.unchanged++;
+    else return void this.lists.diff.unchanged++;
+    // Written anew (a changed file too: its new copy is made before the old one goes).
+    const room = BLOCK * Math.max(1, Math.ceil(f.size / BLOCK));
+    const i = this.roots.findIndex((r) => dest === r || isBelow(dest, r));
+    if (i >= 0) this.need[i]! += room;
+    else this.elsewhere.set(dirname(dest), (this.elsewhere.get(dirname(dest)) ?? 0) + room);
+  }
+
+  /** The room the restore needs and finds, per file system (RestoreDiff.space). */
+  private space(): NonNullable<RestoreDiff['space']> {
+    const byDevice = new Map<number, { folder: string; needBytes: number; freeBytes: number }>();
+    const places: [string, number][] = [
+      ...this.roots.map((r, i) => [r, this.need[i]!] as [string, number]),
+      ...this.elsewhere,
+    ];
+    for (const [folder, needBytes] of places) {
+      if (needBytes === 0) continue;
+      const at = existingAbove(folder);
+      const dev = statSync(at).dev;
+      const fs = byDevice.get(dev);
+      if (fs) fs.needBytes += needBytes;
+      else {
+        const s = statfsSync(at);
+        byDevice.set(dev, { folder, needBytes, freeBytes: s.bavail * s.bsize });
+      }
+    }
+    return [...byDevice.values()];
   }
 
   /** Whether `dest` lies below a folder that add() found missing. */
@@ -151,6 +193,7 @@ class RestoreDiffer {
 
   /** Adds the removals (a walk of each backed-up folder) and returns the summary. */
   finish(sources: FileList['sources']): RestoreDiff {
+    this.lists.diff.space = this.space();
     if (!this.removals) return this.lists.diff;
     const roots = restoredArchiveRoots(sources);
     for (const s of sources) {
@@ -198,6 +241,7 @@ export function diffRestore(
     opts.removals,
     manifest.totals,
     opts.only ?? null,
+    rootsOf(manifest, destinationOf),
   );
   for (const f of manifest.files()) differ.add(f);
   return differ.finish(manifest.sources);
@@ -214,17 +258,19 @@ export function checkedRestoreDiff(
 ): RestoreDiff {
   const lists = new DiffLists(opts.diffFile);
   try {
+    const restored = rootsOf(manifest, destinationOf);
     const differ = new RestoreDiffer(
       destinationOf,
       lists,
       opts.removals,
       manifest.totals,
       opts.only ?? null,
+      restored,
     );
     // In place, the destinations are checked here too (no symlink on the way, as extraction
     // checks again): a restore that would be refused is refused by its dry run, and before the
     // safety backup and the stop hook, not after.
-    const roots = opts.removals ? rootsOf(manifest, destinationOf) : [];
+    const roots = opts.removals ? restored : [];
     const checked = new Set<string>();
     checkManifest(manifest, (f) => {
       differ.add(f);
@@ -236,6 +282,16 @@ export function checkedRestoreDiff(
   } finally {
     lists.close();
   }
+}
+
+/** The file-system block a file's room is counted in: most take whole 4 KiB blocks. */
+const BLOCK = 4096;
+
+/** `p`, or the nearest folder above it that exists (where a new folder would be made). */
+function existingAbove(p: string): string {
+  let at = p;
+  while (!lstatOrNull(at) && dirname(at) !== at) at = dirname(at);
+  return at;
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   type HookResult,
 } from './hooks.js';
 import { destinationMapper, livePath } from './destination.js';
-import { DUMP_PREFIX, type BackupSidecar } from './manifest.js';
+import { DUMP_PREFIX, humanBytes, type BackupSidecar } from './manifest.js';
 import {
   loadRestoreManifest,
   requireInBackup,
@@ -165,11 +165,22 @@ async function restoreChecked(
     if (dumpDir) rmSync(dumpDir, { recursive: true, force: true });
     return report;
   };
+  // Refused before the safety backup and the stop hook when it cannot fit: a restore that fills
+  // the disk fails all-or-nothing, but with the service stopped meanwhile.
+  const short = (diff.space ?? [])
+    .filter((s) => s.needBytes > s.freeBytes)
+    .map(
+      (s) =>
+        `${humanBytes(s.needBytes)} into ${s.folder}, whose file system has ${humanBytes(s.freeBytes)} free`,
+    )
+    .join('; ');
   if (opts.dryRun)
     return done(
       true,
-      `dry run of ${manifest.id} (${manifest.createdAt}) ${inPlace ? 'in place' : `into ${opts.to}`}${partOf(only)}: ${diff.counts.added} added, ${diff.counts.changed} changed, ${diff.counts.removed} removed, ${diff.unchanged} unchanged`,
+      `dry run of ${manifest.id} (${manifest.createdAt}) ${inPlace ? 'in place' : `into ${opts.to}`}${partOf(only)}: ${diff.counts.added} added, ${diff.counts.changed} changed, ${diff.counts.removed} removed, ${diff.unchanged} unchanged${short ? `; it would not fit: it writes ${short}` : ''}`,
     );
+  if (short)
+    return done(false, `not enough space: this restore writes ${short}; nothing was changed`);
 
   const roots = inPlace ? rootsOf(manifest, destinationOf) : [opts.to!];
   if (dumpDir) roots.push(dumpDir);
