@@ -12,9 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { restoreWorkBytes, restoreWorkDir } from '../../../src-main/core/backup/backup-dir.js';
-import type { CommandRunner } from '../../../src-main/core/backup/hooks.js';
-import { BackupService } from '../../../src-main/core/backup/service.js';
-import { backupConfig } from '../../unit/core/backup/fixtures.js';
+import { hookedService } from '../../unit/core/backup/fixtures.js';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -57,26 +55,7 @@ describe('room on disk for a restore', { skip: !isRoot && 'mounting needs root' 
     const live = small('live', '4m');
     const data = join(live, 'data.bin');
     writeFileSync(data, randomBytes(1536 * 1024));
-    const calls: string[] = [];
-    const run: CommandRunner = async (cmd) => {
-      calls.push(cmd.join(' '));
-      return { code: 0, output: '' };
-    };
-    const s = new BackupService({
-      config: backupConfig({
-        directory: join(dir.path, 'backups'),
-        sets: [{ name: 'room', sources: [live], ccmonState: false }],
-        restore: {
-          stopCommand: ['systemctl', 'stop', 'claude-code'],
-          startCommand: ['systemctl', 'start', 'claude-code'],
-          activeCommand: null,
-          settleSeconds: 0,
-        },
-      }),
-      dataDir: join(dir.path, 'data'),
-      configFile: null,
-      run,
-    });
+    const { s, calls } = hookedService({ dir: dir.path, name: 'room', sources: [live] });
     const { backup } = await s.backup();
     // Changed since, and the disk filled up: the restore's new copy of data.bin has no room.
     const now = randomBytes(1536 * 1024);

@@ -2,6 +2,8 @@
 import { chmodSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { backupConfigSchema, type BackupConfig } from '../../../../src-main/core/backup/config.js';
+import type { CommandRunner } from '../../../../src-main/core/backup/hooks.js';
+import { BackupService } from '../../../../src-main/core/backup/service.js';
 
 export interface TreeFile {
   path: string;
@@ -57,4 +59,36 @@ export function backupConfig(overrides: Record<string, unknown> = {}): BackupCon
     restore: { stopCommand: null, startCommand: null, activeCommand: null, settleSeconds: 0 },
     ...overrides,
   });
+}
+
+/**
+ * A backup service of one set `name` whose restore hooks (systemctl stop / start) are recorded in
+ * `calls`, never run; `healthy` answers the health check after the start.
+ */
+export function hookedService(
+  opts: { dir: string; name: string; sources: unknown[] },
+  healthy: () => boolean = () => true,
+): { s: BackupService; calls: string[] } {
+  const calls: string[] = [];
+  const run: CommandRunner = async (cmd) => {
+    calls.push(cmd.join(' '));
+    return { code: 0, output: '' };
+  };
+  const s = new BackupService({
+    config: backupConfig({
+      directory: join(opts.dir, `backups-${opts.name}`),
+      sets: [{ name: opts.name, sources: opts.sources, ccmonState: false }],
+      restore: {
+        stopCommand: ['systemctl', 'stop', 'claude-code'],
+        startCommand: ['systemctl', 'start', 'claude-code'],
+        activeCommand: null,
+        settleSeconds: 0,
+      },
+    }),
+    dataDir: join(opts.dir, 'data'),
+    configFile: null,
+    run,
+    healthCheck: async () => ({ healthy: healthy(), summary: healthy() ? 'ok' : 'HTTP 503' }),
+  });
+  return { s, calls };
 }

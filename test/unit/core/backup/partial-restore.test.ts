@@ -17,13 +17,12 @@ import {
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { livePath } from '../../../../src-main/core/backup/destination.js';
-import type { CommandRunner } from '../../../../src-main/core/backup/hooks.js';
 import { JOURNAL_FILE, interruptedRestore } from '../../../../src-main/core/backup/journal.js';
 import { partSources } from '../../../../src-main/core/backup/restore-steps.js';
 import { NotInBackupError } from '../../../../src-main/core/backup/restore-manifest.js';
 import { BackupService } from '../../../../src-main/core/backup/service.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
-import { backupConfig, writeTree } from './fixtures.js';
+import { backupConfig, hookedService, writeTree } from './fixtures.js';
 
 describe('restore of part of a backup (--include), and listing one (ls)', () => {
   let dir: TempDir;
@@ -183,31 +182,8 @@ describe('restore of part of a backup in place', () => {
   });
   after(() => dir.cleanup());
 
-  /** A service whose hooks are recorded; `healthy` answers the health check after the start. */
-  function service(name: string, sources: unknown[], healthy: () => boolean = () => true) {
-    const calls: string[] = [];
-    const run: CommandRunner = async (cmd) => {
-      calls.push(cmd.join(' '));
-      return { code: 0, output: '' };
-    };
-    const s = new BackupService({
-      config: backupConfig({
-        directory: join(dir.path, `backups-${name}`),
-        sets: [{ name: 'cc', sources, ccmonState: false }],
-        restore: {
-          stopCommand: ['systemctl', 'stop', 'claude-code'],
-          startCommand: ['systemctl', 'start', 'claude-code'],
-          activeCommand: null,
-          settleSeconds: 0,
-        },
-      }),
-      dataDir: join(dir.path, 'data'),
-      configFile: null,
-      run,
-      healthCheck: async () => ({ healthy: healthy(), summary: healthy() ? 'ok' : 'HTTP 503' }),
-    });
-    return { s, calls };
-  }
+  const service = (name: string, sources: unknown[], healthy?: () => boolean) =>
+    hookedService({ dir: dir.path, name, sources }, healthy);
 
   it('puts back a deleted file and a folder as it was, and leaves everything else alone', async () => {
     const src = join(dir.path, 'ok', 'etc', 'claude-code');
