@@ -33,6 +33,7 @@ export function registerPrune(program: Command): void {
         const why = d.keep ? `(${d.reasons.join(', ')})` : '';
         process.stdout.write(`${label}  ${d.id.padEnd(idWidth)}  ${why}`.trimEnd() + '\n');
       }
+      if (report.note) message(`note: ${report.note}`);
       message(
         `${removal} ${report.removed.length} backup(s), ${humanBytes(report.freedBytes)}; kept ${report.decisions.length - report.removed.length}`,
       );

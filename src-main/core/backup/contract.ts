@@ -139,6 +139,8 @@ export interface PruneReport {
   decisions: RetentionDecision[];
   removed: string[];
   freedBytes: number;
+  /** Something the admin should know of how it ran (a full disk: no lock file). */
+  note?: string;
 }
 
 /**

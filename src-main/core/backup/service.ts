@@ -307,11 +307,23 @@ export class BackupService {
    * naming its holder. Leftovers of interrupted runs are removed as the lock is taken.
    */
   async pruneUnderLock(w: { wait?: boolean; signal?: AbortSignal } = {}): Promise<PruneReport> {
-    const lock = await this.lockFolder('prune', {
-      wait: w.wait ?? false,
-      signal: w.signal,
-      clean: true,
-    });
+    let lock: BackupDirLock;
+    try {
+      lock = await this.lockFolder('prune', {
+        wait: w.wait ?? false,
+        signal: w.signal,
+        clean: true,
+      });
+    } catch (err) {
+      // A full backup disk is when a prune is needed most, and the lock file is what no longer
+      // fits there. No other run can take the lock meanwhile (it must write it too), so the prune
+      // runs without it, and frees the room the next run needs.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+      return {
+        ...this.prune(false),
+        note: `the backup folder ${this.dir} is full: pruned without its lock file, which did not fit`,
+      };
+    }
     try {
       return this.prune(false);
     } finally {

@@ -1,8 +1,9 @@
 /**
  * Backups in a folder this process cannot write now (a read-only mount, a snapshot, a full disk):
  * listing, verifying, a dry run and a restore --to work from it, as restic's --no-lock does; a
- * restore in place, which must write its safety backup there first, is refused saying why. The
- * folder is a tmpfs the test mounts, then remounts read-only or fills up (root only).
+ * restore in place, which must write its safety backup there first, is refused saying why; a prune
+ * frees a full one. The folder is a tmpfs the test mounts, then remounts read-only or fills up
+ * (root only).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
-import { ccmon } from './cli.js';
+import { ccmon, type CliResult } from './cli.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -20,6 +21,10 @@ for (const c of [
     name: 'read-only',
     spoil: (mnt: string) => execFileSync('mount', ['-o', 'remount,ro', mnt]),
     why: /cannot be written \(read-only file system\): make it writable, or restore into another folder with --to DIR/,
+    prune: (r: CliResult) => {
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /cannot write the backup folder .*: it is on a read-only file system/);
+    },
   },
   {
     name: 'full',
@@ -34,6 +39,12 @@ for (const c of [
       }
     },
     why: /cannot be written \(no space left on its file system\): free some space there, or restore into another folder with --to DIR/,
+    // When a prune is needed most: its lock file does not fit, and it runs without.
+    prune: (r: CliResult) => {
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /note: the backup folder .* is full: pruned without its lock file/);
+      assert.match(r.stderr, /removed 1 backup\(s\)/);
+    },
   },
 ])
   describe(
@@ -65,6 +76,7 @@ for (const c of [
             '  compression: zstd',
             '  encryption: { enabled: true }', // its manifest is spooled into a work folder to be read
             '  restore: { stopCommand: null, startCommand: null, activeCommand: null }',
+            '  retention: { keepLast: 1, keepWithin: null }',
             '  sets:',
             `    - { name: cc, sources: [${src}], ccmonState: false }`,
             '',
@@ -77,8 +89,10 @@ for (const c of [
         mkdirSync(folder);
         execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', folder]);
         mnt = folder;
-        const b = await run('backup');
-        assert.equal(b.code, 0, b.stderr);
+        for (let i = 0; i < 2; i++) {
+          const b = await run('backup');
+          assert.equal(b.code, 0, b.stderr);
+        }
         c.spoil(folder);
       });
       after(async () => {
@@ -118,6 +132,10 @@ for (const c of [
         );
         assert.match(inPlace.stderr, c.why);
         assert.equal(readFileSync(join(src, 'settings.json'), 'utf8'), 'broken', 'nothing written');
+      });
+
+      it('prune: what it can do there', async () => {
+        c.prune(await run('prune'));
       });
     },
   );
