@@ -78,6 +78,13 @@ function unwritable(dir: string, err: NodeJS.ErrnoException): Error {
       err = cause as NodeJS.ErrnoException;
     }
   }
+  if (err.code === 'ENOSPC' || err.code === 'EDQUOT')
+    return Object.assign(
+      new Error(
+        `cannot write the backup folder ${dir}: no space left on its file system (${err.code}); free some (\`ccmon prune\` removes what the retention policy lets go), or set backup.directory to a folder that has room`,
+      ),
+      { code: err.code },
+    );
   const why = err.code ? UNWRITABLE[err.code] : undefined;
   if (!why) return err;
   return Object.assign(
@@ -123,7 +130,13 @@ export function lockBackupDir(dir: string, opts: BackupLockOptions = {}): Backup
     since: new Date().toISOString(),
   };
   const tmp = join(dir, `${LOCK_FILE}.${process.pid}.${holder.token}.tmp`);
-  writeFileSync(tmp, JSON.stringify(holder), { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(tmp, JSON.stringify(holder), { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // A full disk: the file was made, its content did not fit.
+    rmSync(tmp, { force: true });
+    throw unwritable(dir, err as NodeJS.ErrnoException);
+  }
   try {
     for (let attempt = 0; attempt < 200; attempt++) {
       try {

@@ -21,6 +21,8 @@ for (const c of [
     name: 'read-only',
     spoil: (mnt: string) => execFileSync('mount', ['-o', 'remount,ro', mnt]),
     why: /cannot be written \(read-only file system\): make it writable, or restore into another folder with --to DIR/,
+    backup:
+      /cannot write the backup folder .*: it is on a read-only file system \(EROFS\); make it writable/,
     prune: (r: CliResult) => {
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /cannot write the backup folder .*: it is on a read-only file system/);
@@ -39,6 +41,8 @@ for (const c of [
       }
     },
     why: /cannot be written \(no space left on its file system\): free some space there, or restore into another folder with --to DIR/,
+    backup:
+      /cannot write the backup folder .*: no space left on its file system \(ENOSPC\); free some \(`ccmon prune` removes what the retention policy lets go\)/,
     // When a prune is needed most: its lock file does not fit, and it runs without.
     prune: (r: CliResult) => {
       assert.equal(r.code, 0, r.stderr);
@@ -132,6 +136,15 @@ for (const c of [
         );
         assert.match(inPlace.stderr, c.why);
         assert.equal(readFileSync(join(src, 'settings.json'), 'utf8'), 'broken', 'nothing written');
+      });
+
+      it('a backup fails saying why and what to do, and leaves nothing there', async () => {
+        const before = readdirSync(join(mnt!, 'backups')).sort();
+        const r = await run('backup');
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, c.backup);
+        assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+        assert.deepEqual(readdirSync(join(mnt!, 'backups')).sort(), before);
       });
 
       it('prune: what it can do there', async () => {
