@@ -2,14 +2,15 @@
  * Restore one backup: a dry-run first (the diff of what would be added, changed, removed), then the
  * restore itself only after the backup's id is typed back (restic/Kopia habit for destructive acts).
  * In place by default, or into another folder; of everything or of only some paths (`ccmon restore
- * [--to DIR] --include PATH`), once those options are shown in a dry run: what is restored is what
- * was shown.
+ * [--to DIR] --include PATH`, typed or chosen from the backup's files), once those options are
+ * shown in a dry run: what is restored is what was shown.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RestoreReport } from '../../src-main/core/backup/contract';
 import { useApi, toLoadableError, type Loadable } from '../api/context';
 import { ErrorState, Loading } from '../components/states';
 import { bytes } from '../format';
+import { BackupBrowser } from './BackupBrowser';
 
 const MAX_LISTED = 200;
 
@@ -34,6 +35,7 @@ export function RestorePanel({
   const [where, setWhere] = useState<Where>({});
   const [toField, setToField] = useState('');
   const [pathsField, setPathsField] = useState('');
+  const [browsing, setBrowsing] = useState(false);
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<RestoreReport | null>(null);
@@ -54,6 +56,11 @@ export function RestorePanel({
     .map((p) => p.trim())
     .filter(Boolean);
   const to = toField.trim();
+  /** A path ticked in the browser joins the list; unticked, it leaves it. */
+  const toggle = (path: string) =>
+    setPathsField(
+      (paths.includes(path) ? paths.filter((p) => p !== path) : [...paths, path]).join('\n'),
+    );
   const showOptions = (e: FormEvent) => {
     e.preventDefault();
     setResult(null);
@@ -112,6 +119,12 @@ export function RestorePanel({
             spellCheck={false}
             placeholder="everything"
           />
+          <div>
+            <button type="button" className="link" onClick={() => setBrowsing(!browsing)}>
+              {browsing ? 'Hide the backup’s files' : 'Choose from the backup’s files…'}
+            </button>
+          </div>
+          {browsing && <BackupBrowser id={id} chosen={paths} onToggle={toggle} />}
         </div>
         <div>
           <button type="submit">Show the dry run</button>

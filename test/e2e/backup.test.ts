@@ -139,7 +139,7 @@ describe('backups in the dashboard', () => {
     );
   });
 
-  it('restores only the paths given in place, leaving the rest as it is', async () => {
+  it('restores only the paths chosen from the backup’s files in place, leaving the rest as it is', async () => {
     const id = (await page
       .locator('table[data-testid="backups"] tbody tr')
       .last()
@@ -149,7 +149,14 @@ describe('backups in the dashboard', () => {
     await page.getByRole('button', { name: 'Close' }).click();
     await page.locator(`tr[data-backup="${id}"]`).getByRole('button', { name: 'Restore…' }).click();
     await page.getByTestId('restore-diff').waitFor({ timeout: 30_000 });
-    await page.getByLabel(/Only these files or folders/).fill(settings);
+    // Chosen from the backup's files: its top is the source folder, opened by its name.
+    await page.getByRole('button', { name: 'Choose from the backup’s files…' }).click();
+    const browser = page.getByTestId('backup-browser');
+    await browser.getByRole('button', { name: `${source}/` }).click();
+    await browser.getByRole('button', { name: 'data/' }).waitFor();
+    await browser.getByLabel(`restore ${settings}`).check();
+    assert.equal(await page.getByLabel(/Only these files or folders/).inputValue(), settings);
+    await page.screenshot({ path: `${SHOTS}/restore-browse.png`, fullPage: true });
     await page.getByRole('button', { name: 'Show the dry run' }).click();
     const summary = page.getByTestId('restore-summary');
     await summary.filter({ hasText: '(only' }).waitFor({ timeout: 30_000 });

@@ -173,6 +173,24 @@ export interface BackupList {
   interruptedRestore?: InterruptedRestore | null;
 }
 
+/** One entry of a backup's folder (browse.ts), by the path it was backed up from. */
+export interface BackupFolderEntry {
+  path: string;
+  name: string;
+  type: 'file' | 'dir' | 'symlink';
+  size: number;
+  mtime: string;
+}
+
+/** One folder of a backup: its entries (the first FOLDER_LIMIT), and how many it holds. */
+export interface BackupFolder {
+  id: string;
+  /** The folder as it was backed up; null: the top of the backup (its sources' folders). */
+  path: string | null;
+  entries: BackupFolderEntry[];
+  total: number;
+}
+
 const ref = z.string().min(1, 'a backup id, latest[:SET] or archive file');
 const include = z.array(z.string().min(1)).optional();
 
@@ -188,6 +206,10 @@ export const backupRequests = {
   /** `confirm` must repeat the backup's id: a restore replaces live files. */
   'backup.restore': defineRequest<RestoreReport>()(
     z.object({ id: ref, to: z.string().min(1).optional(), include, confirm: z.string() }).strict(),
+  ),
+  /** One folder of a backup (`path` as it was backed up; none: the top), for a file browser. */
+  'backup.files': defineRequest<BackupFolder>()(
+    z.object({ id: ref, path: z.string().min(1).optional() }).strict(),
   ),
   'backup.prunePreview': defineRequest<PruneReport>()(z.object({}).strict()),
   /**

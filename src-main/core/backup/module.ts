@@ -42,6 +42,7 @@ type BackupRequest =
   | 'backup.verify'
   | 'backup.restorePreview'
   | 'backup.restore'
+  | 'backup.files'
   | 'backup.prunePreview'
   | 'backup.prune';
 
@@ -293,6 +294,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
               .started,
         ),
       'backup.verify': (p) => wrap(() => service.verify(p.id)),
+      'backup.files': (p) => wrap(() => service.folder(p.id, p.path ?? null)),
       'backup.restorePreview': (p) =>
         wrap(() =>
           service.restore({ ref: p.id, to: p.to ?? null, include: p.include, dryRun: true }),

@@ -6,7 +6,9 @@
 import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
+import { listFolder } from './browse.js';
 import type {
+  BackupFolder,
   BackupSummary,
   InterruptedRestore,
   PruneReport,
@@ -192,6 +194,14 @@ export class BackupService {
       if (below !== null && matched === 0) throw notInBackup(manifest, [below]);
       return { id: manifest.id, matched };
     });
+  }
+
+  /** One folder of a backup (browse.ts: listFolder), `path` as it was backed up; null: the top. */
+  async folder(ref: string, path: string | null): Promise<BackupFolder> {
+    const r = this.store.resolve(ref, { files: false });
+    return withRestoreManifest(r, this.dir, 'list', this.passphrase, async (manifest) =>
+      listFolder(manifest, path === null ? null : asArchivePath(path)),
+    );
   }
 
   async verify(ref: string, onProgress?: (p: ProgressUpdate) => void): Promise<VerifyResult> {

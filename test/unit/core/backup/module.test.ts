@@ -211,6 +211,16 @@ describe('backup module (AgentApi handlers, events, metrics)', () => {
       mod.handlers['backup.restorePreview']({ id, to, include: [join(src, 'nope.log')] }),
       badRequest,
     );
+    // What the dashboard's file browser lists: the top, then a folder.
+    const top = await mod.handlers['backup.files']({ id: 'latest:app' });
+    assert.deepEqual(
+      top.entries.map((e) => e.path),
+      [join(dir.path, 'data'), src],
+      "the sources: the logs and ccmon's own state",
+    );
+    const folder = await mod.handlers['backup.files']({ id, path: src });
+    assert.ok(folder.entries.some((e) => e.path === join(src, 'f7.log') && e.type === 'file'));
+    await assert.rejects(mod.handlers['backup.files']({ id, path: join(src, 'nope') }), badRequest);
     // In place too: the preview of one file lists that file alone.
     const inPlace = await mod.handlers['backup.restorePreview']({ id, include });
     assert.equal(inPlace.target, 'in place');

@@ -113,6 +113,50 @@ describe('restore of part of a backup (--include), and listing one (ls)', () => 
       );
     });
 
+  it('lists one folder at a time, as a file browser shows it', async () => {
+    const s = new BackupService({
+      config: backupConfig({
+        directory: join(dir.path, 'backups-browse'),
+        sets: [{ name: 'cc', sources: [src], ccmonState: false }],
+        compression: 'zstd',
+        encryption: { enabled: true }, // the list comes from the archive's own manifest
+      }),
+      dataDir: join(dir.path, 'data'),
+      configFile: null,
+      passphrase: async () => 'correct horse battery staple',
+    });
+    const { backup } = await s.backup('cc', { kind: 'manual' });
+    const top = await s.folder(backup.id, null);
+    assert.deepEqual(
+      [top.path, top.entries.map((e) => [e.path, e.type]), top.total],
+      [null, [[src, 'dir']], 1],
+    );
+    const root = await s.folder(backup.id, src);
+    assert.equal(root.path, src);
+    assert.deepEqual(
+      root.entries.map((e) => `${e.type} ${e.name}`),
+      [
+        'dir agents',
+        'dir agents-old',
+        'file other.json',
+        'file settings.json',
+        'file settings.json.bak',
+      ],
+      'folders first, then by name',
+    );
+    const settings = root.entries.find((e) => e.name === 'settings.json')!;
+    assert.deepEqual(
+      [settings.path, settings.size, settings.mtime],
+      [join(src, 'settings.json'), 16, mtime.toISOString()],
+    );
+    const agents = await s.folder(backup.id, join(src, 'agents'));
+    assert.deepEqual(
+      agents.entries.map((e) => `${e.type} ${e.name}`),
+      ['dir sub', 'file a.md', 'symlink current'],
+    );
+    await assert.rejects(s.folder(backup.id, join(src, 'nope')), NotInBackupError);
+  });
+
   it('a path the backup does not have is refused before anything is written', async () => {
     const s = new BackupService({
       config: backupConfig({

@@ -1,0 +1,109 @@
+/**
+ * A backup's folders, one at a time (AgentApi backup.files), for choosing what to restore: each
+ * entry has a box that adds its path, as it was backed up, to the restore's list; a folder opens
+ * by its name, and the trail above the list goes back up. What `ccmon ls` lists, clicked instead
+ * of typed.
+ */
+import { useEffect, useState } from 'react';
+import type { BackupFolder } from '../../src-main/core/backup/contract';
+import { useApi, toLoadableError, type Loadable } from '../api/context';
+import { ErrorState, Loading } from '../components/states';
+import { bytes } from '../format';
+
+export function BackupBrowser({
+  id,
+  chosen,
+  onToggle,
+}: {
+  id: string;
+  /** Paths in the restore's list. */
+  chosen: readonly string[];
+  onToggle(path: string): void;
+}) {
+  const api = useApi();
+  // The folders opened from the top, each as it was backed up; the last one is shown.
+  const [trail, setTrail] = useState<string[]>([]);
+  const [folder, setFolder] = useState<Loadable<BackupFolder>>({ state: 'loading' });
+  const path = trail.at(-1) ?? null;
+  /** Shows another folder (the effect below loads it). */
+  const go = (to: string[]) => {
+    setFolder({ state: 'loading' });
+    setTrail(to);
+  };
+  useEffect(() => {
+    let live = true;
+    api.request('backup.files', { id, ...(path ? { path } : {}) }).then(
+      (f) => live && setFolder({ state: 'ready', value: f }),
+      (e: unknown) => live && setFolder(toLoadableError(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, id, path]);
+
+  return (
+    <div className="stack" data-testid="backup-browser">
+      <nav aria-label="Folder of the backup" className="row">
+        <button type="button" className="link" onClick={() => go([])}>
+          top
+        </button>
+        {trail.map((p, i) => (
+          <span key={p}>
+            {' / '}
+            <button type="button" className="link" onClick={() => go(trail.slice(0, i + 1))}>
+              {i === 0 ? p : p.slice(trail[i - 1]!.length + 1)}
+            </button>
+          </span>
+        ))}
+      </nav>
+      {folder.state === 'loading' && <Loading what="the folder" />}
+      {folder.state === 'error' && <ErrorState what="the folder" error={folder.error} />}
+      {folder.state === 'ready' && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Restore</th>
+              <th scope="col">Name</th>
+              <th scope="col">Size</th>
+              <th scope="col">Modified</th>
+            </tr>
+          </thead>
+          <tbody>
+            {folder.value.entries.map((e) => (
+              <tr key={e.path}>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`restore ${e.path}`}
+                    checked={chosen.includes(e.path)}
+                    onChange={() => onToggle(e.path)}
+                  />
+                </td>
+                <td>
+                  {e.type === 'dir' ? (
+                    <button type="button" className="link" onClick={() => go([...trail, e.path])}>
+                      {e.name}/
+                    </button>
+                  ) : (
+                    <>
+                      {e.name}
+                      {e.type === 'symlink' && <span className="muted"> (symlink)</span>}
+                    </>
+                  )}
+                </td>
+                <td>{e.type === 'file' ? bytes(e.size) : ''}</td>
+                <td>{e.mtime.replace('T', ' ').slice(0, 19)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {folder.state === 'ready' && folder.value.total > folder.value.entries.length && (
+        <p className="muted">
+          {folder.value.total - folder.value.entries.length} more not shown: type their paths below,
+          or list them with <code>ccmon ls {id}</code>.
+        </p>
+      )}
+    </div>
+  );
+}
