@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
@@ -61,8 +60,8 @@ for (const c of [
       let cfg: string;
       let env: Record<string, string>;
       const run = (...args: string[]) => ccmon(['--config', cfg, ...args], env);
-      /** The work folders restoreWorkDir made in the system's temporary folder. */
-      const workDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('ccmon.restore-'));
+      /** The CLI's own temporary folder (TMPDIR): restoreWorkDir's work folders go there. */
+      let tmp: string;
 
       before(async () => {
         dir = await tempDir(`ccmon-bk-${c.name}-`);
@@ -86,7 +85,10 @@ for (const c of [
             '',
           ].join('\n'),
         );
+        tmp = join(dir.path, 'tmp');
+        mkdirSync(tmp);
         env = {
+          TMPDIR: tmp,
           CCMON_DATA_DIR: join(dir.path, 'data'),
           CCMON_BACKUP_PASSPHRASE: 'correct horse battery staple',
         };
@@ -105,7 +107,6 @@ for (const c of [
       });
 
       it('lists, verifies and shows a dry run without writing there', async () => {
-        const before = workDirs();
         const ls = await run('ls', 'latest');
         assert.equal(ls.code, 0, ls.stderr);
         assert.match(ls.stdout, /settings\.json/);
@@ -114,11 +115,7 @@ for (const c of [
         const dry = await run('restore', 'latest', '--dry-run');
         assert.equal(dry.code, 0, dry.stderr);
         assert.match(dry.stderr, /in place: 0 added, 0 changed, 0 removed/);
-        assert.deepEqual(
-          workDirs(),
-          before,
-          'the work folders in the temporary folder are removed',
-        );
+        assert.deepEqual(readdirSync(tmp), [], 'the work folders in TMPDIR are removed');
       });
 
       it('restores into another folder, and refuses in place saying why', async () => {
