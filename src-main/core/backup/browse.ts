@@ -1,13 +1,34 @@
 /**
- * One folder of a backup, as a file browser shows it (the dashboard's restore panel): the entries
- * directly in it, with the paths they were backed up from, which is what a restore's `include`
- * takes. The top of a backup is its sources' folders. The manifest is streamed, never held.
+ * What a backup holds, as its listings show it: every entry below a path (`ccmon ls`), and one
+ * folder as a file browser shows it (the dashboard's restore panel), with the paths the entries
+ * were backed up from, which is what a restore's `include` takes. The top of a backup is its
+ * sources' folders. The manifest is streamed, never held.
  */
 import type { BackupFolder, BackupFolderEntry } from './contract.js';
-import { livePath } from './destination.js';
+import { livePath, within } from './destination.js';
 import type { ManifestFile } from './manifest.js';
 import type { Manifest } from './restore-manifest.js';
 import { notInBackup } from './restore-manifest.js';
+import { restoredArchiveRoots } from './safety.js';
+
+/**
+ * Hands `each` the entries at or below archive path `below` (null: all of them), in archive order;
+ * a path the backup does not have is a NotInBackupError naming the folders it has.
+ */
+export async function eachEntryBelow(
+  manifest: Manifest,
+  below: string | null,
+  each: (f: ManifestFile) => Promise<void> | void,
+): Promise<{ id: string; matched: number }> {
+  let matched = 0;
+  for (const f of manifest.files())
+    if (below === null || within(below, f.path)) {
+      matched++;
+      await each(f);
+    }
+  if (below !== null && matched === 0) throw notInBackup(manifest, [below]);
+  return { id: manifest.id, matched };
+}
 
 /** Entries listed of one folder at most; the rest is counted. */
 export const FOLDER_LIMIT = 1000;
@@ -21,11 +42,7 @@ export function listFolder(
   folder: string | null,
   limit = FOLDER_LIMIT,
 ): BackupFolder {
-  const tops = new Set(
-    manifest.sources
-      .filter((s) => s.kind === 'directory' || s.kind === 'ccmon')
-      .map((s) => s.archivePath.replace(/\/+$/, '')),
-  );
+  const tops = new Set(restoredArchiveRoots(manifest.sources));
   const inFolder =
     folder === null
       ? (f: ManifestFile) => tops.has(f.path)
@@ -47,13 +64,8 @@ export function listFolder(
       });
   }
   if (!found && total === 0) throw notInBackup(manifest, [folder!]);
-  entries.sort((a, b) =>
-    a.type === 'dir' && b.type !== 'dir'
-      ? -1
-      : b.type === 'dir' && a.type !== 'dir'
-        ? 1
-        : a.name.localeCompare(b.name),
-  );
+  const rank = (e: BackupFolderEntry) => (e.type === 'dir' ? 0 : 1);
+  entries.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
   return {
     id: manifest.id,
     path: folder === null ? null : livePath(folder),

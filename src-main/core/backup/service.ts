@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
-import { listFolder } from './browse.js';
+import { eachEntryBelow, listFolder } from './browse.js';
 import type {
   BackupFolder,
   BackupSummary,
@@ -23,17 +23,16 @@ import type { PassphraseProvider } from './crypto.js';
 import type { CommandRunner, HealthCheck } from './hooks.js';
 import { httpHealthCheck } from './hooks.js';
 import type { BackupMetricsState } from './metrics.js';
-import type { BackupSidecar, ManifestFile } from './manifest.js';
+import type { ManifestFile } from './manifest.js';
 import type { RemoteStore } from './remote.js';
 import { copyToRemote, type RemoteCopyResult } from './remote-copy.js';
 import { restoreBackup } from './restore.js';
-import { notInBackup, withRestoreManifest } from './restore-manifest.js';
-import { within } from './destination.js';
+import { withRestoreManifest } from './restore-manifest.js';
 import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
 import { applyRetention } from './retention.js';
 import { unwritableReason } from './backup-dir.js';
-import { BackupStore, type BackupRecord } from './store.js';
+import { BackupStore, summaryOf } from './store.js';
 import { verifyOnWorker } from './extract-thread.js';
 import {
   describeHolder,
@@ -183,20 +182,12 @@ export class BackupService {
     each: (f: ManifestFile) => Promise<void> | void,
   ): Promise<{ id: string; matched: number }> {
     const r = this.store.resolve(ref, { files: false });
-    return withRestoreManifest(r, this.dir, 'list', this.passphrase, async (manifest) => {
-      const below = path === null ? null : asArchivePath(path);
-      let matched = 0;
-      for (const f of manifest.files())
-        if (below === null || within(below, f.path)) {
-          matched++;
-          await each(f);
-        }
-      if (below !== null && matched === 0) throw notInBackup(manifest, [below]);
-      return { id: manifest.id, matched };
-    });
+    return withRestoreManifest(r, this.dir, 'list', this.passphrase, (manifest) =>
+      eachEntryBelow(manifest, path === null ? null : asArchivePath(path), each),
+    );
   }
 
-  /** One folder of a backup (browse.ts: listFolder), `path` as it was backed up; null: the top. */
+  /** One folder of a backup (listFolder), `path` as it was backed up; null: the top. */
   async folder(ref: string, path: string | null): Promise<BackupFolder> {
     const r = this.store.resolve(ref, { files: false });
     return withRestoreManifest(r, this.dir, 'list', this.passphrase, async (manifest) =>
@@ -382,30 +373,4 @@ export class BackupService {
       });
     }
   }
-}
-
-export function summaryOf(r: BackupRecord): BackupSummary {
-  const s: BackupSidecar = r.sidecar;
-  return {
-    id: s.id,
-    set: s.set,
-    kind: s.kind,
-    createdAt: s.createdAt,
-    archivePath: r.archivePath,
-    sizeBytes: s.archive.sizeBytes,
-    files: s.totals.files,
-    bytes: s.totals.bytes,
-    durationSeconds: s.durationSeconds,
-    compression: s.compression,
-    encrypted: s.encrypted,
-    warnings: s.warnings,
-    sources: s.sources.map(({ name, kind, status, message, files, bytes }) => ({
-      name,
-      kind,
-      status,
-      message,
-      files,
-      bytes,
-    })),
-  };
 }

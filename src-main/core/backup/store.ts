@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import type { BackupSummary } from './contract.js';
 import type { BackupSidecar } from './manifest.js';
 import { parseSidecar } from './manifest-schema.js';
 import { SIDECAR_FILES_MARKER } from './manifest-spool.js';
@@ -40,6 +41,33 @@ export interface BackupRecord {
   archivePath: string;
   manifestPath: string;
   sidecar: BackupSidecar;
+}
+
+/** A record as the AgentApi and the CLI list it (`ccmon backups`, `backup.list`). */
+export function summaryOf(r: BackupRecord): BackupSummary {
+  const s: BackupSidecar = r.sidecar;
+  return {
+    id: s.id,
+    set: s.set,
+    kind: s.kind,
+    createdAt: s.createdAt,
+    archivePath: r.archivePath,
+    sizeBytes: s.archive.sizeBytes,
+    files: s.totals.files,
+    bytes: s.totals.bytes,
+    durationSeconds: s.durationSeconds,
+    compression: s.compression,
+    encrypted: s.encrypted,
+    warnings: s.warnings,
+    sources: s.sources.map(({ name, kind, status, message, files, bytes }) => ({
+      name,
+      kind,
+      status,
+      message,
+      files,
+      bytes,
+    })),
+  };
 }
 
 export class BackupStore {
