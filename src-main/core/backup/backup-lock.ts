@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import {
   accessSync,
   constants,
-  existsSync,
   linkSync,
   mkdirSync,
   readFileSync,
@@ -20,6 +19,7 @@ import {
 import { dirname, join } from 'node:path';
 import { processAlive } from '../system/pid.js';
 import { LOCK_FILE, removeLeftovers } from './backup-dir.js';
+import { nearestExisting } from './paths.js';
 
 /** A lock file we cannot parse (an older ccmon's, or torn by a power loss) is stale after this. */
 const UNREADABLE_LOCK_STALE_MS = 60_000;
@@ -70,10 +70,8 @@ const UNWRITABLE: Record<string, string> = {
 function unwritable(dir: string, err: NodeJS.ErrnoException): Error {
   // A recursive mkdir on a read-only file system says ENOENT: ask the deepest folder that exists.
   if (err.code === 'ENOENT') {
-    let up = dir;
-    while (dirname(up) !== up && !existsSync(up)) up = dirname(up);
     try {
-      accessSync(up, constants.W_OK);
+      accessSync(nearestExisting(dir), constants.W_OK);
     } catch (cause) {
       err = cause as NodeJS.ErrnoException;
     }

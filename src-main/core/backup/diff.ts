@@ -22,7 +22,7 @@ import type { RestoreDiff } from './contract.js';
 import { FS_PREFIX, type ManifestFile } from './manifest.js';
 import type { FileList } from './manifest-records.js';
 import { entryCount, PathHashSet } from './path-set.js';
-import { isBelow } from './paths.js';
+import { isBelow, nearestExisting } from './paths.js';
 import { selects } from './destination.js';
 import {
   checkDestination,
@@ -129,10 +129,11 @@ class RestoreDiffer {
   private missing = '\0';
   /** Where the chosen paths of a partial restore go: removals stay within them. */
   private readonly chosen: string[] | null;
-  /** The room what is written takes below each restored folder (`roots`), by index. */
-  private readonly need: number[];
-  /** And what is written elsewhere (a dump), by folder. */
-  private readonly elsewhere = new Map<string, number>();
+  /**
+   * The room what is written takes, by the restored folder (`roots`) it goes below, or, for what
+   * goes below none (a dump), by its own folder.
+   */
+  private readonly room = new Map<string, number>();
 
   constructor(
     private readonly destinationOf: (path: string) => string | null,
@@ -144,7 +145,6 @@ class RestoreDiffer {
   ) {
     this.listed = new PathHashSet(removals ? entryCount(totals) : 0);
     this.chosen = only?.map(destinationOf).filter((d): d is string => d !== null) ?? null;
-    this.need = roots.map(() => 0);
   }
 
   add(f: ManifestFile): void {
@@ -159,22 +159,15 @@ class RestoreDiffer {
     } else if (differs(f, dest, st)) this.lists.add('changed', dest);
     else return void this.lists.diff.unchanged++;
     // Written anew (a changed file too: its new copy is made before the old one goes).
-    const room = BLOCK * Math.max(1, Math.ceil(f.size / BLOCK));
-    const i = this.roots.findIndex((r) => dest === r || isBelow(dest, r));
-    if (i >= 0) this.need[i]! += room;
-    else this.elsewhere.set(dirname(dest), (this.elsewhere.get(dirname(dest)) ?? 0) + room);
+    const at = this.roots.find((r) => dest === r || isBelow(dest, r)) ?? dirname(dest);
+    this.room.set(at, (this.room.get(at) ?? 0) + BLOCK * Math.max(1, Math.ceil(f.size / BLOCK)));
   }
 
   /** The room the restore needs and finds, per file system (RestoreDiff.space). */
   private space(): NonNullable<RestoreDiff['space']> {
     const byDevice = new Map<number, { folder: string; needBytes: number; freeBytes: number }>();
-    const places: [string, number][] = [
-      ...this.roots.map((r, i) => [r, this.need[i]!] as [string, number]),
-      ...this.elsewhere,
-    ];
-    for (const [folder, needBytes] of places) {
-      if (needBytes === 0) continue;
-      const at = existingAbove(folder);
+    for (const [folder, needBytes] of this.room) {
+      const at = nearestExisting(folder);
       const dev = statSync(at).dev;
       const fs = byDevice.get(dev);
       if (fs) fs.needBytes += needBytes;
@@ -286,13 +279,6 @@ export function checkedRestoreDiff(
 
 /** The file-system block a file's room is counted in: most take whole 4 KiB blocks. */
 const BLOCK = 4096;
-
-/** `p`, or the nearest folder above it that exists (where a new folder would be made). */
-function existingAbove(p: string): string {
-  let at = p;
-  while (!lstatOrNull(at) && dirname(at) !== at) at = dirname(at);
-  return at;
-}
 
 /**
  * lstat without an exception for a missing path: that is the common case (a restore --to a new
