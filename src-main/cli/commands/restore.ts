@@ -56,12 +56,12 @@ export function registerRestore(program: Command): void {
       // --json prints every path of the diff: the restore spools them to this file.
       const lists = ctx.json ? mkdtempSync(join(tmpdir(), 'ccmon-restore-')) : null;
       const diffFile = lists ? join(lists, 'diff') : undefined;
-      // The archive confirmed, not `ref` again: `latest` may name a newer one by now.
       const dumps = output.archiveDumps(sidecar, ctx.loaded.config.backup.sets);
       // --include names paths as backed up: a dump (no such path) is never among them.
       if (opts.include.length > 0) dumps.dumps = [];
       const restore = (dry: boolean) =>
         service.restore({
+          // The archive resolved (and confirmed), not `ref` again: `latest` may name a newer one.
           ref: found.archivePath,
           to,
           dryRun: dry,
