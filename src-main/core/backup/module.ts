@@ -71,6 +71,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     passphrase: opts.passphrase,
     healthCheck: opts.healthCheck,
     remote: opts.config.s3 ? s3Store(opts.config.s3) : null,
+    keepManifests: true,
   });
   // Read at scrape time: a reload's added or removed sets show at the next scrape.
   registerBackupMetrics(opts.registry, service.metrics, () => opts.config.sets.map((s) => s.name));
@@ -357,7 +358,9 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
       const interrupted = service.interruptedRestore();
       if (interrupted) opts.logger.warn(interrupted.message);
     },
-    async stop() {},
+    async stop() {
+      service.close();
+    },
   };
 }
 

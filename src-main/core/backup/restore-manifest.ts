@@ -15,6 +15,7 @@ import { openManifestRecords, type ManifestRecords } from './manifest-records.js
 import { explainReadError } from './read-problem.js';
 import { restoreWorkBytes } from './backup-dir.js';
 import { restoreWorkDir } from './store.js';
+import type { ManifestCache } from './manifest-cache.js';
 
 export type Manifest = ManifestRecords;
 
@@ -29,21 +30,36 @@ export async function loadRestoreManifest(
   workDir: string,
   passphrase?: PassphraseProvider,
 ): Promise<Manifest> {
-  if (sidecar.header && sidecar.path && !sidecar.header.encrypted)
-    return openManifestRecords(sidecar.path);
+  if (sidecar.path && listedBeside(sidecar.header)) return openManifestRecords(sidecar.path);
   const spool = join(workDir, 'manifest.json');
+  await spoolManifest(archivePath, sidecar.header, spool, passphrase);
+  return openManifestRecords(spool, `${archivePath}:manifest.json`);
+}
+
+/** Whether a backup's file list is in its sidecar: not when encrypted, nor without a sidecar. */
+function listedBeside(header: BackupSidecar | null): boolean {
+  return header !== null && !header.encrypted;
+}
+
+/** The archive's own manifest.json, read from its end into `spool`; read errors explained. */
+export async function spoolManifest(
+  archivePath: string,
+  header: BackupSidecar | null,
+  spool: string,
+  passphrase?: PassphraseProvider,
+): Promise<void> {
   try {
     await spoolEmbeddedManifest(archivePath, spool, { passphrase });
   } catch (err) {
-    throw await explainReadError(err as Error, archivePath, sidecar.header);
+    throw await explainReadError(err as Error, archivePath, header);
   }
-  return openManifestRecords(spool, `${archivePath}:manifest.json`);
 }
 
 /**
  * `use` with a backup's manifest (loadRestoreManifest) and a work folder (restoreWorkDir: in the
  * backup folder, `.restore-<pid>-<what>-…`, when it has the room), removed when `use` ends; a kill
  * leaves it to the next lock-taker. `withFiles`: the backup's files are extracted into it too.
+ * `manifests`: an encrypted backup's list is taken from there, and kept there (the agent).
  */
 export async function withRestoreManifest<T>(
   backup: { archivePath: string; sidecar: BackupSidecar | null; manifestPath: string | null },
@@ -51,15 +67,19 @@ export async function withRestoreManifest<T>(
   what: string,
   passphrase: PassphraseProvider | undefined,
   use: (manifest: Manifest, work: string) => Promise<T>,
-  { withFiles = false }: { withFiles?: boolean } = {},
+  { withFiles = false, manifests }: { withFiles?: boolean; manifests?: ManifestCache | null } = {},
 ): Promise<T> {
   const t = backup.sidecar?.totals;
   // Without a sidecar, the archive's own size stands in for its file list's.
-  const need = t
-    ? restoreWorkBytes(t.files + t.dirs + t.symlinks) + (withFiles ? t.bytes : 0)
+  const list = t
+    ? restoreWorkBytes(t.files + t.dirs + t.symlinks)
     : (statSync(backup.archivePath, { throwIfNoEntry: false })?.size ?? 0);
-  const work = restoreWorkDir(backupDir, what, need);
+  const work = restoreWorkDir(backupDir, what, list + (withFiles && t ? t.bytes : 0));
   try {
+    if (manifests && !(backup.manifestPath && listedBeside(backup.sidecar)))
+      return await manifests.use(backup, list, passphrase, (spool) =>
+        use(openManifestRecords(spool, `${backup.archivePath}:manifest.json`), work),
+      );
     const manifest = await loadRestoreManifest(
       backup.archivePath,
       { header: backup.sidecar, path: backup.manifestPath },

@@ -25,6 +25,7 @@ import {
 } from './hooks.js';
 import { destinationMapper, livePath } from './destination.js';
 import { DUMP_PREFIX, humanBytes, type BackupSidecar } from './manifest.js';
+import type { ManifestCache } from './manifest-cache.js';
 import {
   loadRestoreManifest,
   requireInBackup,
@@ -70,6 +71,8 @@ export interface RestoreOptions {
    * the archive and a backup from running meanwhile; the safety backup runs under it.
    */
   heldLock?: string;
+  /** Where an encrypted backup's file list is kept between requests (the agent's service). */
+  manifests?: ManifestCache | null;
 }
 
 export async function restoreBackup(given: RestoreOptions): Promise<RestoreReport> {
@@ -100,8 +103,14 @@ export async function restoreBackup(given: RestoreOptions): Promise<RestoreRepor
       lock.release();
     }
   }
-  return withRestoreManifest(opts, opts.backupDir, 'lists', opts.passphrase, (manifest, work) =>
-    restoreChecked(opts, manifest, opts.diffFile ?? join(work, 'diff'), work, readOnly === null),
+  return withRestoreManifest(
+    opts,
+    opts.backupDir,
+    'lists',
+    opts.passphrase,
+    (manifest, work) =>
+      restoreChecked(opts, manifest, opts.diffFile ?? join(work, 'diff'), work, readOnly === null),
+    { manifests: opts.manifests },
   );
 }
 

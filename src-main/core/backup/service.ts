@@ -28,6 +28,7 @@ import type { RemoteStore } from './remote.js';
 import { copyToRemote, type RemoteCopyResult } from './remote-copy.js';
 import { restoreBackup } from './restore.js';
 import { withRestoreManifest } from './restore-manifest.js';
+import { ManifestCache } from './manifest-cache.js';
 import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
 import { applyRetention } from './retention.js';
@@ -53,6 +54,11 @@ export interface BackupServiceOptions {
   inProcess?: boolean;
   /** How long a scheduled backup or a restore test waits for the backup folder (default 6 h). */
   lockWaitMs?: number;
+  /**
+   * Keep the decrypted file list of the encrypted backup last looked at (manifest-cache.ts): the
+   * agent, whose file browser, dry run and restore ask for it in turn. Call close() when done.
+   */
+  keepManifests?: boolean;
 }
 
 /** Longer than any backup we know of; the next daily run is due in a day anyway. */
@@ -81,10 +87,12 @@ export class BackupService {
   readonly store: BackupStore;
   readonly metrics: BackupMetricsState = { lastSuccess: new Map(), restoreTests: new Map() };
   private readonly passphrase: PassphraseProvider;
+  private readonly manifests: ManifestCache | null;
 
   constructor(private readonly opts: BackupServiceOptions) {
     this.dir = opts.config.directory ?? join(opts.dataDir, 'backups');
     this.store = new BackupStore(this.dir);
+    this.manifests = opts.keepManifests ? new ManifestCache(this.dir) : null;
     const env = opts.config.encryption.passphraseEnv;
     this.passphrase =
       opts.passphrase ??
@@ -182,16 +190,26 @@ export class BackupService {
     each: (f: ManifestFile) => Promise<void> | void,
   ): Promise<{ id: string; matched: number }> {
     const r = this.store.resolve(ref, { files: false });
-    return withRestoreManifest(r, this.dir, 'list', this.passphrase, (manifest) =>
-      eachEntryBelow(manifest, path === null ? null : asArchivePath(path), each),
+    return withRestoreManifest(
+      r,
+      this.dir,
+      'list',
+      this.passphrase,
+      (manifest) => eachEntryBelow(manifest, path === null ? null : asArchivePath(path), each),
+      { manifests: this.manifests },
     );
   }
 
   /** One folder of a backup (listFolder), `path` as it was backed up; null: the top. */
   async folder(ref: string, path: string | null): Promise<BackupFolder> {
     const r = this.store.resolve(ref, { files: false });
-    return withRestoreManifest(r, this.dir, 'list', this.passphrase, async (manifest) =>
-      listFolder(manifest, path === null ? null : asArchivePath(path)),
+    return withRestoreManifest(
+      r,
+      this.dir,
+      'list',
+      this.passphrase,
+      async (manifest) => listFolder(manifest, path === null ? null : asArchivePath(path)),
+      { manifests: this.manifests },
     );
   }
 
@@ -244,10 +262,16 @@ export class BackupService {
         onProgress: p.onProgress,
         diffFile: p.diffFile,
         heldLock: lock?.token,
+        manifests: this.manifests,
       });
     } finally {
       lock?.release();
     }
+  }
+
+  /** Removes the decrypted file list kept (keepManifests); the service stays usable. */
+  close(): void {
+    this.manifests?.close();
   }
 
   /** A restore killed before it ended (journal.ts); its temporary files are removed on first look. */
