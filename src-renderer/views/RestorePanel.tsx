@@ -154,11 +154,19 @@ export function RestorePanel({
             {preview.value.diff.counts.removed} removed, {preview.value.diff.unchanged} unchanged.
           </p>
           {(preview.value.diff.space ?? [])
-            .filter((s) => s.needBytes > s.freeBytes)
+            .filter((s) => s.short.length > 0)
             .map((s) => (
               <p key={s.folder} role="alert" className="field-error" data-testid="restore-space">
-                It would not fit: it writes {bytes(s.needBytes)} into {s.folder}, whose file system
-                has {bytes(s.freeBytes)} free.
+                It would not fit on the file system of {s.folder}:{' '}
+                {[
+                  s.short.includes('bytes') &&
+                    `it writes ${bytes(s.needBytes)} where ${bytes(s.freeBytes)} is free`,
+                  s.short.includes('inodes') &&
+                    `it makes ${s.needInodes} files and folders where there is room for ${s.freeInodes}`,
+                ]
+                  .filter(Boolean)
+                  .join('; ')}
+                .
               </p>
             ))}
           <Diff report={preview.value} />

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -174,4 +175,47 @@ describe('backups in the dashboard', () => {
     assert.equal(readFileSync(settings, 'utf8'), '{"model":"claude-sonnet-4-5"}\n');
     assert.equal(existsSync(join(source, 'data', 'new.bin')), true, 'outside the part: kept');
   });
+
+  it(
+    'says before anything is written when a restore would not fit',
+    { skip: process.getuid?.() !== 0 && 'mounting a small file system needs root' },
+    async () => {
+      // Into a 1 MiB file system with room for 7 more entries: the backup's 48 MiB and 28 entries
+      // fit neither way.
+      const small = join(dir.path, 'small-disk');
+      mkdirSync(small);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,nr_inodes=8', 'tmpfs', small]);
+      try {
+        const id = (await page
+          .locator('table[data-testid="backups"] tbody tr')
+          .last()
+          .getAttribute('data-backup'))!;
+        await page.getByRole('button', { name: 'Close' }).click();
+        await page
+          .locator(`tr[data-backup="${id}"]`)
+          .getByRole('button', { name: 'Restore…' })
+          .click();
+        await page.getByTestId('restore-diff').waitFor({ timeout: 30_000 });
+        await page.getByLabel('Into folder').fill(small);
+        await page.getByRole('button', { name: 'Show the dry run' }).click();
+        const space = page.getByTestId('restore-space');
+        await space.waitFor({ timeout: 30_000 });
+        assert.match(
+          await space.innerText(),
+          /^It would not fit on the file system of .*small-disk.*: it writes 48\.\d MiB where .* is free; it makes \d+ files and folders where there is room for 7\.$/,
+        );
+        await page.screenshot({ path: `${SHOTS}/restore-no-room.png`, fullPage: true });
+        await page.getByLabel(/Type the backup id/).fill(id);
+        await page.getByRole('button', { name: 'Restore', exact: true }).click();
+        await page.getByTestId('restore-result').waitFor({ timeout: 60_000 });
+        assert.match(
+          await page.getByTestId('restore-result').innerText(),
+          /not enough space: this restore writes 48\.\d MiB and \d+ files and folders into .*; nothing was changed/,
+        );
+        assert.deepEqual(readdirSync(small), []);
+      } finally {
+        execFileSync('umount', [small]);
+      }
+    },
+  );
 });

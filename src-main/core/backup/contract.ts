@@ -48,6 +48,20 @@ export interface VerifyResult {
   checkedAt: string;
 }
 
+/** The room a restore needs and finds on one file system (RestoreDiff.space). */
+export interface RestoreRoom {
+  folder: string;
+  needBytes: number;
+  freeBytes: number;
+  needInodes: number;
+  freeInodes: number | null;
+  /**
+   * What does not fit (empty: it fits): what the dry run warns about, and what the restore is
+   * refused for before it starts.
+   */
+  short: ('bytes' | 'inodes')[];
+}
+
 /**
  * What a restore changes at its destinations. The lists hold the first paths found (a bounded
  * sample, see `counts` for the totals): a restore of a million files must not hold a million
@@ -63,9 +77,10 @@ export interface RestoreDiff {
   truncated: boolean;
   /**
    * Per file system the restore writes to (named by the first restored folder on it): the room
-   * its new files and folders take, in whole 4 KiB blocks, and what is free there now.
+   * its new files and folders take, in whole 4 KiB blocks and in inodes (one per entry written),
+   * and what is free there now (`freeInodes` null: the file system has no fixed inode count).
    */
-  space?: { folder: string; needBytes: number; freeBytes: number }[];
+  space?: RestoreRoom[];
 }
 
 export interface RestoreStep {

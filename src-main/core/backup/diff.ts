@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { RestoreDiff } from './contract.js';
+import type { RestoreDiff, RestoreRoom } from './contract.js';
 import { FS_PREFIX, type ManifestFile } from './manifest.js';
 import type { FileList } from './manifest-records.js';
 import { entryCount, PathHashSet } from './path-set.js';
@@ -133,7 +133,7 @@ class RestoreDiffer {
    * The room what is written takes, by the restored folder (`roots`) it goes below, or, for what
    * goes below none (a dump), by its own folder.
    */
-  private readonly room = new Map<string, number>();
+  private readonly room = new Map<string, { bytes: number; inodes: number }>();
 
   constructor(
     private readonly destinationOf: (path: string) => string | null,
@@ -160,21 +160,38 @@ class RestoreDiffer {
     else return void this.lists.diff.unchanged++;
     // Written anew (a changed file too: its new copy is made before the old one goes).
     const at = this.roots.find((r) => dest === r || isBelow(dest, r)) ?? dirname(dest);
-    this.room.set(at, (this.room.get(at) ?? 0) + BLOCK * Math.max(1, Math.ceil(f.size / BLOCK)));
+    const room = this.room.get(at) ?? { bytes: 0, inodes: 0 };
+    room.bytes += BLOCK * Math.max(1, Math.ceil(f.size / BLOCK));
+    room.inodes++;
+    this.room.set(at, room);
   }
 
   /** The room the restore needs and finds, per file system (RestoreDiff.space). */
-  private space(): NonNullable<RestoreDiff['space']> {
-    const byDevice = new Map<number, { folder: string; needBytes: number; freeBytes: number }>();
-    for (const [folder, needBytes] of this.room) {
+  private space(): RestoreRoom[] {
+    const byDevice = new Map<number, RestoreRoom>();
+    for (const [folder, need] of this.room) {
       const at = nearestExisting(folder);
       const dev = statSync(at).dev;
-      const fs = byDevice.get(dev);
-      if (fs) fs.needBytes += needBytes;
-      else {
+      let fs = byDevice.get(dev);
+      if (!fs) {
         const s = statfsSync(at);
-        byDevice.set(dev, { folder, needBytes, freeBytes: s.bavail * s.bsize });
+        fs = {
+          folder,
+          needBytes: 0,
+          freeBytes: s.bavail * s.bsize,
+          needInodes: 0,
+          // A file system with no inode table (btrfs, ZFS) reports none in all.
+          freeInodes: s.files > 0 ? s.ffree : null,
+          short: [],
+        };
+        byDevice.set(dev, fs);
       }
+      fs.needBytes += need.bytes;
+      fs.needInodes += need.inodes;
+    }
+    for (const fs of byDevice.values()) {
+      if (fs.needBytes > fs.freeBytes) fs.short.push('bytes');
+      if (fs.freeInodes !== null && fs.needInodes > fs.freeInodes) fs.short.push('inodes');
     }
     return [...byDevice.values()];
   }

@@ -11,7 +11,7 @@ import { mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
-import type { RestoreReport } from './contract.js';
+import type { RestoreReport, RestoreRoom } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 
 export type { RestoreReport };
@@ -114,6 +114,18 @@ export async function restoreBackup(given: RestoreOptions): Promise<RestoreRepor
   );
 }
 
+/** What does not fit on one file system: its bytes, its number of entries, or both. */
+function shortOfRoom(s: RestoreRoom): string {
+  const bytes = s.short.includes('bytes');
+  const inodes = s.short.includes('inodes');
+  const and = (a: string | false, b: string | false) => [a, b].filter(Boolean).join(' and ');
+  return (
+    `${and(bytes && humanBytes(s.needBytes), inodes && `${s.needInodes} files and folders`)} ` +
+    `into ${s.folder}, whose file system has ` +
+    and(bytes && `${humanBytes(s.freeBytes)} free`, inodes && `room for ${s.freeInodes} more`)
+  );
+}
+
 /** For messages: ` (only /etc/x, /etc/y)` when only part of a backup is restored. */
 function partOf(only: readonly string[] | null): string {
   return only ? ` (only ${only.map(livePath).join(', ')})` : '';
@@ -177,11 +189,8 @@ async function restoreChecked(
   // Refused before the safety backup and the stop hook when it cannot fit: a restore that fills
   // the disk fails all-or-nothing, but with the service stopped meanwhile.
   const short = (diff.space ?? [])
-    .filter((s) => s.needBytes > s.freeBytes)
-    .map(
-      (s) =>
-        `${humanBytes(s.needBytes)} into ${s.folder}, whose file system has ${humanBytes(s.freeBytes)} free`,
-    )
+    .filter((s) => s.short.length > 0)
+    .map(shortOfRoom)
     .join('; ');
   if (opts.dryRun)
     return done(

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,11 +20,12 @@ const isRoot = process.getuid?.() === 0;
 describe('room on disk for a restore', { skip: !isRoot && 'mounting needs root' }, () => {
   let dir: TempDir;
   const mounts: string[] = [];
-  /** A new tmpfs of `size` at `name` in the test's folder. */
-  const small = (name: string, size: string) => {
+  /** A new tmpfs of `size` (and at most `inodes` files and folders) at `name` in the test's folder. */
+  const small = (name: string, size: string, inodes?: number) => {
     const folder = join(dir.path, name);
     mkdirSync(folder);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', folder]);
+    const opts = inodes ? `size=${size},nr_inodes=${inodes}` : `size=${size}`;
+    execFileSync('mount', ['-t', 'tmpfs', '-o', opts, 'tmpfs', folder]);
     mounts.push(folder);
     return folder;
   };
@@ -86,5 +87,37 @@ describe('room on disk for a restore', { skip: !isRoot && 'mounting needs root' 
     rmSync(join(live, 'filler'));
     const roomy = await s.restore({ ref: backup.id, to: null, dryRun: false });
     assert.equal(roomy.ok, true, roomy.message);
+  });
+
+  it('a restore of more files than the file system has inodes for is refused the same way', async () => {
+    const src = join(dir.path, 'many');
+    for (let i = 0; i < 30; i++) {
+      mkdirSync(join(src, `d${i % 3}`), { recursive: true });
+      writeFileSync(join(src, `d${i % 3}`, `f${i}.log`), `line ${i}\n`);
+    }
+    const { s } = hookedService({ dir: dir.path, name: 'inodes', sources: [src] });
+    const { backup } = await s.backup();
+    // Plenty of bytes, room for 19 more entries (the root takes one of the 20): it needs 34.
+    const to = small('few-inodes', '4m', 20);
+
+    const dry = await s.restore({ ref: backup.id, to, dryRun: true });
+    assert.equal(dry.ok, true);
+    assert.deepEqual(
+      dry.diff.space?.map((r) => [r.short, r.needInodes, r.freeInodes]),
+      [[['inodes'], 34, 19]],
+    );
+    assert.match(
+      dry.message,
+      /; it would not fit: it writes 34 files and folders into .*few-inodes\/.*many, whose file system has room for 19 more$/,
+    );
+    const r = await s.restore({ ref: backup.id, to, dryRun: false });
+    assert.equal(r.ok, false);
+    assert.match(r.message, /^not enough space: this restore writes 34 files and folders into /);
+    assert.deepEqual(readdirSync(to), [], 'nothing was written');
+
+    const roomy = small('enough-inodes', '4m', 64);
+    const fits = await s.restore({ ref: backup.id, to: roomy, dryRun: false });
+    assert.equal(fits.ok, true, fits.message);
+    assert.deepEqual(fits.diff.space?.[0]?.short, []);
   });
 });
