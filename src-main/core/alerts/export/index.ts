@@ -5,20 +5,12 @@
  * grafana-dashboard.json is the seed's dashboard on ccmon's metrics. Every file is checked by the
  * tests with promtool / amtool.
  */
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { CcmonConfig } from '../../config/schema.js';
 import { formatDuration } from '../../duration.js';
-import { PACKAGE_ROOT } from '../../version.js';
+import { DEFAULT_RULE_FILES } from '../../rules/defaults/index.js';
 import type { SecretStore } from '../../secrets/store.js';
 import { toAlertmanagerYml } from './alertmanager-yml.js';
 import { grafanaDashboard } from './grafana.js';
@@ -30,21 +22,15 @@ export interface ExportResult {
 
 export const RULE_FILE = 'ccmon-rules.yml';
 
-/** The rules engine's default rule files (core/rules/defaults/*.yml), from source or package. */
+/**
+ * The rules engine's default rule files, as it loads them: the copy embedded in the code
+ * (rules/defaults/index.ts). Read from the .yml files beside the sources, as this was, a package
+ * (dist/ only) had none, and `ccmon rules export` failed there.
+ */
 export function defaultRuleFiles(): { name: string; text: string }[] {
-  const dirs = [
-    fileURLToPath(new URL('../../rules/defaults/', import.meta.url)),
-    join(PACKAGE_ROOT, 'src-main', 'core', 'rules', 'defaults'),
-  ];
-  for (const dir of dirs) {
-    if (!existsSync(dir)) continue;
-    const files = readdirSync(dir)
-      .filter((f) => /\.ya?ml$/.test(f) && !/\.test\.ya?ml$/.test(f))
-      .sort();
-    if (files.length)
-      return files.map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') }));
-  }
-  return [];
+  return Object.entries(DEFAULT_RULE_FILES)
+    .map(([name, text]) => ({ name, text }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 export function prometheusYml(config: CcmonConfig, ruleFiles: string[]): Record<string, unknown> {
