@@ -1,5 +1,5 @@
 /**
- * A real `ccmon agent` process (through tsx) for the crash tests: started with an optional
+ * A real `ccmon agent` process (through tsx, or built) for the crash tests: started with an optional
  * CCMON_TEST_CRASH_AT crash point, killed with SIGKILL from outside, restarted on the same data
  * dir. Alerts go in as a rule engine sends them: POST /api/v1/alerts.post with the token.
  */
@@ -28,6 +28,8 @@ export async function startAgentProcess(
   cfgFile: string,
   dataDir: string,
   crashAt?: string,
+  /** A built `bin.js` to run instead of the sources (from `cwd`, default the repository). */
+  built?: { bin: string; cwd: string },
 ): Promise<AgentProcess> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -39,8 +41,11 @@ export async function startAgentProcess(
   if (crashAt) env.CCMON_TEST_CRASH_AT = crashAt;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src-main/cli/bin.ts', '--config', cfgFile, 'agent', '--json'],
-    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      ...(built ? [built.bin] : ['--import', 'tsx', 'src-main/cli/bin.ts']),
+      ...['--config', cfgFile, 'agent', '--json'],
+    ],
+    { cwd: built?.cwd ?? root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
