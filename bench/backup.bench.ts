@@ -130,8 +130,8 @@ async function main(): Promise<void> {
   try {
     const data = join(dir, 'data');
     const bytes = await generate(data);
-    const built = join(root, 'dist/main/cli/bin.js');
-    const ccmon = existsSync(join(root, 'dist/main/core/backup/create.js'))
+    const built = join(root, 'dist/cli/ccmon.js'); // package.json's bin: the bundle
+    const ccmon = existsSync(built)
       ? [built]
       : ['--import', 'tsx', join(root, 'src-main/cli/bin.ts')];
     const config = (name: string, compression: string, source = data) => {

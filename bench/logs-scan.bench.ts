@@ -79,9 +79,9 @@ async function main(): Promise<void> {
         },
       }),
     );
-    const built = join(root, 'dist/main/cli/bin.js');
-    // The build `npm run bench` makes; from source (tsx) when that build predates the logs module.
-    const ccmon = existsSync(join(root, 'dist/main/core/logs/local-store.js'))
+    // package.json's bin, as `npm run bench` builds it; from source (tsx) without a build.
+    const built = join(root, 'dist/cli/ccmon.js');
+    const ccmon = existsSync(built)
       ? [built]
       : ['--import', 'tsx', join(root, 'src-main/cli/bin.ts')];
     const levels =

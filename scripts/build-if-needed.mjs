@@ -17,7 +17,11 @@ function newest(dir) {
 }
 
 export function buildIfNeeded() {
-  const outputs = [join(root, 'dist/main/cli/bin.js'), join(root, 'dist/renderer/index.html')];
+  const outputs = [
+    join(root, 'dist/main/cli/bin.js'),
+    join(root, 'dist/cli/ccmon.js'),
+    join(root, 'dist/renderer/index.html'),
+  ];
   const built = outputs.every((p) => existsSync(p))
     ? Math.min(...outputs.map((p) => statSync(p).mtimeMs))
     : 0;

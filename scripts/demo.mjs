@@ -9,7 +9,7 @@ import { buildIfNeeded } from './build-if-needed.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 buildIfNeeded();
-const bin = join(root, 'dist/main/cli/bin.js');
+const bin = join(root, 'dist/cli/ccmon.js'); // package.json's bin
 const env = {
   ...process.env,
   CCMON_DATA_DIR: process.env.CCMON_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'ccmon-demo-')),

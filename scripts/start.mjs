@@ -41,7 +41,7 @@ if ('path' in electron && !noDisplay) {
   );
   child = spawn(
     process.execPath,
-    [join(root, 'dist/main/cli/bin.js'), 'agent', ...process.argv.slice(2)],
+    [join(root, 'dist/cli/ccmon.js'), 'agent', ...process.argv.slice(2)],
     { stdio: 'inherit' },
   );
 }

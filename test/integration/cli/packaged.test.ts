@@ -1,8 +1,9 @@
 /**
- * The built `ccmon` run from a copy of what a package holds (electron-builder.yml's `files`:
- * dist/, package.json; no sources), with the dependencies beside it. The other tests run the CLI
- * from its sources, where anything read from beside a source file is there; here it is not.
- * Needs the build (`npm test` builds first).
+ * The built `ccmon` run from a copy of what a package holds (dist/, package.json; no sources),
+ * with the dependencies beside it, both ways it is built: tsc's dist/main (what the tray app runs
+ * and electron-builder.yml packages) and the bundle in dist/cli (package.json's `bin`,
+ * scripts/bundle-cli.mjs). The other tests run the CLI from its sources, where anything read from
+ * beside a source file is there; here it is not. Needs the build (`npm test` builds first).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -24,101 +25,103 @@ import { REPO_ROOT } from '../../helpers/cli.js';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
 import { startAgentProcess } from '../reliability/agent-process.js';
 
-const built = join(REPO_ROOT, 'dist', 'main', 'cli', 'bin.js');
+for (const bin of [join('dist', 'main', 'cli', 'bin.js'), join('dist', 'cli', 'ccmon.js')])
+  describe(`the built CLI from a package layout (dist/ only): ${bin}`, () => {
+    const built = join(REPO_ROOT, bin);
+    let dir: TempDir;
+    let app: string;
+    let source: string;
+    /** A config backing up `source` into `name` (zstd: the binary, workers for verify and restore). */
+    const backupSection = (name: string) => ({
+      directory: join(dir.path, name),
+      compression: 'zstd',
+      sets: [{ name: 'pkg', sources: [source], schedule: null, ccmonState: false }],
+      restoreTestSchedule: null,
+      restore: { stopCommand: null, startCommand: null, activeCommand: null, settleSeconds: 0 },
+    });
+    const ccmon = (...args: string[]) =>
+      promisify(execFile)(process.execPath, [join(app, bin), ...args], {
+        cwd: dir.path, // not the repository: nothing may be found from the working folder
+        env: { ...process.env, CCMON_DATA_DIR: join(dir.path, 'data'), CCMON_CONFIG: '' },
+      });
 
-describe('the built CLI from a package layout (dist/ only)', () => {
-  let dir: TempDir;
-  let app: string;
-  let source: string;
-  /** A config backing up `source` into `name` (zstd: the binary, workers for verify and restore). */
-  const backupSection = (name: string) => ({
-    directory: join(dir.path, name),
-    compression: 'zstd',
-    sets: [{ name: 'pkg', sources: [source], schedule: null, ccmonState: false }],
-    restoreTestSchedule: null,
-    restore: { stopCommand: null, startCommand: null, activeCommand: null, settleSeconds: 0 },
-  });
-  const ccmon = (...args: string[]) =>
-    promisify(execFile)(process.execPath, [join(app, 'dist', 'main', 'cli', 'bin.js'), ...args], {
-      cwd: dir.path, // not the repository: nothing may be found from the working folder
-      env: { ...process.env, CCMON_DATA_DIR: join(dir.path, 'data'), CCMON_CONFIG: '' },
+    before(async () => {
+      assert.ok(existsSync(built), `${built} is missing: run \`npm run build\` first`);
+      dir = await tempDir('ccmon-packaged-');
+      app = join(dir.path, 'app');
+      for (const part of ['main', 'cli', 'renderer'])
+        cpSync(join(REPO_ROOT, 'dist', part), join(app, 'dist', part), { recursive: true });
+      cpSync(join(REPO_ROOT, 'package.json'), join(app, 'package.json'));
+      symlinkSync(join(REPO_ROOT, 'node_modules'), join(app, 'node_modules'));
+      source = join(dir.path, 'etc-claude-code');
+      mkdirSync(join(source, 'agents'), { recursive: true });
+      writeFileSync(join(source, 'settings.json'), '{"model":"opus"}\n');
+      writeFileSync(join(source, 'agents', 'a.md'), 'agent a\n');
+    });
+    after(() => dir?.cleanup());
+
+    it('knows its version', async () => {
+      const { stdout } = await ccmon('--version');
+      const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+      assert.equal(stdout.trim(), pkg.version);
     });
 
-  before(async () => {
-    assert.ok(existsSync(built), `${built} is missing: run \`npm run build\` first`);
-    dir = await tempDir('ccmon-packaged-');
-    app = join(dir.path, 'app');
-    for (const part of ['main', 'renderer'])
-      cpSync(join(REPO_ROOT, 'dist', part), join(app, 'dist', part), { recursive: true });
-    cpSync(join(REPO_ROOT, 'package.json'), join(app, 'package.json'));
-    symlinkSync(join(REPO_ROOT, 'node_modules'), join(app, 'node_modules'));
-    source = join(dir.path, 'etc-claude-code');
-    mkdirSync(join(source, 'agents'), { recursive: true });
-    writeFileSync(join(source, 'settings.json'), '{"model":"opus"}\n');
-    writeFileSync(join(source, 'agents', 'a.md'), 'agent a\n');
-  });
-  after(() => dir?.cleanup());
-
-  it('knows its version', async () => {
-    const { stdout } = await ccmon('--version');
-    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-    assert.equal(stdout.trim(), pkg.version);
-  });
-
-  it('exports the default rule files (they were read from beside the sources)', async () => {
-    const out = join(dir.path, 'export');
-    await ccmon('rules', 'export', '--out', out);
-    assert.deepEqual(
-      readdirSync(out).filter((f) => f.endsWith('.rules.yml')),
-      ['ccmon-ccmon.rules.yml', 'ccmon-claude-code.rules.yml'],
-    );
-    assert.match(readFileSync(join(out, 'ccmon-claude-code.rules.yml'), 'utf8'), /ServiceDown/);
-    assert.match(readFileSync(join(out, 'ccmon-ccmon.rules.yml'), 'utf8'), /alert: BackupStale/);
-  });
-
-  it('backs up, verifies and restores (the verify and restore workers are found)', async () => {
-    const cfg = join(dir.path, 'cli.yaml');
-    writeFileSync(cfg, stringify({ version: 1, backup: backupSection('cli-backups') }));
-    const backup = JSON.parse((await ccmon('--config', cfg, '--json', 'backup')).stdout);
-    const verified = JSON.parse(
-      (await ccmon('--config', cfg, '--json', 'verify', backup.id)).stdout,
-    );
-    assert.equal(verified.ok, true, JSON.stringify(verified));
-    const to = join(dir.path, 'restored');
-    await ccmon('--config', cfg, 'restore', backup.id, '--to', to, '--yes');
-    assert.equal(readFileSync(join(to, source, 'agents', 'a.md'), 'utf8'), 'agent a\n');
-  });
-
-  it('runs the agent: its dashboard, and a backup on its worker thread', async () => {
-    const cfg = join(dir.path, 'agent.yaml');
-    writeFileSync(
-      cfg,
-      await agentProcessConfig({
-        backup: backupSection('agent-backups'),
-        alerts: { desktop: { enabled: false } },
-      }),
-    );
-    const agent = await startAgentProcess(cfg, join(dir.path, 'agent-data'), undefined, {
-      bin: join(app, 'dist', 'main', 'cli', 'bin.js'),
-      cwd: dir.path,
+    it('exports the default rule files (they were read from beside the sources)', async () => {
+      const out = join(dir.path, 'export');
+      await ccmon('rules', 'export', '--out', out);
+      assert.deepEqual(
+        readdirSync(out).filter((f) => f.endsWith('.rules.yml')),
+        ['ccmon-ccmon.rules.yml', 'ccmon-claude-code.rules.yml'],
+      );
+      assert.match(readFileSync(join(out, 'ccmon-claude-code.rules.yml'), 'utf8'), /ServiceDown/);
+      assert.match(readFileSync(join(out, 'ccmon-ccmon.rules.yml'), 'utf8'), /alert: BackupStale/);
     });
-    try {
-      const page = await (await fetch(agent.url)).text();
-      const script = /<script[^>]+src="([^"]+)"/.exec(page)?.[1];
-      assert.ok(script, `the dashboard page names its script: ${page.slice(0, 300)}`);
-      assert.equal((await fetch(new URL(script, agent.url))).status, 200);
 
-      await agent.request('backup.run', { set: 'pkg' });
-      let list: { backups: { id: string }[] } = { backups: [] };
-      for (let i = 0; i < 200 && list.backups.length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        list = await agent.request('backup.list');
+    it('backs up, verifies and restores (the verify and restore workers are found)', async () => {
+      const cfg = join(dir.path, 'cli.yaml');
+      writeFileSync(cfg, stringify({ version: 1, backup: backupSection('cli-backups') }));
+      const backup = JSON.parse((await ccmon('--config', cfg, '--json', 'backup')).stdout);
+      const verified = JSON.parse(
+        (await ccmon('--config', cfg, '--json', 'verify', backup.id)).stdout,
+      );
+      assert.equal(verified.ok, true, JSON.stringify(verified));
+      const to = join(dir.path, 'restored');
+      await ccmon('--config', cfg, 'restore', backup.id, '--to', to, '--yes');
+      assert.equal(readFileSync(join(to, source, 'agents', 'a.md'), 'utf8'), 'agent a\n');
+    });
+
+    it('runs the agent: its dashboard, and a backup on its worker thread', async () => {
+      const cfg = join(dir.path, 'agent.yaml');
+      writeFileSync(
+        cfg,
+        await agentProcessConfig({
+          backup: backupSection('agent-backups'),
+          alerts: { desktop: { enabled: false } },
+        }),
+      );
+      const agent = await startAgentProcess(cfg, join(dir.path, 'agent-data'), undefined, {
+        bin: join(app, bin),
+        cwd: dir.path,
+      });
+      try {
+        const page = await (await fetch(agent.url)).text();
+        const script = /<script[^>]+src="([^"]+)"/.exec(page)?.[1];
+        assert.ok(script, `the dashboard page names its script: ${page.slice(0, 300)}`);
+        assert.equal((await fetch(new URL(script, agent.url))).status, 200);
+
+        await agent.request('backup.run', { set: 'pkg' });
+        let list: { backups: { id: string }[] } = { backups: [] };
+        for (let i = 0; i < 200 && list.backups.length === 0; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          list = await agent.request('backup.list');
+        }
+        assert.equal(list.backups.length, 1, agent.output());
+        const v = await agent.request<{ ok: boolean }>('backup.verify', {
+          id: list.backups[0]!.id,
+        });
+        assert.equal(v.ok, true);
+      } finally {
+        await agent.stop();
       }
-      assert.equal(list.backups.length, 1, agent.output());
-      const v = await agent.request<{ ok: boolean }>('backup.verify', { id: list.backups[0]!.id });
-      assert.equal(v.ok, true);
-    } finally {
-      await agent.stop();
-    }
+    });
   });
-});
