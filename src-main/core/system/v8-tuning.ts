@@ -44,6 +44,18 @@ export function keepYoungGenerationSmall(): void {
   v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
 
+/**
+ * For `backup`, `restore` and `verify`: a small young generation, and an old generation that grows
+ * by at most half between two full GCs. With 1 MiB semi-spaces, what a file's work leaves alive
+ * across a scavenge is promoted, and V8's default growth (up to 4× when the program allocates
+ * fast) let that garbage pile up until a late full GC: a 300,000-file `ccmon backup` peaked at
+ * 87–95 MB; now 76–78 MB, in the same time (and the 600 MB bench backup's time is unchanged).
+ */
+export function tuneV8ForArchiveCommand(): void {
+  keepYoungGenerationSmall();
+  v8.setFlagsFromString('--heap-growing-percent=50');
+}
+
 /** Whether the command line runs the long-lived agent (`ccmon [options] agent …`). */
 export function isAgentCommand(argv: readonly string[]): boolean {
   return argv.slice(2).includes('agent');

@@ -29,6 +29,31 @@ function newSpaceAfterBurst(which: 'none' | 'tuneV8ForAgent' | 'keepYoungGenerat
   return Number(out);
 }
 
+/** Peak old-space size in MB of a fresh process whose short-lived objects survive one scavenge. */
+function oldSpacePeak(which: 'keepYoungGenerationSmall' | 'tuneV8ForArchiveCommand'): number {
+  const script = `
+    import v8 from 'node:v8';
+    import * as tuning from ${JSON.stringify(tuning)};
+    tuning[${JSON.stringify(which)}]();
+    let peak = 0;
+    const keep = [];
+    for (let i = 0; i < 3000; i++) {
+      keep.push(Array.from({ length: 2000 }, (_, j) => ({ j, s: 'x' + j + i })));
+      if (keep.length > 20) keep.shift();
+      if (i % 20 === 0) {
+        const old = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space');
+        peak = Math.max(peak, old.space_size);
+      }
+    }
+    process.stdout.write(String(peak / 1048576));
+  `;
+  return Number(
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    }),
+  );
+}
+
 describe('V8 tuning for the long-running agent', () => {
   it('keeps the young generation at its initial size through an allocation burst', () => {
     const untuned = newSpaceAfterBurst('none');
@@ -42,6 +67,14 @@ describe('V8 tuning for the long-running agent', () => {
   it('keeps it small for the archive commands too (keepYoungGenerationSmall)', () => {
     const small = newSpaceAfterBurst('keepYoungGenerationSmall');
     assert.ok(small <= 4, `new space ${small} MB`);
+  });
+
+  it("lets the archive commands' old generation grow by half between full GCs, not up to 4×", () => {
+    // What a file's work leaves alive across a 1 MiB scavenge is promoted, then dies: the old
+    // generation's peak is how much of that garbage piles up before a full GC.
+    const small = oldSpacePeak('keepYoungGenerationSmall');
+    const archive = oldSpacePeak('tuneV8ForArchiveCommand');
+    assert.ok(archive < small * 0.75, `old space peak ${archive} MB, ${small} MB without`);
   });
 
   it('applies to backup, restore and verify, and not to other commands', () => {
