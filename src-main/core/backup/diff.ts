@@ -19,7 +19,7 @@ import {
 import { dirname, relative, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { RestoreDiff, RestoreRoom } from './contract.js';
-import { FS_PREFIX, type ManifestFile } from './manifest.js';
+import { FS_PREFIX, humanBytes, type ManifestFile } from './manifest.js';
 import type { FileList } from './manifest-records.js';
 import { entryCount, PathHashSet } from './path-set.js';
 import { isBelow, nearestExisting } from './paths.js';
@@ -320,4 +320,16 @@ function differs(f: ManifestFile, dest: string, st: Stats): boolean {
 /** For messages: a destination shown relative to a --to folder. */
 export function shortPath(p: string, base: string | null): string {
   return base ? relative(base, p).split(sep).join('/') : p;
+}
+
+/** What does not fit on one file system: its bytes, its number of entries, or both. */
+export function roomShortfall(s: RestoreRoom): string {
+  const bytes = s.short.includes('bytes');
+  const inodes = s.short.includes('inodes');
+  const and = (a: string | false, b: string | false) => [a, b].filter(Boolean).join(' and ');
+  return (
+    `${and(bytes && humanBytes(s.needBytes), inodes && `${s.needInodes} files and folders`)} ` +
+    `into ${s.folder}, whose file system has ` +
+    and(bytes && `${humanBytes(s.freeBytes)} free`, inodes && `room for ${s.freeInodes} more`)
+  );
 }

@@ -11,10 +11,11 @@ import { mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
-import type { RestoreReport, RestoreRoom } from './contract.js';
+import type { RestoreReport } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 
 export type { RestoreReport };
+import { roomShortfall } from './diff.js';
 import { ExtractionFailedError, extractOnWorker, planOnWorker } from './extract-thread.js';
 import {
   runCommand,
@@ -24,7 +25,7 @@ import {
   type HookResult,
 } from './hooks.js';
 import { destinationMapper, livePath } from './destination.js';
-import { DUMP_PREFIX, humanBytes, type BackupSidecar } from './manifest.js';
+import { DUMP_PREFIX, type BackupSidecar } from './manifest.js';
 import type { ManifestCache } from './manifest-cache.js';
 import {
   loadRestoreManifest,
@@ -114,18 +115,6 @@ export async function restoreBackup(given: RestoreOptions): Promise<RestoreRepor
   );
 }
 
-/** What does not fit on one file system: its bytes, its number of entries, or both. */
-function shortOfRoom(s: RestoreRoom): string {
-  const bytes = s.short.includes('bytes');
-  const inodes = s.short.includes('inodes');
-  const and = (a: string | false, b: string | false) => [a, b].filter(Boolean).join(' and ');
-  return (
-    `${and(bytes && humanBytes(s.needBytes), inodes && `${s.needInodes} files and folders`)} ` +
-    `into ${s.folder}, whose file system has ` +
-    and(bytes && `${humanBytes(s.freeBytes)} free`, inodes && `room for ${s.freeInodes} more`)
-  );
-}
-
 /** For messages: ` (only /etc/x, /etc/y)` when only part of a backup is restored. */
 function partOf(only: readonly string[] | null): string {
   return only ? ` (only ${only.map(livePath).join(', ')})` : '';
@@ -190,7 +179,7 @@ async function restoreChecked(
   // the disk fails all-or-nothing, but with the service stopped meanwhile.
   const short = (diff.space ?? [])
     .filter((s) => s.short.length > 0)
-    .map(shortOfRoom)
+    .map(roomShortfall)
     .join('; ');
   if (opts.dryRun)
     return done(
