@@ -48,8 +48,9 @@ export function keepYoungGenerationSmall(): void {
  * For `backup`, `restore` and `verify`: a small young generation, and an old generation that grows
  * by at most half between two full GCs. With 1 MiB semi-spaces, what a file's work leaves alive
  * across a scavenge is promoted, and V8's default growth (up to 4× when the program allocates
- * fast) let that garbage pile up until a late full GC: a 300,000-file `ccmon backup` peaked at
- * 87–95 MB; now 76–78 MB, in the same time (and the 600 MB bench backup's time is unchanged).
+ * fast) let that garbage pile up until a late full GC: `ccmon backup` of 300,000 tiny files
+ * peaked at 97 MB (the bench), of 600,000 at 87–103 MB; now 76 and 75–78 MB, in the same time (and
+ * the 600 MB bench backup's time is unchanged).
  */
 export function tuneV8ForArchiveCommand(): void {
   keepYoungGenerationSmall();
