@@ -18,16 +18,32 @@ import { spoolManifest } from './restore-manifest.js';
 /** How long a spooled list is kept after its last use: a browse, a dry run, a restore. */
 export const IDLE_MS = 5 * 60_000;
 
-interface Kept {
-  /** The archive's identity when it was spooled (archiveIdentity). */
-  key: string;
-  dir: string;
+/** One archive's spooled list, and who is reading it. */
+class KeptList {
   /** The spooled manifest.json's path, once the archive was read up to it. */
-  spool: Promise<string>;
-  users: number;
-  timer: NodeJS.Timeout | null;
+  readonly spool: Promise<string>;
+  /** The read failed: not kept for the next request. */
+  failed = false;
+  users = 0;
+  timer: NodeJS.Timeout | null = null;
   /** Replaced or closed while in use: removed when its last user is done. */
-  dropped: boolean;
+  dropped = false;
+
+  constructor(
+    /** The archive's identity when it was read (archiveIdentity). */
+    readonly key: string,
+    readonly dir: string,
+    read: (spool: string) => Promise<void>,
+  ) {
+    const path = join(dir, 'manifest.json');
+    this.spool = read(path).then(
+      () => path,
+      (err: unknown) => {
+        this.failed = true;
+        throw err;
+      },
+    );
+  }
 }
 
 /** An archive as it is on disk: another file of the same name (a backup again) is another key. */
@@ -37,7 +53,7 @@ function archiveIdentity(path: string): string {
 }
 
 export class ManifestCache {
-  private kept: Kept | null = null;
+  private kept: KeptList | null = null;
 
   constructor(
     private readonly backupDir: string,
@@ -45,50 +61,33 @@ export class ManifestCache {
   ) {}
 
   /**
-   * `use` with the path of `archivePath`'s spooled manifest.json, read from the archive only when
+   * `read` with the path of the archive's spooled manifest.json, read from the archive only when
    * this archive's is not kept already. A read that failed (a wrong passphrase) is not kept.
    */
   async use<T>(
     backup: { archivePath: string; sidecar: BackupSidecar | null },
     needBytes: number,
     passphrase: PassphraseProvider | undefined,
-    use: (spool: string) => Promise<T>,
+    read: (spool: string) => Promise<T>,
   ): Promise<T> {
     const key = archiveIdentity(backup.archivePath);
-    let k = this.kept;
-    if (!k || k.key !== key) {
+    let kept = this.kept;
+    if (kept?.key !== key) {
       this.drop();
-      const dir = restoreWorkDir(this.backupDir, 'manifest', needBytes);
-      const spool = join(dir, 'manifest.json');
-      k = this.kept = {
+      kept = this.kept = new KeptList(
         key,
-        dir,
-        spool: spoolManifest(backup.archivePath, backup.sidecar, spool, passphrase).then(
-          () => spool,
-        ),
-        users: 0,
-        timer: null,
-        dropped: false,
-      };
+        restoreWorkDir(this.backupDir, 'manifest', needBytes),
+        (path) => spoolManifest(backup.archivePath, backup.sidecar, path, passphrase),
+      );
     }
-    const kept = k;
     kept.users++;
     if (kept.timer) clearTimeout(kept.timer);
     kept.timer = null;
     try {
-      return await use(await kept.spool);
-    } catch (err) {
-      if (
-        this.kept === kept &&
-        (await kept.spool.then(
-          () => false,
-          () => true,
-        ))
-      )
-        this.drop();
-      throw err;
+      return await read(await kept.spool);
     } finally {
       kept.users--;
+      if (kept.failed && this.kept === kept) this.drop();
       if (kept.users === 0) {
         if (kept.dropped) rmSync(kept.dir, { recursive: true, force: true });
         else kept.timer = setTimeout(() => this.drop(), this.idleMs).unref();
