@@ -1,8 +1,8 @@
 /**
  * A backup's folders, one at a time (AgentApi backup.files), for choosing what to restore: each
  * entry has a box that adds its path, as it was backed up, to the restore's list; a folder opens
- * by its name, and the trail above the list goes back up. What `ccmon ls` lists, clicked instead
- * of typed.
+ * by its name, and the trail above the list goes back up; a filter narrows a folder of thousands
+ * by name. What `ccmon ls` lists, clicked instead of typed.
  */
 import { useEffect, useState } from 'react';
 import type { BackupFolder } from '../../src-main/core/backup/contract';
@@ -24,22 +24,33 @@ export function BackupBrowser({
   // The folders opened from the top, each as it was backed up; the last one is shown.
   const [trail, setTrail] = useState<string[]>([]);
   const [folder, setFolder] = useState<Loadable<BackupFolder>>({ state: 'loading' });
+  const [filter, setFilter] = useState('');
+  // What the list was last asked for: the filter as typed, a moment after the last key.
+  const [match, setMatch] = useState('');
   const path = trail.at(-1) ?? null;
-  /** Shows another folder (the effect below loads it). */
+  /** Shows another folder, unfiltered (the effect below loads it). */
   const go = (to: string[]) => {
     setFolder({ state: 'loading' });
+    setFilter('');
+    setMatch('');
     setTrail(to);
   };
   useEffect(() => {
+    const t = setTimeout(() => setMatch(filter.trim()), 250);
+    return () => clearTimeout(t);
+  }, [filter]);
+  useEffect(() => {
     let live = true;
-    api.request('backup.files', { id, ...(path ? { path } : {}) }).then(
-      (f) => live && setFolder({ state: 'ready', value: f }),
-      (e: unknown) => live && setFolder(toLoadableError(e)),
-    );
+    api
+      .request('backup.files', { id, ...(path ? { path } : {}), ...(match ? { match } : {}) })
+      .then(
+        (f) => live && setFolder({ state: 'ready', value: f }),
+        (e: unknown) => live && setFolder(toLoadableError(e)),
+      );
     return () => {
       live = false;
     };
-  }, [api, id, path]);
+  }, [api, id, path, match]);
 
   return (
     <div className="stack" data-testid="backup-browser">
@@ -56,52 +67,65 @@ export function BackupBrowser({
           </span>
         ))}
       </nav>
+      <label className="row">
+        Names containing{' '}
+        <input
+          type="search"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          placeholder="e.g. settings or 2026-11"
+        />
+      </label>
       {folder.state === 'loading' && <Loading what="the folder" />}
       {folder.state === 'error' && <ErrorState what="the folder" error={folder.error} />}
-      {folder.state === 'ready' && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Restore</th>
-              <th scope="col">Name</th>
-              <th scope="col">Size</th>
-              <th scope="col">Modified</th>
-            </tr>
-          </thead>
-          <tbody>
-            {folder.value.entries.map((e) => (
-              <tr key={e.path}>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`restore ${e.path}`}
-                    checked={chosen.includes(e.path)}
-                    onChange={() => onToggle(e.path)}
-                  />
-                </td>
-                <td>
-                  {e.type === 'dir' ? (
-                    <button type="button" className="link" onClick={() => go([...trail, e.path])}>
-                      {e.name}/
-                    </button>
-                  ) : (
-                    <>
-                      {e.name}
-                      {e.type === 'symlink' && <span className="muted"> (symlink)</span>}
-                    </>
-                  )}
-                </td>
-                <td>{e.type === 'file' ? bytes(e.size) : ''}</td>
-                <td>{e.mtime.replace('T', ' ').slice(0, 19)}</td>
+      {folder.state === 'ready' && folder.value.total === 0 && match ? (
+        <p className="muted">No names here contain “{match}”.</p>
+      ) : (
+        folder.state === 'ready' && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Restore</th>
+                <th scope="col">Name</th>
+                <th scope="col">Size</th>
+                <th scope="col">Modified</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {folder.value.entries.map((e) => (
+                <tr key={e.path}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`restore ${e.path}`}
+                      checked={chosen.includes(e.path)}
+                      onChange={() => onToggle(e.path)}
+                    />
+                  </td>
+                  <td>
+                    {e.type === 'dir' ? (
+                      <button type="button" className="link" onClick={() => go([...trail, e.path])}>
+                        {e.name}/
+                      </button>
+                    ) : (
+                      <>
+                        {e.name}
+                        {e.type === 'symlink' && <span className="muted"> (symlink)</span>}
+                      </>
+                    )}
+                  </td>
+                  <td>{e.type === 'file' ? bytes(e.size) : ''}</td>
+                  <td>{e.mtime.replace('T', ' ').slice(0, 19)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
       )}
       {folder.state === 'ready' && folder.value.total > folder.value.entries.length && (
         <p className="muted">
-          {folder.value.total - folder.value.entries.length} more not shown: type their paths below,
-          or list them with <code>ccmon ls {id}</code>.
+          {folder.value.total - folder.value.entries.length} more not shown: narrow them by name
+          above, type their paths below, or list them with <code>ccmon ls {id}</code>.
         </p>
       )}
     </div>

@@ -176,6 +176,31 @@ describe('backups in the dashboard', () => {
     assert.equal(existsSync(join(source, 'data', 'new.bin')), true, 'outside the part: kept');
   });
 
+  it('narrows a folder of the backup by name in the file browser', async () => {
+    const id = (await page
+      .locator('table[data-testid="backups"] tbody tr')
+      .last()
+      .getAttribute('data-backup'))!;
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.locator(`tr[data-backup="${id}"]`).getByRole('button', { name: 'Restore…' }).click();
+    await page.getByRole('button', { name: 'Choose from the backup’s files…' }).click();
+    const browser = page.getByTestId('backup-browser');
+    await browser.getByRole('button', { name: `${source}/` }).click();
+    await browser.getByRole('button', { name: 'data/' }).click();
+    await browser.getByLabel(`restore ${join(source, 'data', 'blob-23.bin')}`).waitFor();
+    await browser.getByLabel('Names containing').fill('BLOB-2');
+    const rows = browser.locator('tbody tr');
+    // blob-2.bin and blob-20 … blob-23.bin, of 24 blobs.
+    await browser.getByText('blob-1.bin', { exact: true }).waitFor({ state: 'detached' });
+    assert.deepEqual(
+      (await rows.allInnerTexts()).map((t) => t.split('\t')[1]),
+      ['blob-2.bin', 'blob-20.bin', 'blob-21.bin', 'blob-22.bin', 'blob-23.bin'],
+    );
+    await browser.getByLabel('Names containing').fill('nothing-like-this');
+    await browser.getByText('No names here contain “nothing-like-this”.').waitFor();
+    await page.screenshot({ path: `${SHOTS}/restore-browse-filter.png`, fullPage: true });
+  });
+
   it(
     'says before anything is written when a restore would not fit',
     { skip: process.getuid?.() !== 0 && 'mounting a small file system needs root' },

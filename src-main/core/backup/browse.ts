@@ -35,35 +35,35 @@ export const FOLDER_LIMIT = 1000;
 
 /**
  * The entries directly in `folder` (an archive path; null: the backup's top), folders first, then
- * by name. A folder the backup does not have is a NotInBackupError naming the ones it has.
+ * by name; with `match`, only those whose name holds it (in any case). A folder the backup does
+ * not have is a NotInBackupError naming the ones it has.
  */
 export function listFolder(
   manifest: Manifest,
   folder: string | null,
-  limit = FOLDER_LIMIT,
+  { limit = FOLDER_LIMIT, match }: { limit?: number; match?: string } = {},
 ): BackupFolder {
+  const needle = match?.toLowerCase() ?? '';
   const tops = new Set(restoredArchiveRoots(manifest.sources));
   const inFolder =
     folder === null
       ? (f: ManifestFile) => tops.has(f.path)
       : (f: ManifestFile) => f.path.lastIndexOf('/') === folder.length && f.path.startsWith(folder);
   let found = folder === null;
+  let inside = 0; // in the folder at all: a folder with no match is still there
   let total = 0;
   const entries: BackupFolderEntry[] = [];
   for (const f of manifest.files()) {
     if (f.path === folder) found = f.type === 'dir';
     if (!inFolder(f)) continue;
+    inside++;
+    const name = folder === null ? livePath(f.path) : f.path.slice(folder.length + 1);
+    if (needle && !name.toLowerCase().includes(needle)) continue;
     total++;
     if (entries.length < limit)
-      entries.push({
-        path: livePath(f.path),
-        name: folder === null ? livePath(f.path) : f.path.slice(folder.length + 1),
-        type: f.type,
-        size: f.size,
-        mtime: f.mtime,
-      });
+      entries.push({ path: livePath(f.path), name, type: f.type, size: f.size, mtime: f.mtime });
   }
-  if (!found && total === 0) throw notInBackup(manifest, [folder!]);
+  if (!found && inside === 0) throw notInBackup(manifest, [folder!]);
   const rank = (e: BackupFolderEntry) => (e.type === 'dir' ? 0 : 1);
   entries.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
   return {

@@ -203,6 +203,7 @@ export interface BackupFolder {
   /** The folder as it was backed up; null: the top of the backup (its sources' folders). */
   path: string | null;
   entries: BackupFolderEntry[];
+  /** Entries in the folder (that match, with `match`); `entries` holds the first FOLDER_LIMIT. */
   total: number;
 }
 
@@ -222,9 +223,18 @@ export const backupRequests = {
   'backup.restore': defineRequest<RestoreReport>()(
     z.object({ id: ref, to: z.string().min(1).optional(), include, confirm: z.string() }).strict(),
   ),
-  /** One folder of a backup (`path` as it was backed up; none: the top), for a file browser. */
+  /**
+   * One folder of a backup (`path` as it was backed up; none: the top), for a file browser;
+   * `match`: only the entries whose name holds it (any case), in a folder of thousands.
+   */
   'backup.files': defineRequest<BackupFolder>()(
-    z.object({ id: ref, path: z.string().min(1).optional() }).strict(),
+    z
+      .object({
+        id: ref,
+        path: z.string().min(1).optional(),
+        match: z.string().max(200).optional(),
+      })
+      .strict(),
   ),
   'backup.prunePreview': defineRequest<PruneReport>()(z.object({}).strict()),
   /**

@@ -200,15 +200,19 @@ export class BackupService {
     );
   }
 
-  /** One folder of a backup (listFolder), `path` as it was backed up; null: the top. */
-  async folder(ref: string, path: string | null): Promise<BackupFolder> {
+  /**
+   * One folder of a backup (listFolder), `path` as it was backed up; null: the top. `match`: only
+   * the entries whose name holds it, in any case.
+   */
+  async folder(ref: string, path: string | null, match?: string): Promise<BackupFolder> {
     const r = this.store.resolve(ref, { files: false });
     return withRestoreManifest(
       r,
       this.dir,
       'list',
       this.passphrase,
-      async (manifest) => listFolder(manifest, path === null ? null : asArchivePath(path)),
+      async (manifest) =>
+        listFolder(manifest, path === null ? null : asArchivePath(path), { match }),
       { manifests: this.manifests },
     );
   }

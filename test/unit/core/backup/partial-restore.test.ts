@@ -155,6 +155,16 @@ describe('restore of part of a backup (--include), and listing one (ls)', () => 
       ['dir sub', 'file a.md', 'symlink current'],
     );
     await assert.rejects(s.folder(backup.id, join(src, 'nope')), NotInBackupError);
+
+    // Narrowed by name, in any case; a folder with no match is still a folder.
+    const named = await s.folder(backup.id, src, 'SETTINGS');
+    assert.deepEqual(
+      [named.entries.map((e) => e.name), named.total],
+      [['settings.json', 'settings.json.bak'], 2],
+    );
+    const none = await s.folder(backup.id, join(src, 'agents'), 'settings');
+    assert.deepEqual([none.entries, none.total], [[], 0]);
+    await assert.rejects(s.folder(backup.id, join(src, 'nope'), 'x'), NotInBackupError);
   });
 
   it('a path the backup does not have is refused before anything is written', async () => {
