@@ -58,6 +58,20 @@ describe('backups in the dashboard', () => {
     await dir?.cleanup();
   });
 
+  /**
+   * Opens the restore panel of the first backup taken (the last row: newest first), closing the
+   * one open; its id.
+   */
+  async function openRestoreOfFirst(): Promise<string> {
+    const id = (await page
+      .locator('table[data-testid="backups"] tbody tr')
+      .last()
+      .getAttribute('data-backup'))!;
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.locator(`tr[data-backup="${id}"]`).getByRole('button', { name: 'Restore…' }).click();
+    return id;
+  }
+
   it('backs up with one click, showing progress until it completes', async () => {
     await page.goto(`${s.agent.dashboard.url}#/backups`);
     await page.getByText('No backups yet.').waitFor();
@@ -106,12 +120,7 @@ describe('backups in the dashboard', () => {
 
   it('restores only the paths given into another folder, after its own dry run', async () => {
     writeFileSync(join(source, 'settings.json'), '{"model":"broken again"}\n');
-    const id = (await page
-      .locator('table[data-testid="backups"] tbody tr')
-      .last()
-      .getAttribute('data-backup'))!;
-    await page.getByRole('button', { name: 'Close' }).click();
-    await page.locator(`tr[data-backup="${id}"]`).getByRole('button', { name: 'Restore…' }).click();
+    const id = await openRestoreOfFirst();
     await page.getByTestId('restore-diff').waitFor({ timeout: 30_000 });
     const folder = join(dir.path, 'recovered');
     const settings = join(source, 'settings.json');
@@ -141,14 +150,9 @@ describe('backups in the dashboard', () => {
   });
 
   it('restores only the paths chosen from the backup’s files in place, leaving the rest as it is', async () => {
-    const id = (await page
-      .locator('table[data-testid="backups"] tbody tr')
-      .last()
-      .getAttribute('data-backup'))!;
     const settings = join(source, 'settings.json');
     writeFileSync(join(source, 'data', 'new.bin'), 'outside the chosen path\n');
-    await page.getByRole('button', { name: 'Close' }).click();
-    await page.locator(`tr[data-backup="${id}"]`).getByRole('button', { name: 'Restore…' }).click();
+    const id = await openRestoreOfFirst();
     await page.getByTestId('restore-diff').waitFor({ timeout: 30_000 });
     // Chosen from the backup's files: its top is the source folder, opened by its name.
     await page.getByRole('button', { name: 'Choose from the backup’s files…' }).click();
@@ -177,12 +181,7 @@ describe('backups in the dashboard', () => {
   });
 
   it('narrows a folder of the backup by name in the file browser', async () => {
-    const id = (await page
-      .locator('table[data-testid="backups"] tbody tr')
-      .last()
-      .getAttribute('data-backup'))!;
-    await page.getByRole('button', { name: 'Close' }).click();
-    await page.locator(`tr[data-backup="${id}"]`).getByRole('button', { name: 'Restore…' }).click();
+    await openRestoreOfFirst();
     await page.getByRole('button', { name: 'Choose from the backup’s files…' }).click();
     const browser = page.getByTestId('backup-browser');
     await browser.getByRole('button', { name: `${source}/` }).click();
@@ -211,15 +210,7 @@ describe('backups in the dashboard', () => {
       mkdirSync(small);
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,nr_inodes=8', 'tmpfs', small]);
       try {
-        const id = (await page
-          .locator('table[data-testid="backups"] tbody tr')
-          .last()
-          .getAttribute('data-backup'))!;
-        await page.getByRole('button', { name: 'Close' }).click();
-        await page
-          .locator(`tr[data-backup="${id}"]`)
-          .getByRole('button', { name: 'Restore…' })
-          .click();
+        const id = await openRestoreOfFirst();
         await page.getByTestId('restore-diff').waitFor({ timeout: 30_000 });
         await page.getByLabel('Into folder').fill(small);
         await page.getByRole('button', { name: 'Show the dry run' }).click();
