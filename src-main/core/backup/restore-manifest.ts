@@ -30,15 +30,15 @@ export async function loadRestoreManifest(
   workDir: string,
   passphrase?: PassphraseProvider,
 ): Promise<Manifest> {
-  if (sidecar.path && listedBeside(sidecar.header)) return openManifestRecords(sidecar.path);
+  if (listedBeside(sidecar.header, sidecar.path)) return openManifestRecords(sidecar.path);
   const spool = join(workDir, 'manifest.json');
   await spoolManifest(archivePath, sidecar.header, spool, passphrase);
   return openManifestRecords(spool, `${archivePath}:manifest.json`);
 }
 
-/** Whether a backup's file list is in its sidecar: not when encrypted, nor without a sidecar. */
-function listedBeside(header: BackupSidecar | null): boolean {
-  return header !== null && !header.encrypted;
+/** Whether a backup's file list is in its sidecar (at `path`): not when encrypted, nor without one. */
+function listedBeside(header: BackupSidecar | null, path: string | null): path is string {
+  return header !== null && !header.encrypted && path !== null;
 }
 
 /** The archive's own manifest.json, read from its end into `spool`; read errors explained. */
@@ -76,7 +76,7 @@ export async function withRestoreManifest<T>(
     : (statSync(backup.archivePath, { throwIfNoEntry: false })?.size ?? 0);
   const work = restoreWorkDir(backupDir, what, list + (withFiles && t ? t.bytes : 0));
   try {
-    if (manifests && !(backup.manifestPath && listedBeside(backup.sidecar)))
+    if (manifests && !listedBeside(backup.sidecar, backup.manifestPath))
       return await manifests.use(backup, list, passphrase, (spool) =>
         use(openManifestRecords(spool, `${backup.archivePath}:manifest.json`), work),
       );

@@ -27,7 +27,7 @@ import type { ManifestFile } from './manifest.js';
 import type { RemoteStore } from './remote.js';
 import { copyToRemote, type RemoteCopyResult } from './remote-copy.js';
 import { restoreBackup } from './restore.js';
-import { withRestoreManifest } from './restore-manifest.js';
+import { withRestoreManifest, type Manifest } from './restore-manifest.js';
 import { ManifestCache } from './manifest-cache.js';
 import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
@@ -189,14 +189,8 @@ export class BackupService {
     path: string | null,
     each: (f: ManifestFile) => Promise<void> | void,
   ): Promise<{ id: string; matched: number }> {
-    const r = this.store.resolve(ref, { files: false });
-    return withRestoreManifest(
-      r,
-      this.dir,
-      'list',
-      this.passphrase,
-      (manifest) => eachEntryBelow(manifest, path === null ? null : asArchivePath(path), each),
-      { manifests: this.manifests },
+    return this.listing(ref, (manifest) =>
+      eachEntryBelow(manifest, path === null ? null : asArchivePath(path), each),
     );
   }
 
@@ -205,14 +199,19 @@ export class BackupService {
    * the entries whose name holds it, in any case.
    */
   async folder(ref: string, path: string | null, match?: string): Promise<BackupFolder> {
-    const r = this.store.resolve(ref, { files: false });
+    return this.listing(ref, async (manifest) =>
+      listFolder(manifest, path === null ? null : asArchivePath(path), { match }),
+    );
+  }
+
+  /** `use` with the manifest of backup `ref`, as the listings (files, folder) read it. */
+  private listing<T>(ref: string, use: (manifest: Manifest) => Promise<T>): Promise<T> {
     return withRestoreManifest(
-      r,
+      this.store.resolve(ref, { files: false }),
       this.dir,
       'list',
       this.passphrase,
-      async (manifest) =>
-        listFolder(manifest, path === null ? null : asArchivePath(path), { match }),
+      use,
       { manifests: this.manifests },
     );
   }
