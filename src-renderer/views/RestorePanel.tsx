@@ -69,9 +69,14 @@ export function RestorePanel({
     setWhere({ ...(to ? { to } : {}), ...(paths.length ? { include: paths } : {}) });
   };
 
+  // The restore would refuse what the dry run says cannot fit: offered again once a new dry run,
+  // after space was freed, says it fits.
+  const wontFit =
+    preview.state === 'ready' && (preview.value.diff.space ?? []).some((s) => s.short.length > 0);
+
   const restore = async (e: FormEvent) => {
     e.preventDefault();
-    if (typed !== id) return;
+    if (typed !== id || wontFit) return;
     setBusy(true);
     setError(null);
     try {
@@ -202,10 +207,15 @@ export function RestorePanel({
                   aria-invalid={typed.length > 0 && typed !== id ? true : undefined}
                   size={Math.max(20, id.length + 2)}
                 />
-                <button type="submit" className="danger" disabled={busy || typed !== id}>
+                <button type="submit" className="danger" disabled={busy || wontFit || typed !== id}>
                   {busy ? 'Restoring…' : 'Restore'}
                 </button>
               </div>
+              {wontFit && (
+                <span className="muted" data-testid="restore-blocked">
+                  Free space there, then show the dry run again.
+                </span>
+              )}
               {typed.length > 0 && typed !== id && (
                 <span className="field-error">does not match the backup id</span>
               )}

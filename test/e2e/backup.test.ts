@@ -201,7 +201,7 @@ describe('backups in the dashboard', () => {
   });
 
   it(
-    'says before anything is written when a restore would not fit',
+    'does not offer a restore that would not fit, and offers it once there is room',
     { skip: process.getuid?.() !== 0 && 'mounting a small file system needs root' },
     async () => {
       // Into a 1 MiB file system with room for 7 more entries: the backup's 48 MiB and 28 entries
@@ -221,14 +221,22 @@ describe('backups in the dashboard', () => {
           /^It would not fit on the file system of .*small-disk.*: it writes 48\.\d MiB where .* is free; it makes \d+ files and folders where there is room for 7\.$/,
         );
         await page.screenshot({ path: `${SHOTS}/restore-no-room.png`, fullPage: true });
+        // The restore is not offered while the dry run says it cannot fit (it would be refused).
         await page.getByLabel(/Type the backup id/).fill(id);
-        await page.getByRole('button', { name: 'Restore', exact: true }).click();
-        await page.getByTestId('restore-result').waitFor({ timeout: 60_000 });
-        assert.match(
-          await page.getByTestId('restore-result').innerText(),
-          /not enough space: this restore writes 48\.\d MiB and \d+ files and folders into .*; nothing was changed/,
-        );
+        const restore = page.getByRole('button', { name: 'Restore', exact: true });
+        assert.equal(await restore.isDisabled(), true);
+        await page.getByTestId('restore-blocked').waitFor();
         assert.deepEqual(readdirSync(small), []);
+        // Room made: a new dry run offers it again, and it restores.
+        execFileSync('mount', ['-o', 'remount,size=64m,nr_inodes=1000', small]);
+        await page.getByRole('button', { name: 'Show the dry run' }).click();
+        await page.getByTestId('restore-diff').waitFor({ timeout: 30_000 });
+        assert.equal(await space.count(), 0);
+        await page.getByLabel(/Type the backup id/).fill(id);
+        await restore.click();
+        await page.getByTestId('restore-result').waitFor({ timeout: 60_000 });
+        assert.match(await page.getByTestId('restore-result').innerText(), /^✓/);
+        assert.equal(readdirSync(small).length > 0, true);
       } finally {
         execFileSync('umount', [small]);
       }
