@@ -21,11 +21,10 @@ export async function eachEntryBelow(
   each: (f: ManifestFile) => Promise<void> | void,
 ): Promise<{ id: string; matched: number }> {
   let matched = 0;
-  for (const f of manifest.files())
-    if (below === null || within(below, f.path)) {
-      matched++;
-      await each(f);
-    }
+  for (const f of manifest.files(below === null ? undefined : (p) => within(below, p))) {
+    matched++;
+    await each(f);
+  }
   if (below !== null && matched === 0) throw notInBackup(manifest, [below]);
   return { id: manifest.id, matched };
 }
@@ -47,15 +46,15 @@ export function listFolder(
   const tops = new Set(restoredArchiveRoots(manifest.sources));
   const inFolder =
     folder === null
-      ? (f: ManifestFile) => tops.has(f.path)
-      : (f: ManifestFile) => f.path.lastIndexOf('/') === folder.length && f.path.startsWith(folder);
+      ? (path: string) => tops.has(path)
+      : (path: string) => path.lastIndexOf('/') === folder.length && path.startsWith(folder);
   let found = folder === null;
   let inside = 0; // in the folder at all: a folder with no match is still there
   let total = 0;
   const entries: BackupFolderEntry[] = [];
-  for (const f of manifest.files()) {
+  for (const f of manifest.files((p) => p === folder || inFolder(p))) {
     if (f.path === folder) found = f.type === 'dir';
-    if (!inFolder(f)) continue;
+    if (!inFolder(f.path)) continue;
     inside++;
     const name = folder === null ? livePath(f.path) : f.path.slice(folder.length + 1);
     if (needle && !name.toLowerCase().includes(needle)) continue;

@@ -16,11 +16,21 @@ export interface ManifestLinesSource {
   where: string;
 }
 
-/** One record per line from `offset` until the line that closes the list. */
+/** Which records a reader wants, by archive path (a listing of one folder wants a few of many). */
+export type PathFilter = (archivePath: string) => boolean;
+
+/**
+ * One record per line from `offset` until the line that closes the list. With `keep`, the records
+ * whose path it refuses are skipped unparsed when the path reads plainly from the line (ccmon
+ * writes it first, and JSON escapes only quotes, backslashes and control characters): parsing
+ * was ~85% of a listing's time, 0.4 s per 300,000 entries for a folder of 1,000. What is skipped
+ * is not validated; the restore reads every record.
+ */
 export function* streamManifestLines(
   path: string,
   offset: number,
   where: string,
+  keep?: PathFilter,
 ): Generator<ManifestFile> {
   const fd = openSync(path, 'r');
   try {
@@ -38,13 +48,29 @@ export function* streamManifestLines(
         const line = raw.trim();
         if (line === ']' || line === ']}' || line.startsWith(']')) return;
         if (line === '') continue;
-        yield parseRecord(line.endsWith(',') ? line.slice(0, -1) : line, where, index++);
+        if (keep && skipped(line, keep)) {
+          index++;
+          continue;
+        }
+        const f = parseRecord(line.endsWith(',') ? line.slice(0, -1) : line, where, index++);
+        if (!keep || keep(f.path)) yield f;
       }
       if (n === 0) throw new Error(`${where}: the file list is cut short after ${index} entries`);
     }
   } finally {
     closeSync(fd);
   }
+}
+
+const PATH_KEY = '{"path":"';
+
+/** Whether `keep` refuses the line's path as written plainly; false when it must be parsed to tell. */
+function skipped(line: string, keep: PathFilter): boolean {
+  if (!line.startsWith(PATH_KEY)) return false;
+  const end = line.indexOf('"', PATH_KEY.length);
+  if (end < 0) return false;
+  const path = line.slice(PATH_KEY.length, end);
+  return !path.includes('\\') && !keep(path);
 }
 
 function parseRecord(text: string, where: string, index: number): ManifestFile {

@@ -9,13 +9,18 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { BackupManifest, ManifestFile } from './manifest.js';
-import { streamManifestLines, type ManifestLinesSource } from './manifest-lines.js';
+import {
+  streamManifestLines,
+  type ManifestLinesSource,
+  type PathFilter,
+} from './manifest-lines.js';
 import { MANIFEST_LIST_END, SIDECAR_LIST_END } from './manifest-spool.js';
 import { parseManifest } from './manifest-schema.js';
 
 /** A manifest whose file list is read again from its source at each call of `files()`. */
 export interface ManifestRecords extends Omit<BackupManifest, 'files'> {
-  files(): Iterable<ManifestFile>;
+  /** Every record, or those whose archive path `keep` takes (the others may go unread). */
+  files(keep?: PathFilter): Iterable<ManifestFile>;
   /**
    * Where the list starts in its file, so another thread streams it too (manifest-lines.ts, no
    * zod); none for a manifest held in memory.
@@ -44,7 +49,7 @@ export function openManifestRecords(path: string, where = path): ManifestRecords
     const { files: _none, ...rest } = header;
     return {
       ...rest,
-      files: () => streamManifestLines(path, head.offset, where),
+      files: (keep) => streamManifestLines(path, head.offset, where, keep),
       source: { path, offset: head.offset, where },
     };
   }
@@ -98,7 +103,7 @@ function listLength(fd: number, offset: number): number {
 /** An in-memory manifest (a foreign layout, a test) behind the same interface. */
 export function fromManifest(m: BackupManifest): ManifestRecords {
   const { files, ...rest } = m;
-  return { ...rest, files: () => files };
+  return { ...rest, files: (keep) => (keep ? files.filter((f) => keep(f.path)) : files) };
 }
 
 /** The header's text (without its closing brace) and the byte offset of the first record. */

@@ -114,7 +114,7 @@ export class NotInBackupError extends RestoreInputError {
  */
 export function requireInBackup(only: readonly string[], manifest: Manifest): void {
   const missing = new Set(only);
-  for (const f of manifest.files()) {
+  for (const f of manifest.files((p) => only.some((o) => within(o, p)))) {
     for (const p of missing) if (within(p, f.path)) missing.delete(p);
     if (missing.size === 0) return;
   }

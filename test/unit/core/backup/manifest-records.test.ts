@@ -83,6 +83,48 @@ describe('streamed manifests', () => {
     );
   });
 
+  it('a filter yields what it keeps, skipping the rest unread (damage there is not seen)', () => {
+    const files = parseSidecar(readFileSync(sidecar, 'utf8'), sidecar).files!;
+    const m = openManifestRecords(sidecar);
+    const logs = files.find((f) => f.path.endsWith('/logs'))!.path;
+    for (const keep of [
+      (p: string) => p.startsWith(`${logs}/`),
+      (p: string) => p.includes('配置'),
+      () => false,
+    ])
+      assert.deepEqual(
+        list(m.files(keep)),
+        files.filter((f) => keep(f.path)),
+      );
+    // A damaged record outside what is kept is not read; one inside still fails the read.
+    const lines = readFileSync(sidecar, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('/config.yaml"'));
+    lines[at] = lines[at]!.replace(/"mode":\d+/, '"mode":"0644"');
+    const bad = join(dir.path, 'bad-elsewhere.manifest.json');
+    writeFileSync(bad, lines.join('\n'));
+    const damaged = openManifestRecords(bad);
+    assert.equal(list(damaged.files((p) => p.startsWith(`${logs}/`))).length, 1);
+    assert.throws(
+      () => list(damaged.files((p) => p.endsWith('/config.yaml'))),
+      /files\.\d+\.mode: expected an integer/,
+    );
+  });
+
+  it('a filter takes a path JSON escapes (quotes, backslashes) from the parsed record', () => {
+    // Its line up to the first quote holds `…/say \`, not the path: read plainly, it is refused.
+    const lines = readFileSync(sidecar, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('/empty.txt"'));
+    const odd = JSON.parse(lines[at]!.replace(/,$/, '')).path.replace('empty', 'say "hi" \\ bye');
+    lines[at] = lines[at]!.replace(/"path":"[^"]*"/, `"path":${JSON.stringify(odd)}`);
+    const escaped = join(dir.path, 'escaped.manifest.json');
+    writeFileSync(escaped, lines.join('\n'));
+    const m = openManifestRecords(escaped);
+    assert.deepEqual(
+      list(m.files((p) => p === odd)).map((f) => f.path),
+      [odd],
+    );
+  });
+
   it('a list cut short is refused, not read as complete', () => {
     const text = readFileSync(sidecar, 'utf8');
     const cut = join(dir.path, 'cut.manifest.json');
