@@ -159,8 +159,9 @@ export interface PruneReport {
 }
 
 /**
- * What applying the retention policy after a scheduled backup did. A failure here never fails the
- * backup: it is reported in `error` (and in the run's message), and the next backup tries again.
+ * What applying the retention policy after a scheduled backup did (with what it removed first to
+ * make room, when the backup found its folder full). A failure here never fails the backup: it is
+ * reported in `error` (and in the run's message), and the next backup tries again.
  */
 export interface RetentionOutcome {
   removed: string[];

@@ -116,6 +116,20 @@ export class BackupError extends Error {
   }
 }
 
+/** The backup folder's file system filled up (the partial archive was removed). */
+export class BackupNoSpaceError extends BackupError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupNoSpaceError';
+  }
+}
+
+/** Whether a backup failed for want of space: its archive, or even its lock file, did not fit. */
+export function isNoSpace(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return err instanceof BackupNoSpaceError || code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 export async function createBackup(opts: CreateBackupOptions): Promise<BackupResult> {
   // A safety backup before a restore onto a new machine finds nothing there, and must not fail.
   const empty = opts.kind === 'safety' ? null : nothingToBackUp(opts);
@@ -343,7 +357,7 @@ export async function requirePassphrase(
 
 function explain(err: NodeJS.ErrnoException, dir: string, written: number): Error {
   if (err.code === 'ENOSPC' || /ENOSPC|no space/i.test(err.message))
-    return new BackupError(
+    return new BackupNoSpaceError(
       `backup failed: no space left on the device holding ${dir} after writing ${(written / 1048576).toFixed(1)} MiB; ` +
         'the partial archive was removed. Free space, prune old backups or set backup.directory elsewhere.',
     );

@@ -21,7 +21,8 @@ import { humanBytes } from './manifest.js';
 import { registerBackupMetrics } from './metrics.js';
 import { s3Store } from './remote.js';
 import { RestoreInputError } from './restore-manifest.js';
-import { BackupService, UnknownSetError } from './service.js';
+import { BackupService, UnknownSetError, type BackupRunResult } from './service.js';
+import { BackupError, isNoSpace } from './create.js';
 import { BackupBusyError, BackupNotFoundError } from './store.js';
 
 export interface BackupModuleOptions {
@@ -116,26 +117,48 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
 
   /**
    * After a successful scheduled backup, as the seed's backup.sh deleted old archives after every
-   * run and restic users run `forget` after `backup`. Never throws: the backup stays a success.
+   * run and restic users run `forget` after `backup`; and when one found its folder full (`when`
+   * says which). Never throws: a backup stays a success.
    */
-  const retainAfterBackup = async (
+  const retain = async (
     set: string,
     signal?: AbortSignal,
+    when = `after the backup of ${set}`,
   ): Promise<RetentionOutcome> => {
     try {
       // Waits for the folder as the scheduled backup itself did: another set's run may hold it.
       const r = await service.pruneUnderLock({ wait: true, signal });
       if (r.removed.length)
-        opts.logger.info(
-          `after the backup of ${set}: ${retentionLine(r)}: ${r.removed.join(', ')}`,
-        );
+        opts.logger.info(`${when}: ${retentionLine(r)}: ${r.removed.join(', ')}`);
       return { removed: r.removed, freedBytes: r.freedBytes, error: null };
     } catch (err) {
       const error = (err as Error).message;
       opts.logger.warn(
-        `after the backup of ${set}: the retention policy was not applied (${error}); the next backup tries again, or run 'ccmon prune'`,
+        `${when}: the retention policy was not applied (${error}); the next backup tries again, or run 'ccmon prune'`,
       );
       return { removed: [], freedBytes: 0, error };
+    }
+  };
+
+  /**
+   * A scheduled backup whose folder is full: the retention policy makes room, then it runs once
+   * more. Only what the prune after a success would remove anyway goes (fewer backups, never more),
+   * and a run that failed for want of space would otherwise keep failing until someone pruned.
+   */
+  const backupMakingRoom = async (
+    set: string,
+    run: Parameters<typeof service.backup>[1] & {},
+  ): Promise<{ r: BackupRunResult; madeRoom: RetentionOutcome | null }> => {
+    try {
+      return { r: await service.backup(set, run), madeRoom: null };
+    } catch (err) {
+      if (run.kind !== 'scheduled' || !isNoSpace(err)) throw err;
+      const madeRoom = await retain(set, run.signal, `the backup of ${set} found its folder full`);
+      if (madeRoom.removed.length === 0)
+        throw new BackupError(
+          `${(err as Error).message} The retention policy had nothing to remove${madeRoom.error ? ` (${madeRoom.error})` : ''}.`,
+        );
+      return { r: await service.backup(set, run), madeRoom };
     }
   };
 
@@ -146,17 +169,21 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     kind: 'scheduled' | 'manual' = 'manual',
   ) => {
     try {
-      const r = await service.backup(set, { kind, onProgress: progress, signal });
+      const { r, madeRoom } = await backupMakingRoom(set, { kind, onProgress: progress, signal });
       const ok = r.remote?.ok !== false;
+      const after = ok && kind === 'scheduled' ? await retain(set, signal) : undefined;
       const retention =
-        ok && kind === 'scheduled' ? await retainAfterBackup(set, signal) : undefined;
+        madeRoom && after ? bothRetentions(madeRoom, after) : (after ?? madeRoom ?? undefined);
       const message =
         `${r.backup.id}: ${r.backup.files} files, ${humanBytes(r.backup.sizeBytes)}` +
+        (madeRoom
+          ? `, after the folder was found full and ${retentionLine(madeRoom)} (${madeRoom.removed.join(', ')})`
+          : '') +
         (r.remote ? `; ${r.remote.message}` : '') +
-        (retention?.error
-          ? `; retention not applied: ${retention.error}`
-          : retention?.removed.length
-            ? `; ${retentionLine(retention)} (${retention.removed.join(', ')})`
+        (after?.error
+          ? `; retention not applied: ${after.error}`
+          : after?.removed.length
+            ? `; ${retentionLine(after)} (${after.removed.join(', ')})`
             : '');
       opts.emit('backup.finished', { set, ok, backup: r.backup, message, retention });
       if (!ok) throw new Error(message);
@@ -361,6 +388,15 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     async stop() {
       service.close();
     },
+  };
+}
+
+/** What retention removed to make room and after the backup, as one outcome. */
+function bothRetentions(a: RetentionOutcome, b: RetentionOutcome): RetentionOutcome {
+  return {
+    removed: [...a.removed, ...b.removed],
+    freedBytes: a.freedBytes + b.freedBytes,
+    error: b.error,
   };
 }
 

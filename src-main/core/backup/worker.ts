@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackupWorkerData, BackupWorkerMessage } from './backup-worker.js';
 import {
   BackupError,
+  BackupNoSpaceError,
   createBackup,
   previousBackups,
   requirePassphrase,
@@ -80,7 +81,9 @@ export async function runBackup(
           reject(
             m.name === 'BackupBusyError'
               ? new BackupBusyError(m.message)
-              : new BackupError(m.message),
+              : m.name === 'BackupNoSpaceError'
+                ? new BackupNoSpaceError(m.message)
+                : new BackupError(m.message),
           );
         }
       });
