@@ -14,15 +14,15 @@ import type { EngineModule } from '../module.js';
 import { readJsonOr, writeJsonAtomic } from '../alerts/persist.js';
 import { namedChanges } from '../config/named-changes.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
-import type { BackupEvents, PruneReport, RetentionOutcome } from './contract.js';
+import type { BackupEvents, PruneReport } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import type { HealthCheck } from './hooks.js';
 import { humanBytes } from './manifest.js';
 import { registerBackupMetrics } from './metrics.js';
 import { s3Store } from './remote.js';
 import { RestoreInputError } from './restore-manifest.js';
-import { BackupService, UnknownSetError, type BackupRunResult } from './service.js';
-import { BackupError, isNoSpace } from './create.js';
+import { BackupService, UnknownSetError } from './service.js';
+import { retentionLine, bothRetentions, scheduledRetention } from './scheduled-retention.js';
 import { BackupBusyError, BackupNotFoundError } from './store.js';
 
 export interface BackupModuleOptions {
@@ -115,52 +115,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     }
   };
 
-  /**
-   * After a successful scheduled backup, as the seed's backup.sh deleted old archives after every
-   * run and restic users run `forget` after `backup`; and when one found its folder full (`when`
-   * says which). Never throws: a backup stays a success.
-   */
-  const retain = async (
-    set: string,
-    signal?: AbortSignal,
-    when = `after the backup of ${set}`,
-  ): Promise<RetentionOutcome> => {
-    try {
-      // Waits for the folder as the scheduled backup itself did: another set's run may hold it.
-      const r = await service.pruneUnderLock({ wait: true, signal });
-      if (r.removed.length)
-        opts.logger.info(`${when}: ${retentionLine(r)}: ${r.removed.join(', ')}`);
-      return { removed: r.removed, freedBytes: r.freedBytes, error: null };
-    } catch (err) {
-      const error = (err as Error).message;
-      opts.logger.warn(
-        `${when}: the retention policy was not applied (${error}); the next backup tries again, or run 'ccmon prune'`,
-      );
-      return { removed: [], freedBytes: 0, error };
-    }
-  };
-
-  /**
-   * A scheduled backup whose folder is full: the retention policy makes room, then it runs once
-   * more. Only what the prune after a success would remove anyway goes (fewer backups, never more),
-   * and a run that failed for want of space would otherwise keep failing until someone pruned.
-   */
-  const backupMakingRoom = async (
-    set: string,
-    run: Parameters<typeof service.backup>[1] & {},
-  ): Promise<{ r: BackupRunResult; madeRoom: RetentionOutcome | null }> => {
-    try {
-      return { r: await service.backup(set, run), madeRoom: null };
-    } catch (err) {
-      if (run.kind !== 'scheduled' || !isNoSpace(err)) throw err;
-      const madeRoom = await retain(set, run.signal, `the backup of ${set} found its folder full`);
-      if (madeRoom.removed.length === 0)
-        throw new BackupError(
-          `${(err as Error).message} The retention policy had nothing to remove${madeRoom.error ? ` (${madeRoom.error})` : ''}.`,
-        );
-      return { r: await service.backup(set, run), madeRoom };
-    }
-  };
+  const { retain, backupMakingRoom } = scheduledRetention(service, opts.logger);
 
   const runSet = async (
     set: string,
@@ -389,20 +344,6 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
       service.close();
     },
   };
-}
-
-/** What retention removed to make room and after the backup, as one outcome. */
-function bothRetentions(a: RetentionOutcome, b: RetentionOutcome): RetentionOutcome {
-  return {
-    removed: [...a.removed, ...b.removed],
-    freedBytes: a.freedBytes + b.freedBytes,
-    error: b.error,
-  };
-}
-
-/** `retention removed 2 backup(s), 3.1 MiB freed` */
-function retentionLine(r: { removed: string[]; freedBytes: number }): string {
-  return `retention removed ${r.removed.length} backup(s), ${humanBytes(r.freedBytes)} freed`;
 }
 
 /** `job.progress` of a backup job, re-published as `backup.progress` with its set. */
