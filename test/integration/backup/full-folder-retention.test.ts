@@ -13,9 +13,8 @@ import { Registry } from 'prom-client';
 import type { BackupEvents } from '../../../src-main/core/backup/contract.js';
 import { createBackupModule, type BackupModule } from '../../../src-main/core/backup/module.js';
 import { JobScheduler } from '../../../src-main/core/jobs/scheduler.js';
-import { silentLogger, type Logger } from '../../../src-main/core/log.js';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
-import { backupConfig } from '../../unit/core/backup/fixtures.js';
+import { backupConfig, recordingLogger } from '../../unit/core/backup/fixtures.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -28,12 +27,7 @@ describe(
     let scheduler: JobScheduler;
     let mod: BackupModule;
     const finished: BackupEvents['backup.finished'][] = [];
-    const logs: string[] = [];
-    const logger: Logger = {
-      ...silentLogger,
-      info: (m) => void logs.push(`info ${m}`),
-      warn: (m) => void logs.push(`warn ${m}`),
-    };
+    const { logger, logs } = recordingLogger();
     const start = async (keepLast: number) => {
       scheduler = new JobScheduler({ historyFile: join(dir.path, `jobs-${keepLast}.jsonl`) });
       mod = createBackupModule({

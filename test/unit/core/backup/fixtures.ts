@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { backupConfigSchema, type BackupConfig } from '../../../../src-main/core/backup/config.js';
 import type { CommandRunner } from '../../../../src-main/core/backup/hooks.js';
 import { BackupService } from '../../../../src-main/core/backup/service.js';
+import { silentLogger, type Logger } from '../../../../src-main/core/log.js';
 
 export interface TreeFile {
   path: string;
@@ -91,4 +92,17 @@ export function hookedService(
     healthCheck: async () => ({ healthy: healthy(), summary: healthy() ? 'ok' : 'HTTP 503' }),
   });
   return { s, calls };
+}
+
+/** A logger that keeps its info and warn lines (`info …`, `warn …`) for a test to read. */
+export function recordingLogger(): { logger: Logger; logs: string[] } {
+  const logs: string[] = [];
+  return {
+    logs,
+    logger: {
+      ...silentLogger,
+      info: (m) => void logs.push(`info ${m}`),
+      warn: (m) => void logs.push(`warn ${m}`),
+    },
+  };
 }

@@ -11,12 +11,12 @@ import {
 } from '../../../../src-main/core/backup/module.js';
 import type { JobEvents, JobProgress } from '../../../../src-main/core/jobs/contract.js';
 import { JobScheduler } from '../../../../src-main/core/jobs/scheduler.js';
-import { silentLogger, type Logger } from '../../../../src-main/core/log.js';
+import { silentLogger } from '../../../../src-main/core/log.js';
 import { DIFF_SAMPLE } from '../../../../src-main/core/backup/diff.js';
 import { lockBackupDir } from '../../../../src-main/core/backup/backup-lock.js';
 import { RequestError } from '../../../../src-main/core/local-api.js';
 import { tempDir, waitFor, type TempDir } from '../../../helpers/ports.js';
-import { backupConfig, writeTree } from './fixtures.js';
+import { backupConfig, recordingLogger, writeTree } from './fixtures.js';
 
 describe('backup module (AgentApi handlers, events, metrics)', () => {
   let dir: TempDir;
@@ -262,12 +262,7 @@ describe('backup module: retention after scheduled backups, backup.prune, never-
   let scheduler: JobScheduler;
   const registry = new Registry();
   const finished: BackupEvents['backup.finished'][] = [];
-  const logs: string[] = [];
-  const logger: Logger = {
-    ...silentLogger,
-    info: (m) => void logs.push(`info ${m}`),
-    warn: (m) => void logs.push(`warn ${m}`),
-  };
+  const { logger, logs } = recordingLogger();
   before(async () => {
     dir = await tempDir('ccmon-bk-retain-');
     const src = join(dir.path, 'src');
