@@ -37,6 +37,11 @@ interface Destinations {
   to: string | null;
   dumpDir: string | null;
   only?: string[] | null;
+  /**
+   * On the calling thread instead (BackupServiceOptions.inProcess: the one-shot CLI, whose event
+   * loop has nothing else to serve and whose young generation stays small, v8-tuning.ts).
+   */
+  inProcess?: boolean;
 }
 
 /** checkedRestoreDiff (diff.ts) on a worker: the diff spooled to `diffFile`; returns the summary. */
@@ -45,7 +50,7 @@ export async function planOnWorker(
 ): Promise<RestoreDiff> {
   const { manifest, to, dumpDir, removals, diffFile } = opts;
   const only = opts.only ?? null;
-  if (!manifest.source)
+  if (opts.inProcess || !manifest.source)
     return checkedRestoreDiff(manifest, destinationMapper(to, dumpDir, only), {
       removals,
       diffFile,
@@ -85,6 +90,7 @@ export async function extractOnWorker(opts: ExtractOnWorkerOptions): Promise<Ext
     signal,
     onProgress,
     onCommit,
+    inProcess,
     ...rest
   } = opts;
   // cleanedUp: nothing was written, or what was is removed; false while the worker may write.
@@ -95,7 +101,7 @@ export async function extractOnWorker(opts: ExtractOnWorkerOptions): Promise<Ext
   };
   try {
     // extractArchive's own errors before the commit: it removed what it wrote.
-    if (!manifest.source)
+    if (inProcess || !manifest.source)
       return await extractArchive({
         ...opts,
         tempSuffix,
@@ -185,8 +191,16 @@ interface Callbacks {
 export async function verifyOnWorker(
   archivePath: string,
   sidecar: VerifyWorkerData['sidecar'],
-  opts: { passphrase?: PassphraseProvider; onProgress?: (p: ProgressUpdate) => void },
+  opts: {
+    passphrase?: PassphraseProvider;
+    onProgress?: (p: ProgressUpdate) => void;
+    inProcess?: boolean;
+  },
 ): Promise<VerifyResult> {
+  if (opts.inProcess) {
+    const { verifyArchive } = await import('./verify.js'); // zod's manifest parser: only here
+    return verifyArchive(archivePath, sidecar, opts);
+  }
   let encrypted = false;
   try {
     encrypted = detectFormat(archivePath).encrypted;

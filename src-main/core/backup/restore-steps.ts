@@ -1,25 +1,31 @@
 /**
  * The steps a restore in place shares with its rollback: the safety backup of what is about to be
- * replaced (a backup of the same folders, kind `safety`, on the backup worker), and start +
- * verification (start hook, the seed's settle time, is-active, the health check).
+ * replaced (a backup of the same folders, kind `safety`, on the backup worker), start +
+ * verification (start hook, the seed's settle time, is-active, the health check), and the rollback
+ * itself.
  */
-import { lstatSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { lstatSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { BackupConfig, BackupSetConfig, BackupSourceConfig } from './config.js';
 import type { RestoreReport } from './contract.js';
 import type { BackupResult } from './create.js';
 import { crashPoint } from './crash-points.js';
-import { livePath, within } from './destination.js';
+import { destinationMapper, livePath, within } from './destination.js';
+import { extractOnWorker, planOnWorker } from './extract-thread.js';
 import type { HookResult } from './hooks.js';
 import type { RestoreJournal } from './journal.js';
 import type { ManifestSource } from './manifest.js';
 import { isBelow } from './paths.js';
 import type { RestoreOptions } from './restore.js';
-import type { Manifest } from './restore-manifest.js';
+import { loadRestoreManifest, type Manifest } from './restore-manifest.js';
+import { rootsOf } from './safety.js';
+import { BackupStore } from './store.js';
 import { runBackup } from './worker.js';
 
+type Step = (name: HookResult['name'], cmd: string[] | null) => Promise<HookResult>;
+
 export async function startAndVerify(
-  step: (name: HookResult['name'], cmd: string[] | null) => Promise<HookResult>,
+  step: Step,
   opts: RestoreOptions,
   hooks: BackupConfig['restore'],
   report: RestoreReport,
@@ -45,6 +51,50 @@ export async function startAndVerify(
     });
   }
   return start.status !== 'failed' && active.status !== 'failed' && healthy;
+}
+
+/**
+ * Puts safety backup `safetyId` back after a restore whose verification failed, as carefully as
+ * the restore went (stop; plan; extraction with its own commit phase; start and verify): whether
+ * the service passes verification again.
+ */
+export async function rollBack(
+  step: Step,
+  opts: RestoreOptions,
+  hooks: BackupConfig['restore'],
+  report: RestoreReport,
+  run: { safetyId: string; work: string; tempSuffix: string; journal: RestoreJournal },
+): Promise<boolean> {
+  report.rolledBack = true;
+  run.journal.update({ phase: 'rolling-back' });
+  crashPoint('restore-rolling-back');
+  await step('stop', hooks.stopCommand);
+  const back = new BackupStore(opts.backupDir).resolve(run.safetyId, { files: false });
+  const work = join(run.work, 'rollback');
+  mkdirSync(work);
+  const manifest = await loadRestoreManifest(
+    back.archivePath,
+    { header: back.sidecar, path: back.manifestPath },
+    work,
+    opts.passphrase,
+  );
+  const diffFile = join(work, 'diff');
+  const inProcess = opts.inProcess;
+  await planOnWorker({ inProcess, manifest, to: null, dumpDir: null, removals: true, diffFile });
+  await extractOnWorker({
+    inProcess,
+    archivePath: back.archivePath,
+    manifest,
+    to: null,
+    dumpDir: null,
+    roots: rootsOf(manifest, destinationMapper(null, null)),
+    removeFrom: diffFile,
+    passphrase: opts.passphrase,
+    tempSuffix: run.tempSuffix,
+    onCommit: () => run.journal.update({ phase: 'rollback-committing' }),
+    crashLabel: 'rollback',
+  });
+  return startAndVerify(step, opts, hooks, report, null);
 }
 
 export async function safetyBackup(

@@ -7,7 +7,7 @@
  * restores part of a backup, in place (its safety backup holds only what it replaces) or elsewhere.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, realpathSync, rmSync } from 'node:fs';
+import { realpathSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
@@ -28,7 +28,6 @@ import { destinationMapper, livePath } from './destination.js';
 import { DUMP_PREFIX, type BackupSidecar } from './manifest.js';
 import type { ManifestCache } from './manifest-cache.js';
 import {
-  loadRestoreManifest,
   requireInBackup,
   RestoreInputError,
   withRestoreManifest,
@@ -36,7 +35,7 @@ import {
 } from './restore-manifest.js';
 import { crashPoint } from './crash-points.js';
 import { claimJournal, RestoreJournal } from './journal.js';
-import { safetyBackup, startAndVerify } from './restore-steps.js';
+import { rollBack, safetyBackup, startAndVerify } from './restore-steps.js';
 import { rootsOf } from './safety.js';
 import { lockBackupDir } from './backup-lock.js';
 import { NO_SPACE, unwritableReason } from './backup-dir.js';
@@ -74,6 +73,8 @@ export interface RestoreOptions {
   heldLock?: string;
   /** Where an encrypted backup's file list is kept between requests (the agent's service). */
   manifests?: ManifestCache | null;
+  /** Plan and extract on this thread, not a worker (extract-thread.ts: the one-shot CLI). */
+  inProcess?: boolean;
 }
 
 export async function restoreBackup(given: RestoreOptions): Promise<RestoreReport> {
@@ -148,6 +149,7 @@ async function restoreChecked(
   if (only) requireInBackup(only, manifest);
   // The plan lists files: the dump's temporary copy (dumpDir) is not one of them.
   const diff = await planOnWorker({
+    inProcess: opts.inProcess,
     manifest,
     to: opts.to,
     dumpDir: null,
@@ -258,6 +260,7 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
   const only = opts.only ?? null;
   if (opts.to !== null) {
     const x = await extractOnWorker({
+      inProcess: opts.inProcess,
       archivePath: opts.archivePath,
       manifest,
       to: opts.to,
@@ -307,6 +310,7 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
   journal.update({ phase: 'extracting' });
   try {
     await extractOnWorker({
+      inProcess: opts.inProcess,
       archivePath: opts.archivePath,
       manifest,
       to: null,
@@ -359,41 +363,12 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
     );
 
   // Verification failed: put the safety backup back, the same careful way.
-  report.rolledBack = true;
-  journal.update({ phase: 'rolling-back' });
-  crashPoint('restore-rolling-back');
-  await step('stop', hooks.stopCommand);
-  const back = new BackupStore(opts.backupDir).resolve(safety.id, { files: false });
-  const rollbackWork = join(r.work, 'rollback');
-  mkdirSync(rollbackWork);
-  const safetyManifest = await loadRestoreManifest(
-    back.archivePath,
-    { header: back.sidecar, path: back.manifestPath },
-    rollbackWork,
-    opts.passphrase,
-  );
-  const backTo = destinationMapper(null, null);
-  const backDiff = join(rollbackWork, 'diff');
-  await planOnWorker({
-    manifest: safetyManifest,
-    to: null,
-    dumpDir: null,
-    removals: true,
-    diffFile: backDiff,
-  });
-  await extractOnWorker({
-    archivePath: back.archivePath,
-    manifest: safetyManifest,
-    to: null,
-    dumpDir: null,
-    roots: rootsOf(safetyManifest, backTo),
-    removeFrom: backDiff,
-    passphrase: opts.passphrase,
+  const again = await rollBack(step, opts, hooks, report, {
+    safetyId: safety.id,
+    work: r.work,
     tempSuffix: r.tempSuffix,
-    onCommit: () => journal.update({ phase: 'rollback-committing' }),
-    crashLabel: 'rollback',
+    journal,
   });
-  const again = await startAndVerify(step, opts, hooks, report, null);
   return done(
     false,
     `verification failed after restoring ${manifest.id}; rolled back to the safety backup ${safety.id}${again ? '' : ' (the service still fails verification)'}`,

@@ -50,7 +50,10 @@ export interface BackupServiceOptions {
   healthCheck?: HealthCheck;
   run?: CommandRunner;
   remote?: RemoteStore | null;
-  /** Archive on the caller's thread instead of a worker (worker.ts: the one-shot CLI). */
+  /**
+   * Archive work (backup, a restore's plan and extraction, verify) on the caller's thread instead
+   * of a worker (worker.ts, extract-thread.ts): the one-shot CLI.
+   */
   inProcess?: boolean;
   /** How long a scheduled backup or a restore test waits for the backup folder (default 6 h). */
   lockWaitMs?: number;
@@ -221,7 +224,7 @@ export class BackupService {
     return verifyOnWorker(
       r.archivePath,
       { header: r.sidecar, path: r.manifestPath },
-      { passphrase: this.passphrase, onProgress },
+      { passphrase: this.passphrase, onProgress, inProcess: this.opts.inProcess },
     );
   }
 
@@ -266,6 +269,7 @@ export class BackupService {
         diffFile: p.diffFile,
         heldLock: lock?.token,
         manifests: this.manifests,
+        inProcess: this.opts.inProcess,
       });
     } finally {
       lock?.release();

@@ -36,6 +36,7 @@ describe('restore in place: safety backup, hooks, verification, rollback', () =>
     run: CommandRunner,
     healthy: () => boolean,
     sources: (string | { path: string; exclude: string[] })[] = [src],
+    inProcess = false,
   ) {
     const config = backupConfig({
       directory: join(dir.path, `backups-${name}`),
@@ -52,6 +53,7 @@ describe('restore in place: safety backup, hooks, verification, rollback', () =>
       dataDir: join(dir.path, 'data'),
       configFile: null,
       run,
+      inProcess,
       healthCheck: async () => ({
         healthy: healthy(),
         summary: healthy() ? 'api healthy' : 'GET /health: HTTP 503',
@@ -132,32 +134,34 @@ describe('restore in place: safety backup, hooks, verification, rollback', () =>
     assert.equal(readFileSync(join(root, 'keep', 'a.conf'), 'utf8'), 'a');
   });
 
-  it('rolls back to the safety backup when the health check fails after the restore', async () => {
-    let restored = false;
-    const rec = recorder(() => true);
-    const s = service('rollback', rec.run, () => !restored);
-    writeTree(src, [{ path: 'a.conf', content: 'old config' }]);
-    const { backup } = await s.backup();
-    writeFileSync(join(src, 'a.conf'), 'current working config');
-    writeFileSync(join(src, 'added-since.conf'), 'kept by the rollback');
-    // The health check fails only while the restored (old) config is live.
-    const unhealthy = s.restore({ ref: backup.id, to: null, dryRun: false });
-    restored = true;
-    const r = await unhealthy;
-    assert.equal(r.ok, false);
-    assert.equal(r.rolledBack, true);
-    assert.match(r.message, /rolled back to the safety backup/);
-    assert.equal(readFileSync(join(src, 'a.conf'), 'utf8'), 'current working config');
-    assert.equal(readFileSync(join(src, 'added-since.conf'), 'utf8'), 'kept by the rollback');
-    assert.deepEqual(rec.calls, [
-      'systemctl stop claude-code',
-      'systemctl start claude-code',
-      'systemctl is-active --quiet claude-code',
-      'systemctl stop claude-code',
-      'systemctl start claude-code',
-      'systemctl is-active --quiet claude-code',
-    ]);
-  });
+  // On workers as in the agent, and on this thread as in the CLI (BackupServiceOptions.inProcess).
+  for (const inProcess of [false, true])
+    it(`rolls back to the safety backup when the health check fails after the restore${inProcess ? ' (on this thread)' : ''}`, async () => {
+      let restored = false;
+      const rec = recorder(() => true);
+      const s = service(`rollback-${inProcess}`, rec.run, () => !restored, [src], inProcess);
+      writeTree(src, [{ path: 'a.conf', content: 'old config' }]);
+      const { backup } = await s.backup();
+      writeFileSync(join(src, 'a.conf'), 'current working config');
+      writeFileSync(join(src, 'added-since.conf'), 'kept by the rollback');
+      // The health check fails only while the restored (old) config is live.
+      const unhealthy = s.restore({ ref: backup.id, to: null, dryRun: false });
+      restored = true;
+      const r = await unhealthy;
+      assert.equal(r.ok, false);
+      assert.equal(r.rolledBack, true);
+      assert.match(r.message, /rolled back to the safety backup/);
+      assert.equal(readFileSync(join(src, 'a.conf'), 'utf8'), 'current working config');
+      assert.equal(readFileSync(join(src, 'added-since.conf'), 'utf8'), 'kept by the rollback');
+      assert.deepEqual(rec.calls, [
+        'systemctl stop claude-code',
+        'systemctl start claude-code',
+        'systemctl is-active --quiet claude-code',
+        'systemctl stop claude-code',
+        'systemctl start claude-code',
+        'systemctl is-active --quiet claude-code',
+      ]);
+    });
 
   it('rolls back when the service does not come back active', async () => {
     let calls = 0;

@@ -34,7 +34,7 @@ describe('backup round trip', () => {
   });
   after(() => dir.cleanup());
 
-  const service = (name: string, extra: Record<string, unknown> = {}) => {
+  const service = (name: string, extra: Record<string, unknown> = {}, inProcess = false) => {
     const config: BackupConfig = backupConfig({
       directory: join(dir.path, `backups-${name}`),
       sets: [{ name, sources: [src, join(dir.path, 'missing')], ccmonState: false }],
@@ -45,6 +45,7 @@ describe('backup round trip', () => {
       dataDir: join(dir.path, 'data'),
       configFile: null,
       passphrase: async () => 'correct horse battery staple',
+      inProcess,
     });
   };
 
@@ -62,9 +63,12 @@ describe('backup round trip', () => {
     { name: 'gzip', extra: {} },
     { name: 'zstd', extra: { compression: 'zstd' } },
     { name: 'encrypted', extra: { encryption: { enabled: true } } },
+    // As the CLI runs them: backup, plan, extraction and verify on this thread, not on workers.
+    { name: 'gzip-here', extra: {}, inProcess: true },
+    { name: 'encrypted-here', extra: { encryption: { enabled: true } }, inProcess: true },
   ]) {
     it(`${variant.name}: restores content, modes, mtimes and symlinks exactly; verify passes`, async () => {
-      const s = service(variant.name, variant.extra);
+      const s = service(variant.name, variant.extra, variant.inProcess);
       const r = await s.backup(undefined, { kind: 'manual' });
       assert.equal(r.backup.files, files.length);
       assert.ok(
