@@ -31,7 +31,7 @@ for (const bin of [join('dist', 'main', 'cli', 'bin.js'), join('dist', 'cli', 'c
     let dir: TempDir;
     let app: string;
     let source: string;
-    /** A config backing up `source` into `name` (zstd: the binary, workers for verify and restore). */
+    /** A config backing up `source` into `name` (zstd: the binary). */
     const backupSection = (name: string) => ({
       directory: join(dir.path, name),
       compression: 'zstd',
@@ -77,7 +77,7 @@ for (const bin of [join('dist', 'main', 'cli', 'bin.js'), join('dist', 'cli', 'c
       assert.match(readFileSync(join(out, 'ccmon-ccmon.rules.yml'), 'utf8'), /alert: BackupStale/);
     });
 
-    it('backs up, verifies and restores (the verify and restore workers are found)', async () => {
+    it('backs up, verifies and restores', async () => {
       const cfg = join(dir.path, 'cli.yaml');
       writeFileSync(cfg, stringify({ version: 1, backup: backupSection('cli-backups') }));
       const backup = JSON.parse((await ccmon('--config', cfg, '--json', 'backup')).stdout);
@@ -90,7 +90,7 @@ for (const bin of [join('dist', 'main', 'cli', 'bin.js'), join('dist', 'cli', 'c
       assert.equal(readFileSync(join(to, source, 'agents', 'a.md'), 'utf8'), 'agent a\n');
     });
 
-    it('runs the agent: its dashboard, and a backup on its worker thread', async () => {
+    it('runs the agent: its dashboard, a backup and a verify on their worker threads', async () => {
       const cfg = join(dir.path, 'agent.yaml');
       writeFileSync(
         cfg,
