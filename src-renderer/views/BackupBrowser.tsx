@@ -10,6 +10,9 @@ import { useApi, toLoadableError, type Loadable } from '../api/context';
 import { ErrorState, Loading } from '../components/states';
 import { bytes } from '../format';
 
+/** Entries per page, as the agent lists them (core/backup/browse.ts: FOLDER_LIMIT). */
+const FOLDER_PAGE = 1000;
+
 export function BackupBrowser({
   id,
   chosen,
@@ -27,22 +30,33 @@ export function BackupBrowser({
   const [filter, setFilter] = useState('');
   // What the list was last asked for: the filter as typed, a moment after the last key.
   const [match, setMatch] = useState('');
+  // The first entry of the page shown (a folder of more than one page).
+  const [offset, setOffset] = useState(0);
   const path = trail.at(-1) ?? null;
-  /** Shows another folder, unfiltered (the effect below loads it). */
+  /** Shows another folder, unfiltered, from its start (the effect below loads it). */
   const go = (to: string[]) => {
     setFolder({ state: 'loading' });
     setFilter('');
     setMatch('');
+    setOffset(0);
     setTrail(to);
   };
   useEffect(() => {
-    const t = setTimeout(() => setMatch(filter.trim()), 250);
+    const t = setTimeout(() => {
+      setMatch(filter.trim());
+      setOffset(0);
+    }, 250);
     return () => clearTimeout(t);
   }, [filter]);
   useEffect(() => {
     let live = true;
     api
-      .request('backup.files', { id, ...(path ? { path } : {}), ...(match ? { match } : {}) })
+      .request('backup.files', {
+        id,
+        ...(path ? { path } : {}),
+        ...(match ? { match } : {}),
+        ...(offset ? { offset } : {}),
+      })
       .then(
         (f) => live && setFolder({ state: 'ready', value: f }),
         (e: unknown) => live && setFolder(toLoadableError(e)),
@@ -50,7 +64,7 @@ export function BackupBrowser({
     return () => {
       live = false;
     };
-  }, [api, id, path, match]);
+  }, [api, id, path, match, offset]);
 
   return (
     <div className="stack" data-testid="backup-browser">
@@ -123,11 +137,31 @@ export function BackupBrowser({
         )
       )}
       {folder.state === 'ready' && folder.value.total > folder.value.entries.length && (
-        <p className="muted">
-          {folder.value.total - folder.value.entries.length} more not shown: narrow them by name
-          above, type their paths below, or list them with <code>ccmon ls {id}</code>.
-        </p>
+        <Pages folder={folder.value} onPage={setOffset} />
       )}
+    </div>
+  );
+}
+
+/** Which entries of a folder of more than one page are shown, and the way to the others. */
+function Pages({ folder, onPage }: { folder: BackupFolder; onPage(offset: number): void }) {
+  const { offset, entries, total } = folder;
+  const size = Math.max(entries.length, 1);
+  return (
+    <div className="row" data-testid="backup-browser-pages">
+      <span className="muted">
+        {entries.length ? `${offset + 1}–${offset + entries.length}` : 'none'} of {total}
+      </span>
+      <button
+        type="button"
+        disabled={offset === 0}
+        onClick={() => onPage(Math.max(0, offset - FOLDER_PAGE))}
+      >
+        Previous
+      </button>
+      <button type="button" disabled={offset + size >= total} onClick={() => onPage(offset + size)}>
+        Next
+      </button>
     </div>
   );
 }

@@ -242,4 +242,32 @@ describe('backups in the dashboard', () => {
       }
     },
   );
+
+  it('pages through a folder of more than a thousand entries in the file browser', async () => {
+    mkdirSync(join(source, 'sessions'));
+    for (let i = 0; i < 1005; i++)
+      writeFileSync(join(source, 'sessions', `s-${String(i).padStart(4, '0')}.jsonl`), `${i}\n`);
+    const rows = page.locator('table[data-testid="backups"] tbody tr');
+    const before = await rows.count();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await rows.nth(before).waitFor({ timeout: 60_000 });
+    await rows.first().getByRole('button', { name: 'Restore…' }).click(); // the newest
+    await page.getByRole('button', { name: 'Choose from the backup’s files…' }).click();
+    const browser = page.getByTestId('backup-browser');
+    await browser.getByRole('button', { name: `${source}/` }).click();
+    await browser.getByRole('button', { name: 'sessions/' }).click();
+    const pages = browser.getByTestId('backup-browser-pages');
+    await pages.getByText('1–1000 of 1005').waitFor();
+    assert.equal(await pages.getByRole('button', { name: 'Previous' }).isDisabled(), true);
+    await pages.getByRole('button', { name: 'Next' }).click();
+    await pages.getByText('1001–1005 of 1005').waitFor();
+    assert.deepEqual(
+      (await browser.locator('tbody tr').allInnerTexts()).map((t) => t.split('\t')[1]),
+      ['s-1000.jsonl', 's-1001.jsonl', 's-1002.jsonl', 's-1003.jsonl', 's-1004.jsonl'],
+    );
+    assert.equal(await pages.getByRole('button', { name: 'Next' }).isDisabled(), true);
+    await pages.getByRole('button', { name: 'Previous' }).click();
+    await pages.getByText('1–1000 of 1005').waitFor();
+  });
 });

@@ -33,14 +33,19 @@ export async function eachEntryBelow(
 export const FOLDER_LIMIT = 1000;
 
 /**
- * The entries directly in `folder` (an archive path; null: the backup's top), folders first, then
- * by name; with `match`, only those whose name holds it (in any case). A folder the backup does
- * not have is a NotInBackupError naming the ones it has.
+ * The entries directly in `folder` (an archive path; null: the backup's top), `limit` of them from
+ * `offset` on in the backup's order (ccmon's walk sorts names), each page folders first, then by
+ * name; with `match`, only those whose name holds it (in any case). A folder the backup does not
+ * have is a NotInBackupError naming the ones it has.
  */
 export function listFolder(
   manifest: Manifest,
   folder: string | null,
-  { limit = FOLDER_LIMIT, match }: { limit?: number; match?: string } = {},
+  {
+    limit = FOLDER_LIMIT,
+    match,
+    offset = 0,
+  }: { limit?: number; match?: string; offset?: number } = {},
 ): BackupFolder {
   const needle = match?.toLowerCase() ?? '';
   const tops = new Set(restoredArchiveRoots(manifest.sources));
@@ -58,8 +63,7 @@ export function listFolder(
     inside++;
     const name = folder === null ? livePath(f.path) : f.path.slice(folder.length + 1);
     if (needle && !name.toLowerCase().includes(needle)) continue;
-    total++;
-    if (entries.length < limit)
+    if (total++ >= offset && entries.length < limit)
       entries.push({ path: livePath(f.path), name, type: f.type, size: f.size, mtime: f.mtime });
   }
   if (!found && inside === 0) throw notInBackup(manifest, [folder!]);
@@ -69,6 +73,7 @@ export function listFolder(
     id: manifest.id,
     path: folder === null ? null : livePath(folder),
     entries,
+    offset,
     total,
   };
 }

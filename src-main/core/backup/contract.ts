@@ -198,13 +198,16 @@ export interface BackupFolderEntry {
   mtime: string;
 }
 
-/** One folder of a backup: its entries (the first FOLDER_LIMIT), and how many it holds. */
+/** One folder of a backup: a page of its entries (FOLDER_LIMIT at most), and how many it holds. */
 export interface BackupFolder {
   id: string;
   /** The folder as it was backed up; null: the top of the backup (its sources' folders). */
   path: string | null;
+  /** The page: the entries from `offset` on, in the backup's order (by name), folders first. */
   entries: BackupFolderEntry[];
-  /** Entries in the folder (that match, with `match`); `entries` holds the first FOLDER_LIMIT. */
+  /** How many of the folder's entries come before this page. */
+  offset: number;
+  /** Entries in the folder (that match, with `match`). */
   total: number;
 }
 
@@ -234,6 +237,8 @@ export const backupRequests = {
         id: ref,
         path: z.string().min(1).optional(),
         match: z.string().max(200).optional(),
+        /** Entries to skip: the next page starts at the last one's offset + its entries. */
+        offset: z.number().int().min(0).optional(),
       })
       .strict(),
   ),

@@ -277,7 +277,8 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
               .started,
         ),
       'backup.verify': (p) => wrap(() => service.verify(p.id)),
-      'backup.files': (p) => wrap(() => service.folder(p.id, p.path ?? null, p.match)),
+      'backup.files': (p) =>
+        wrap(() => service.folder(p.id, p.path ?? null, { match: p.match, offset: p.offset })),
       'backup.restorePreview': (p) =>
         wrap(() =>
           service.restore({ ref: p.id, to: p.to ?? null, include: p.include, dryRun: true }),

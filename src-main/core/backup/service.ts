@@ -198,12 +198,16 @@ export class BackupService {
   }
 
   /**
-   * One folder of a backup (listFolder), `path` as it was backed up; null: the top. `match`: only
-   * the entries whose name holds it, in any case.
+   * A page of one folder of a backup (listFolder), `path` as it was backed up; null: the top.
+   * `match`: only the entries whose name holds it, in any case.
    */
-  async folder(ref: string, path: string | null, match?: string): Promise<BackupFolder> {
+  async folder(
+    ref: string,
+    path: string | null,
+    page: { match?: string; offset?: number } = {},
+  ): Promise<BackupFolder> {
     return this.listing(ref, async (manifest) =>
-      listFolder(manifest, path === null ? null : asArchivePath(path), { match }),
+      listFolder(manifest, path === null ? null : asArchivePath(path), page),
     );
   }
 

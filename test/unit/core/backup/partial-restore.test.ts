@@ -113,7 +113,7 @@ describe('restore of part of a backup (--include), and listing one (ls)', () => 
       );
     });
 
-  it('lists one folder at a time, as a file browser shows it', async () => {
+  it('lists one folder at a time, as a file browser shows it, a page at a time', async () => {
     const s = new BackupService({
       config: backupConfig({
         directory: join(dir.path, 'backups-browse'),
@@ -157,14 +157,28 @@ describe('restore of part of a backup (--include), and listing one (ls)', () => 
     await assert.rejects(s.folder(backup.id, join(src, 'nope')), NotInBackupError);
 
     // Narrowed by name, in any case; a folder with no match is still a folder.
-    const named = await s.folder(backup.id, src, 'SETTINGS');
+    const named = await s.folder(backup.id, src, { match: 'SETTINGS' });
     assert.deepEqual(
       [named.entries.map((e) => e.name), named.total],
       [['settings.json', 'settings.json.bak'], 2],
     );
-    const none = await s.folder(backup.id, join(src, 'agents'), 'settings');
+    const none = await s.folder(backup.id, join(src, 'agents'), { match: 'settings' });
     assert.deepEqual([none.entries, none.total], [[], 0]);
-    await assert.rejects(s.folder(backup.id, join(src, 'nope'), 'x'), NotInBackupError);
+    await assert.rejects(s.folder(backup.id, join(src, 'nope'), { match: 'x' }), NotInBackupError);
+
+    // Paged from an offset in the backup's order (by name), narrowed or not.
+    const page = await s.folder(backup.id, src, { offset: 3 });
+    assert.deepEqual(
+      [page.entries.map((e) => e.name), page.offset, page.total],
+      [['settings.json', 'settings.json.bak'], 3, 5],
+    );
+    const namedPage = await s.folder(backup.id, src, { match: 'settings', offset: 1 });
+    assert.deepEqual(
+      [namedPage.entries.map((e) => e.name), namedPage.total],
+      [['settings.json.bak'], 2],
+    );
+    const past = await s.folder(backup.id, src, { offset: 9 });
+    assert.deepEqual([past.entries, past.total], [[], 5]);
   });
 
   it('a path the backup does not have is refused before anything is written', async () => {
