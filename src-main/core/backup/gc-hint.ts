@@ -7,7 +7,9 @@
  * restore's peak RSS, and the same for gzip's output during a backup. A minor GC (scavenge) frees
  * young dead buffers in about a millisecond; every 4 MiB bounds them whatever the archive's size.
  * `gc` is reached the documented way for a running process (v8.setFlagsFromString('--expose-gc')
- * and a new context, where V8 then installs it); where that fails, nothing is done.
+ * and a new context, where V8 then installs it); where that fails, nothing is done. The flag goes
+ * back off once `gc` is in hand (it matters only as a context is made): V8 rejects a code cache
+ * written under other flags than it is read with (cli/compile-cache.ts writes one at exit).
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -27,6 +29,8 @@ function minorGc(): void {
       collect = typeof gc === 'function' ? (gc as MinorGc) : null;
     } catch {
       collect = null;
+    } finally {
+      v8.setFlagsFromString('--no-expose-gc');
     }
   }
   collect?.({ type: 'minor' });
