@@ -14,6 +14,19 @@ export function defaultDataDir(env = process.env, platform = process.platform): 
   return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'ccmon');
 }
 
+/**
+ * Where the `ccmon` command keeps what it can rebuild (its compile cache: cli/compile-cache.ts).
+ * CCMON_CACHE_DIR overrides; an empty value turns the cache off (null).
+ */
+export function defaultCacheDir(env = process.env, platform = process.platform): string | null {
+  if (env.CCMON_CACHE_DIR !== undefined) return env.CCMON_CACHE_DIR || null;
+  const home = homedir();
+  if (platform === 'win32')
+    return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'ccmon', 'Cache');
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'ccmon');
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'ccmon');
+}
+
 export function defaultConfigDir(env = process.env, platform = process.platform): string {
   const home = homedir();
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'ccmon');

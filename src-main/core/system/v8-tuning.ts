@@ -57,6 +57,22 @@ export function tuneV8ForArchiveCommand(): void {
   v8.setFlagsFromString('--heap-growing-percent=50');
 }
 
+/**
+ * Tunes V8 for the command on `argv`, before anything else loads; returns which tuning it got
+ * (the compile cache keeps one per tuning: V8 rejects a cache made under other flags).
+ */
+export function tuneV8ForCommand(argv: readonly string[]): 'agent' | 'archive' | 'plain' {
+  if (isAgentCommand(argv)) {
+    tuneV8ForAgent();
+    return 'agent';
+  }
+  if (isArchiveCommand(argv)) {
+    tuneV8ForArchiveCommand();
+    return 'archive';
+  }
+  return 'plain';
+}
+
 /** Whether the command line runs the long-lived agent (`ccmon [options] agent …`). */
 export function isAgentCommand(argv: readonly string[]): boolean {
   return argv.slice(2).includes('agent');

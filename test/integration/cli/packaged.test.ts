@@ -13,6 +13,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -28,7 +29,10 @@ import { startAgentProcess } from '../reliability/agent-process.js';
 for (const bin of [join('dist', 'main', 'cli', 'bin.js'), join('dist', 'cli', 'ccmon.js')])
   describe(`the built CLI from a package layout (dist/ only): ${bin}`, () => {
     const built = join(REPO_ROOT, bin);
+    const bundled = bin.startsWith(join('dist', 'cli'));
     let dir: TempDir;
+    let cacheDir: string;
+    const cacheBefore = process.env.CCMON_CACHE_DIR;
     let app: string;
     let source: string;
     /** A config backing up `source` into `name` (zstd: the binary). */
@@ -48,6 +52,8 @@ for (const bin of [join('dist', 'main', 'cli', 'bin.js'), join('dist', 'cli', 'c
     before(async () => {
       assert.ok(existsSync(built), `${built} is missing: run \`npm run build\` first`);
       dir = await tempDir('ccmon-packaged-');
+      cacheDir = join(dir.path, 'cache');
+      process.env.CCMON_CACHE_DIR = cacheDir; // the commands' and the agent's compile cache
       app = join(dir.path, 'app');
       for (const part of ['main', 'cli', 'renderer'])
         cpSync(join(REPO_ROOT, 'dist', part), join(app, 'dist', part), { recursive: true });
@@ -58,7 +64,11 @@ for (const bin of [join('dist', 'main', 'cli', 'bin.js'), join('dist', 'cli', 'c
       writeFileSync(join(source, 'settings.json'), '{"model":"opus"}\n');
       writeFileSync(join(source, 'agents', 'a.md'), 'agent a\n');
     });
-    after(() => dir?.cleanup());
+    after(async () => {
+      if (cacheBefore === undefined) delete process.env.CCMON_CACHE_DIR;
+      else process.env.CCMON_CACHE_DIR = cacheBefore;
+      await dir?.cleanup();
+    });
 
     it('knows its version', async () => {
       const { stdout } = await ccmon('--version');
@@ -77,29 +87,37 @@ for (const bin of [join('dist', 'main', 'cli', 'bin.js'), join('dist', 'cli', 'c
       assert.match(readFileSync(join(out, 'ccmon-ccmon.rules.yml'), 'utf8'), /alert: BackupStale/);
     });
 
-    it('backs up, verifies and restores', async () => {
-      const cfg = join(dir.path, 'cli.yaml');
-      writeFileSync(cfg, stringify({ version: 1, backup: backupSection('cli-backups') }));
+    /** `ccmon backup`, `verify` and `restore --to`, into the folder `name`. */
+    async function backupVerifyRestore(name: string): Promise<void> {
+      const cfg = join(dir.path, `${name}.yaml`);
+      writeFileSync(cfg, stringify({ version: 1, backup: backupSection(name) }));
       const backup = JSON.parse((await ccmon('--config', cfg, '--json', 'backup')).stdout);
       const verified = JSON.parse(
         (await ccmon('--config', cfg, '--json', 'verify', backup.id)).stdout,
       );
       assert.equal(verified.ok, true, JSON.stringify(verified));
-      const to = join(dir.path, 'restored');
+      const to = join(dir.path, `${name}-restored`);
       await ccmon('--config', cfg, 'restore', backup.id, '--to', to, '--yes');
       assert.equal(readFileSync(join(to, source, 'agents', 'a.md'), 'utf8'), 'agent a\n');
-    });
+    }
 
-    it('runs the agent: its dashboard, a backup and a verify on their worker threads', async () => {
-      const cfg = join(dir.path, 'agent.yaml');
-      writeFileSync(
-        cfg,
+    /** A config file in the test's folder. */
+    function writeConfig(name: string, text: string): string {
+      const cfg = join(dir.path, `${name}.yaml`);
+      writeFileSync(cfg, text);
+      return cfg;
+    }
+
+    /** The agent: its dashboard, a backup and a verify on their worker threads. */
+    async function agentRound(name: string): Promise<void> {
+      const cfg = writeConfig(
+        name,
         await agentProcessConfig({
-          backup: backupSection('agent-backups'),
+          backup: backupSection(name),
           alerts: { desktop: { enabled: false } },
         }),
       );
-      const agent = await startAgentProcess(cfg, join(dir.path, 'agent-data'), undefined, {
+      const agent = await startAgentProcess(cfg, join(dir.path, `${name}-data`), undefined, {
         bin: join(app, bin),
         cwd: dir.path,
       });
@@ -123,5 +141,51 @@ for (const bin of [join('dist', 'main', 'cli', 'bin.js'), join('dist', 'cli', 'c
       } finally {
         await agent.stop();
       }
-    });
+    }
+
+    it('backs up, verifies and restores', () => backupVerifyRestore('cli-backups'));
+
+    it('runs the agent: its dashboard, a backup and a verify on their worker threads', () =>
+      agentRound('agent-backups'));
+
+    it(
+      'compiles each command once: the next runs load their V8 code cache',
+      { skip: !bundled && 'tsc’s dist/main has no compile cache' },
+      async () => {
+        /** Each cache (named by V8 profile and command) and when it was written. */
+        const caches = () =>
+          Object.fromEntries(
+            readdirSync(cacheDir).map((n) => [
+              n.replace(/-[0-9a-f]{32}\.v8cache$/, ''),
+              statSync(join(cacheDir, n)).mtimeMs,
+            ]),
+          );
+        // An agent that started a worker thread writes none (compile-cache.ts: its V8 flags
+        // changed); one stopped before any work does.
+        const idle = await startAgentProcess(
+          writeConfig('idle-agent', await agentProcessConfig()),
+          join(dir.path, 'idle-agent-data'),
+          undefined,
+          { bin: join(app, bin), cwd: dir.path },
+        );
+        await idle.stop();
+        const written = caches();
+        for (const c of [
+          'plain-none',
+          'plain-rules',
+          'archive-backup',
+          'archive-verify',
+          'archive-restore',
+          'agent-agent',
+        ])
+          assert.ok(c in written, `no cache for ${c}: ${Object.keys(written).join(', ')}`);
+        // The same again, compiled from the caches: it works, and no cache was rejected (and so
+        // written again). The agent's worker threads and the packages it loads on demand come
+        // from the cached code too.
+        await ccmon('--version');
+        await backupVerifyRestore('cached-cli-backups');
+        await agentRound('cached-agent-backups');
+        assert.deepEqual(caches(), written);
+      },
+    );
   });
