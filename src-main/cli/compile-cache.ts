@@ -157,7 +157,12 @@ function cacheKey(source: Buffer, profile: string): string {
  */
 function trusted(path: string): 'yes' | 'missing' | 'untrusted' {
   if (process.platform === 'win32') return 'yes';
-  const st = lstatSync(path, { throwIfNoEntry: false });
+  let st;
+  try {
+    st = lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return 'untrusted'; // a folder on the way that the user may not enter
+  }
   if (!st) return 'missing';
   return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o022) === 0
     ? 'yes'

@@ -12,11 +12,20 @@ import type { main as Main } from './index.js';
 
 const bundle = loadWithCompileCache(
   fileURLToPath(new URL('./ccmon.cjs', import.meta.url)),
-  defaultCacheDir(),
+  cacheDir(),
   `${tuneV8ForCommand(process.argv)}-${commandOf(process.argv)}`,
 );
 process.once('exit', () => bundle.save());
 const { main } = bundle.exports as { main: typeof Main };
+
+/** No home folder to find one in (a bare service account) means no cache, not a failure. */
+function cacheDir(): string | null {
+  try {
+    return defaultCacheDir();
+  } catch {
+    return null;
+  }
+}
 
 main(process.argv).then((code) => {
   process.exitCode = code;

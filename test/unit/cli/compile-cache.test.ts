@@ -192,6 +192,12 @@ console.log(JSON.stringify({ status: b.status, cacheFile: b.cacheFile, value }))
     },
   );
 
+  it('runs without a cache where its folder cannot be reached', async () => {
+    const run = await load(join(bundle, 'cache')); // below a file: ENOTDIR, not ENOENT
+    assert.equal(run.status, 'untrusted');
+    assert.equal(run.value.word, 'FIRST');
+  });
+
   it('does not run a cache file another user owns', { skip: !isRoot }, async () => {
     const { cacheFile } = await load();
     chownSync(cacheFile!, 65534, 65534);
