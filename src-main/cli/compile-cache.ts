@@ -1,22 +1,22 @@
 /**
  * Loads the `ccmon` command's CommonJS bundle through a V8 code cache kept in the user's cache
  * folder: the bytecode of every function the last run compiled, so the next run starts without
- * parsing and compiling them again. `ccmon backup` of an empty folder took 0.19 s, 0.05 s of it
- * compiling the ~1.9 MB bundle (zod, yaml, commander, the config schemas, the engine) before its
- * first step; with the cache 0.14 s.
+ * parsing and compiling them again. `ccmon backup` of an empty folder took 0.19 s, most of the
+ * difference compiling the ~1.9 MB bundle (zod, yaml, commander, the config schemas, the engine)
+ * before its first step; with the cache 0.12-0.14 s.
  *
  * Node 22's `module.enableCompileCache()` does this for every module; Node 20, which ccmon runs on,
  * has no such thing, so the bundle is compiled here with `vm.Script` and `cachedData`. The cache is
  * written when the process exits (`createCachedData()` then holds what ran, lazily compiled
  * functions included): v8-compile-cache and its forks produce theirs right after compiling, which
- * holds only the top-level code and saved 0.035 s of the 0.05 s here.
+ * holds only the top-level code: measured here, that saved 0.045 s where this saves 0.07 s.
  *
  * The cache is code this process will run, so it is read only from a folder and a file that belong
  * to the user running ccmon and that nobody else can write (never from a shared temporary folder:
  * a root `ccmon restore` must not run bytecode another user left there). Its name holds a hash of
- * the bundle's text, Node's version and architecture, the V8 flags and the command's V8 profile:
- * V8 itself checks only the source's length and its version and flags, and rejects a mismatch, but
- * a cache of an edited bundle of the same length would be accepted. Anything that goes wrong (no
+ * the bundle's text, Node's version, architecture and command-line flags, and the command with its
+ * V8 profile. V8 itself checks only the source's length and its version and flags, and rejects a
+ * mismatch, but a cache of an edited bundle of the same length would be accepted. Anything that goes wrong (no
  * home folder, a read-only disk, a rejected or damaged cache) means compiling as without a cache.
  */
 import { createHash } from 'node:crypto';
@@ -59,7 +59,10 @@ export interface LoadedBundle {
   status: CacheStatus;
   /** The cache file this run read or would write, or null when off. */
   cacheFile: string | null;
-  /** Writes the cache when the run did not load one (call at exit); never throws. */
+  /**
+   * Writes the cache when the run did not load one and V8's flags are as they were at start (call
+   * at exit); never throws.
+   */
   save(): void;
 }
 
