@@ -28,7 +28,6 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -79,10 +78,10 @@ export function loadWithCompileCache(
   // Node 20 maps stack traces through source maps (--enable-source-maps) for require() only.
   if (!cacheDir || process.sourceMapsEnabled) return plainRequire(file);
   const bytes = readFileSync(file);
-  const cacheFile = join(cacheDir, `${profile}-${cacheKey(bytes, profile)}${SUFFIX}`);
+  const cacheFile = join(cacheDir, `${profile}-${cacheKey(bytes)}${SUFFIX}`);
   let status: CacheStatus = 'missing';
   let cachedData: Buffer | undefined;
-  const read = trusted(cacheDir) === 'untrusted' ? 'untrusted' : readTrusted(cacheFile);
+  const read = untrustedFolder(cacheDir) ? 'untrusted' : readTrusted(cacheFile);
   if (read === 'untrusted') status = 'untrusted';
   else if (read) {
     cachedData = read;
@@ -143,11 +142,12 @@ function plainRequire(file: string): LoadedBundle {
   return { exports: createRequire(file)(file), status: 'off', cacheFile: null, save: () => {} };
 }
 
-function cacheKey(source: Buffer, profile: string): string {
+/** The profile is in the file's name already. */
+function cacheKey(source: Buffer): string {
   return createHash('sha256')
     .update(source)
     .update('\0')
-    .update([process.version, process.arch, profile, ...process.execArgv].join('\0'))
+    .update([process.version, process.arch, ...process.execArgv].join('\0'))
     .update('\0')
     .update(process.env.NODE_OPTIONS ?? '')
     .digest('hex')
@@ -155,21 +155,19 @@ function cacheKey(source: Buffer, profile: string): string {
 }
 
 /**
- * Whether a folder is the user's alone: owned by them, writable by no one else, not a symlink
- * (POSIX; on Windows the user's profile folder is private already).
+ * Whether a folder that exists is not the user's alone: not owned by them, writable by someone
+ * else, or a symlink (POSIX; on Windows the user's profile folder is private already). A folder not
+ * made yet is made private when the cache is written.
  */
-function trusted(path: string): 'yes' | 'missing' | 'untrusted' {
-  if (process.platform === 'win32') return 'yes';
+function untrustedFolder(path: string): boolean {
+  if (process.platform === 'win32') return false;
   let st;
   try {
     st = lstatSync(path, { throwIfNoEntry: false });
   } catch {
-    return 'untrusted'; // a folder on the way that the user may not enter
+    return true; // a folder on the way that the user may not enter
   }
-  if (!st) return 'missing';
-  return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o022) === 0
-    ? 'yes'
-    : 'untrusted';
+  return !!st && !(st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o022) === 0);
 }
 
 /** The file's bytes; null when there is none; 'untrusted' when it is not the user's alone. */
@@ -185,10 +183,7 @@ function readTrusted(file: string): Buffer | null | 'untrusted' {
     if (!st.isFile()) return 'untrusted';
     if (process.platform !== 'win32' && (st.uid !== process.getuid?.() || st.mode & 0o022))
       return 'untrusted';
-    const buf = Buffer.allocUnsafe(st.size);
-    let off = 0;
-    for (let n; off < st.size && (n = readSync(fd, buf, off, st.size - off, off)) > 0;) off += n;
-    return buf.subarray(0, off);
+    return readFileSync(fd);
   } catch {
     return null;
   } finally {
@@ -201,7 +196,7 @@ function writeCache(dir: string, file: string, script: vm.Script): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (trusted(dir) !== 'yes') return; // made by someone else meanwhile
+    if (untrustedFolder(dir)) return; // made by someone else meanwhile
     writeFileSync(tmp, script.createCachedData(), { mode: 0o600, flag: 'wx' });
     renameSync(tmp, file);
     pruneCaches(dir, basename(file));
