@@ -74,6 +74,7 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     remote: opts.config.s3 ? s3Store(opts.config.s3) : null,
     keepManifests: true,
   });
+  service.refreshMetrics();
   // Read at scrape time: a reload's added or removed sets show at the next scrape.
   registerBackupMetrics(opts.registry, service.metrics, () => opts.config.sets.map((s) => s.name));
   /**

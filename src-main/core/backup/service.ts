@@ -107,7 +107,6 @@ export class BackupService {
           );
         return p;
       });
-    this.refreshMetrics();
   }
 
   get config(): BackupConfig {
@@ -397,7 +396,10 @@ export class BackupService {
     });
   }
 
-  /** Rebuild the exporter state from the backups on disk (after start, or a prune). */
+  /**
+   * Rebuild the exporter state from the backups on disk: the agent's, at start. Not in the
+   * constructor: the one-shot commands export nothing, and it lists the whole backup folder.
+   */
   refreshMetrics(): void {
     for (const r of this.store.list().reverse()) {
       if (r.sidecar.kind === 'safety') continue;

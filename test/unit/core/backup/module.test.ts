@@ -95,6 +95,30 @@ describe('backup module (AgentApi handlers, events, metrics)', () => {
     assert.match(text, /ccmon_backup_duration_seconds\{set="app"\} [\d.]+/);
   });
 
+  it('an agent started over existing backups exports their last success at once', async () => {
+    const restarted = new Registry();
+    const again = createBackupModule({
+      config: backupConfig({ sets: [{ name: 'app', sources: [join(dir.path, 'src')] }] }),
+      dataDir: join(dir.path, 'data'),
+      configFile: null,
+      scheduler: new JobScheduler({ historyFile: join(dir.path, 'jobs-2.jsonl') }),
+      registry: restarted,
+      logger: silentLogger,
+      emit: () => {},
+    });
+    try {
+      const newest = mod.service.list()[0]!;
+      const seconds = Date.parse(newest.createdAt) / 1000;
+      const exported = /^ccmon_backup_last_success_timestamp_seconds\{set="app"\} (\S+)$/m.exec(
+        await restarted.metrics(),
+      );
+      // finishedAt is after createdAt by the backup's duration (well under a minute here).
+      assert.ok(exported && Math.abs(Number(exported[1]) - seconds) < 60, exported?.[0]);
+    } finally {
+      await again.stop();
+    }
+  });
+
   it('the restore test job extracts into a temp folder, compares, and exports its result', async () => {
     const run = await scheduler.run('restore-test-app');
     assert.equal(run.status, 'succeeded', run.message);
