@@ -16,8 +16,9 @@
  * a root `ccmon restore` must not run bytecode another user left there). Its name holds a hash of
  * the bundle's text, Node's version, architecture and command-line flags, and the command with its
  * V8 profile. V8 itself checks only the source's length and its version and flags, and rejects a
- * mismatch, but a cache of an edited bundle of the same length would be accepted. Anything that goes wrong (no
- * home folder, a read-only disk, a rejected or damaged cache) means compiling as without a cache.
+ * mismatch, but a cache of an edited bundle of the same length would be accepted. Anything that
+ * goes wrong (no home folder, a read-only disk, a rejected or damaged cache) means compiling as
+ * without a cache.
  */
 import { createHash } from 'node:crypto';
 import {
