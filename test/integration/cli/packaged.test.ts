@@ -89,8 +89,7 @@ for (const bin of [join('dist', 'main', 'cli', 'bin.js'), join('dist', 'cli', 'c
 
     /** `ccmon backup`, `verify` and `restore --to`, into the folder `name`. */
     async function backupVerifyRestore(name: string): Promise<void> {
-      const cfg = join(dir.path, `${name}.yaml`);
-      writeFileSync(cfg, stringify({ version: 1, backup: backupSection(name) }));
+      const cfg = writeConfig(name, stringify({ version: 1, backup: backupSection(name) }));
       const backup = JSON.parse((await ccmon('--config', cfg, '--json', 'backup')).stdout);
       const verified = JSON.parse(
         (await ccmon('--config', cfg, '--json', 'verify', backup.id)).stdout,
