@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../../src-main/cli/index.js';
+import { globalConfig } from 'zod/v4/core';
+import { main, tuneZodForCommand } from '../../../src-main/cli/index.js';
 import { tempDir } from '../../helpers/ports.js';
 
 // Commands write to the real stdout/stderr; these tests check the exit-code contract.
@@ -31,6 +32,17 @@ describe('ccmon command line', () => {
       assert.equal(await run('config', 'validate', join(dir.path, 'missing.yaml')), 2);
     } finally {
       await dir.cleanup();
+    }
+  });
+
+  it("one-shot commands parse without zod's compiled parsers; the agent keeps them", () => {
+    try {
+      tuneZodForCommand(['node', 'ccmon', '--config', 'c.yaml', 'backup']);
+      assert.equal(globalConfig.jitless, true);
+      tuneZodForCommand(['node', 'ccmon', 'agent', '--no-open']);
+      assert.equal(globalConfig.jitless, false);
+    } finally {
+      tuneZodForCommand(['node', 'ccmon', 'agent']); // the default, for what runs after
     }
   });
 
