@@ -10,9 +10,6 @@ import { useApi, toLoadableError, type Loadable } from '../api/context';
 import { ErrorState, Loading } from '../components/states';
 import { bytes } from '../format';
 
-/** Entries per page, as the agent lists them (core/backup/browse.ts: FOLDER_LIMIT). */
-const FOLDER_PAGE = 1000;
-
 export function BackupBrowser({
   id,
   chosen,
@@ -145,7 +142,7 @@ export function BackupBrowser({
 
 /** Which entries of a folder of more than one page are shown, and the way to the others. */
 function Pages({ folder, onPage }: { folder: BackupFolder; onPage(offset: number): void }) {
-  const { offset, entries, total } = folder;
+  const { offset, entries, limit, total } = folder;
   const size = Math.max(entries.length, 1);
   return (
     <div className="row" data-testid="backup-browser-pages">
@@ -155,7 +152,7 @@ function Pages({ folder, onPage }: { folder: BackupFolder; onPage(offset: number
       <button
         type="button"
         disabled={offset === 0}
-        onClick={() => onPage(Math.max(0, offset - FOLDER_PAGE))}
+        onClick={() => onPage(Math.max(0, offset - limit))}
       >
         Previous
       </button>

@@ -74,6 +74,7 @@ export function listFolder(
     path: folder === null ? null : livePath(folder),
     entries,
     offset,
+    limit,
     total,
   };
 }

@@ -198,7 +198,7 @@ export interface BackupFolderEntry {
   mtime: string;
 }
 
-/** One folder of a backup: a page of its entries (FOLDER_LIMIT at most), and how many it holds. */
+/** One folder of a backup: a page of its entries, and how many it holds. */
 export interface BackupFolder {
   id: string;
   /** The folder as it was backed up; null: the top of the backup (its sources' folders). */
@@ -207,6 +207,8 @@ export interface BackupFolder {
   entries: BackupFolderEntry[];
   /** How many of the folder's entries come before this page. */
   offset: number;
+  /** The most entries a page holds (the previous page starts this many before `offset`). */
+  limit: number;
   /** Entries in the folder (that match, with `match`). */
   total: number;
 }

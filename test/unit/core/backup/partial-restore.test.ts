@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { FOLDER_LIMIT } from '../../../../src-main/core/backup/browse.js';
 import { livePath } from '../../../../src-main/core/backup/destination.js';
 import { JOURNAL_FILE, interruptedRestore } from '../../../../src-main/core/backup/journal.js';
 import { partSources } from '../../../../src-main/core/backup/restore-steps.js';
@@ -169,8 +170,8 @@ describe('restore of part of a backup (--include), and listing one (ls)', () => 
     // Paged from an offset in the backup's order (by name), narrowed or not.
     const page = await s.folder(backup.id, src, { offset: 3 });
     assert.deepEqual(
-      [page.entries.map((e) => e.name), page.offset, page.total],
-      [['settings.json', 'settings.json.bak'], 3, 5],
+      [page.entries.map((e) => e.name), page.offset, page.limit, page.total],
+      [['settings.json', 'settings.json.bak'], 3, FOLDER_LIMIT, 5],
     );
     const namedPage = await s.folder(backup.id, src, { match: 'settings', offset: 1 });
     assert.deepEqual(
