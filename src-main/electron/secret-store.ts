@@ -3,10 +3,11 @@
  * Keychain, Windows DPAPI, libsecret/kwallet on Linux) and kept as base64 in a 0600 file in the
  * data folder. The key never leaves the OS keychain; the file alone is useless elsewhere.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { redact } from '../core/log.js';
 import { checkSecretName, type SecretStore } from '../core/secrets/store.js';
+import { writeFileAtomicSync } from '../core/atomic-file.js';
 
 /** The part of Electron's safeStorage the store uses. */
 export interface SafeStorageLike {
@@ -88,12 +89,9 @@ export class SafeStorageSecretStore implements SecretStore {
     }
   }
 
-  // Write to a temp file and rename: a crash mid-write never leaves half a secret file.
+  // A crash mid-write never leaves half a secret file (atomic-file.ts); it is 0600 from the start.
   private write(all: Record<string, string>): void {
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, this.file);
+    writeFileAtomicSync(this.file, JSON.stringify(all, null, 2) + '\n');
   }
 }

@@ -4,9 +4,10 @@
  * `alerts/history.jsonl`, so it survives restarts. A torn last line (crash mid-write) is skipped
  * on load; the file is compacted to the newest `limit` events when it grows past twice that.
  */
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
+import { writeFileAtomicSync } from '../atomic-file.js';
 
 export type TimelineKind =
   | 'firing'
@@ -111,11 +112,7 @@ export class IncidentHistory {
   }
 
   private compact(): void {
-    const tmp = `${this.file}.compact`;
-    writeFileSync(tmp, this.events.map((e) => JSON.stringify(e)).join('\n') + '\n', {
-      mode: 0o600,
-    });
-    renameSync(tmp, this.file);
+    writeFileAtomicSync(this.file, this.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
     this.linesOnDisk = this.events.length;
   }
 }

@@ -3,29 +3,14 @@
  * atomically (temp file + fsync + rename) so a crash leaves the old or the new file, never half of
  * one; a corrupt file is kept aside as `<name>.corrupt-<time>` and replaced by the empty state.
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '../log.js';
+import { writeFileAtomicSync } from '../atomic-file.js';
 
 export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(value));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  writeFileAtomicSync(file, JSON.stringify(value));
 }
 
 export function readJsonOr<T>(file: string, empty: T, logger: Logger): T {

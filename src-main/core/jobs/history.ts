@@ -3,9 +3,10 @@
  * Appends are cheap; the file is compacted (rewritten atomically) once it holds twice the limit.
  * A damaged line (power loss mid-append) is skipped, never fatal.
  */
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { JobRun } from './contract.js';
+import { writeFileAtomicSync } from '../atomic-file.js';
 
 export class JobHistory {
   private runs: JobRun[] = [];
@@ -46,9 +47,7 @@ export class JobHistory {
 
   private compact(): void {
     if (!this.file) return;
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, this.runs.map((r) => JSON.stringify(r) + '\n').join(''));
-    renameSync(tmp, this.file);
+    writeFileAtomicSync(this.file, this.runs.map((r) => JSON.stringify(r) + '\n').join(''));
     this.fileLines = this.runs.length;
   }
 }

@@ -6,7 +6,7 @@
  * of bounded size, and an offset only advances once its window was handed over (shipped), so a
  * failed shipment is read again next round rather than lost.
  */
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { LogsConfig } from './config.js';
 import { resolveLogFiles, rotatedSiblings, type LogFile } from './files.js';
@@ -15,6 +15,7 @@ import { createLineParser, type LineParser } from './parse.js';
 import { readLineBlocks } from './read.js';
 import { describeIoError } from './scan-task.js';
 import type { LogEntry } from './types.js';
+import { writeFileAtomic } from '../atomic-file.js';
 
 interface FileMark {
   dev: number;
@@ -174,11 +175,10 @@ export class LogTailer {
     }
   }
 
-  /** Atomic: write a temp file and rename it over the old state. */
+  /** Replaced whole (atomic-file.ts). */
   private async save(): Promise<void> {
     await mkdir(dirname(this.stateFile), { recursive: true });
-    const tmp = `${this.stateFile}.tmp`;
-    await writeFile(tmp, JSON.stringify(this.state), { mode: 0o600 });
-    await rename(tmp, this.stateFile);
+    // Saved every round, not flushed: offsets lost to a power cut mean lines read again.
+    await writeFileAtomic(this.stateFile, JSON.stringify(this.state), { flush: false });
   }
 }

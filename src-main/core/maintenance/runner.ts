@@ -5,13 +5,14 @@
  * windows, which health reports leave out of availability.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { MaintenanceConfig } from './config.js';
 import { maintenanceReportText } from './report-text.js';
 import type { MaintenanceTask } from './tasks/task.js';
 import type { MaintenanceRun, TaskResult } from './types.js';
+import { writeFileAtomicSync } from '../atomic-file.js';
 
 export interface SilenceControl {
   open(
@@ -166,8 +167,11 @@ export class MaintenanceRunner {
         .serviceStatus()
         .catch((err: Error) => `unknown: ${err.message}`);
       const file = join(dir, `maintenance-report${run.dryRun ? '-dry-run' : ''}.txt`);
-      atomicWrite(file, maintenanceReportText(run, status));
-      atomicWrite(join(dir, `maintenance-${run.id}.json`), JSON.stringify(run, null, 2) + '\n');
+      writeFileAtomicSync(file, maintenanceReportText(run, status));
+      writeFileAtomicSync(
+        join(dir, `maintenance-${run.id}.json`),
+        JSON.stringify(run, null, 2) + '\n',
+      );
       return file;
     } catch (err) {
       this.opts.logger.error(`maintenance: report not written: ${(err as Error).message}`);
@@ -209,10 +213,4 @@ export class MaintenanceRunner {
       .map((r) => ({ from: Date.parse(r.from), to: Date.parse(r.to) }))
       .filter((w) => w.to >= from && w.from <= to);
   }
-}
-
-function atomicWrite(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode: 0o600, flush: true });
-  renameSync(tmp, file);
 }

@@ -6,7 +6,7 @@
  * maintenance. Resuming starts the loops, waits for one fresh round, then lets rules evaluate again.
  * The pause is kept in `<dataDir>/monitoring/pause.json`, so a restart stays paused until its end.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Gauge, type Registry } from 'prom-client';
 import type { RequestHandlers } from '../api.js';
@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
 import type { StatusSnapshot } from '../system/contract.js';
 import type { MonitoringState } from './contract.js';
+import { writeFileAtomic } from '../atomic-file.js';
 
 export interface MonitoringModuleOptions {
   dataDir: string;
@@ -74,9 +75,7 @@ export function createMonitoringModule(opts: MonitoringModuleOptions): Monitorin
   const persist = async (s: MonitoringState) => {
     if (!s.paused) return rm(file, { force: true });
     await mkdir(join(opts.dataDir, 'monitoring'), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.tmp`;
-    await writeFile(tmp, JSON.stringify(s), { mode: 0o600 });
-    await rename(tmp, file);
+    await writeFileAtomic(file, JSON.stringify(s));
   };
 
   const arm = () => {

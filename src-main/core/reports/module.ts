@@ -2,7 +2,7 @@
  * Health reports as an engine module: generated on request (AgentApi, `ccmon report`) and on the
  * configured schedules (written under the reports folder), all from the same builder.
  */
-import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentApi, RequestHandlers } from '../api.js';
 import type { JobScheduler } from '../jobs/scheduler.js';
@@ -22,6 +22,7 @@ import { RequestError } from '../local-api.js';
 import type { CsvTable } from './render/csv.js';
 import { renderReport, type RenderedReport, type ReportFormat } from './render/index.js';
 import { PdfUnavailableError } from './render/pdf.js';
+import { writeFileAtomicSync } from '../atomic-file.js';
 
 export interface ReportsModuleOptions {
   config: ReportsConfig;
@@ -91,9 +92,7 @@ export function createReportsModule(opts: ReportsModuleOptions): ReportsModule {
     for (const format of schedule.formats) {
       const r = await renderBuilt(report, format);
       const file = join(target, r.filename);
-      const tmp = `${file}.tmp-${process.pid}`;
-      writeFileSync(tmp, r.body, { mode: 0o600, flush: true });
-      renameSync(tmp, file);
+      writeFileAtomicSync(file, r.body);
       files.push({ file, r });
     }
     let mailed = '';

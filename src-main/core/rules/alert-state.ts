@@ -3,9 +3,10 @@
  * start, restores each alert's ActiveAt when the outage was shorter than the tolerance; ccmon keeps
  * the same facts in one JSON file under the data dir, written atomically after each change.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AlertState, RestoredAlert } from './alerting-rule.js';
+import { writeFileAtomicSync } from '../atomic-file.js';
 
 export interface PersistedAlert {
   group: string;
@@ -71,9 +72,7 @@ export class AlertStateFile {
     if (same && (alerts.length === 0 || now - this.lastSavedAt < 60_000)) return;
     const file: StateFile = { version: 1, savedAt: now, alerts };
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, JSON.stringify(file), { mode: 0o600 });
-    renameSync(tmp, this.path);
+    writeFileAtomicSync(this.path, JSON.stringify(file));
     this.lastWritten = alerts;
     this.lastSavedAt = now;
   }

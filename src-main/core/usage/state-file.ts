@@ -4,11 +4,12 @@
  * the transcript offsets. Written atomically (temp file + rename); a corrupt file is kept aside
  * as `.corrupt-<time>` and the module starts empty with a warning, never crashing the agent.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { LedgerSnapshot } from './ledger.js';
 import type { TemporalityState } from './temporality.js';
 import type { TranscriptState } from './transcripts.js';
+import { writeFileAtomic } from '../atomic-file.js';
 
 export interface UsageState {
   version: 1;
@@ -45,7 +46,5 @@ export async function readUsageState(
 
 export async function writeUsageState(file: string, state: UsageState): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(state), { mode: 0o600 });
-  await rename(tmp, file);
+  await writeFileAtomic(file, JSON.stringify(state));
 }
