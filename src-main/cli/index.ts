@@ -1,7 +1,5 @@
 /** `ccmon`: the command-line contract of DESIGN.md. One module per command under commands/. */
 import { Command, CommanderError } from 'commander';
-import { config as zodConfig } from 'zod';
-import { isAgentCommand } from '../core/system/v8-tuning.js';
 import { VERSION } from '../core/version.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './context.js';
 import { registerAgent } from './commands/agent.js';
@@ -55,21 +53,23 @@ export function buildProgram(): Command {
   registerRules(program);
   registerSimulate(program);
   registerUsage(program);
+  program.hook('preAction', (_program, action) => tuneZod(action.name()));
   return program;
 }
 
 /**
  * zod compiles an object schema into a function (`new Function`) at its first parse, which pays
  * back over many parses: the agent's. A one-shot command parses its config once, and that compiling
- * was ~20 ms of `ccmon backup`'s start (an empty set: 0.141 → 0.121 s, bench/README.md); V8's code
- * cache cannot keep code made at run time.
+ * was ~20 ms of `ccmon backup`'s start (an empty set: 0.141 → 0.122 s, bench/README.md); V8's code
+ * cache cannot keep code made at run time. zod reads the setting as it builds each schema, so it is
+ * set before an action loads any (and `--help` loads no zod at all).
  */
-export function tuneZodForCommand(argv: readonly string[]): void {
-  zodConfig({ jitless: !isAgentCommand(argv) });
+export async function tuneZod(command: string): Promise<void> {
+  const { config } = await import('zod');
+  config({ jitless: command !== 'agent' });
 }
 
 export async function main(argv: string[]): Promise<number> {
-  tuneZodForCommand(argv);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
