@@ -1,6 +1,7 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { RawConfig } from '../../core/config/importers/index.js';
+import { writeFileAtomic } from '../../core/atomic-file.js';
 import { defaultDataDir, resolveConfigFile } from '../../core/paths.js';
 import { EXIT_USAGE, message, printJson, UsageError, type GlobalOptions } from '../context.js';
 
@@ -69,9 +70,8 @@ export function registerConfig(program: Command): void {
         for (const [name, value] of Object.entries(run.secrets)) await store.set(name, value);
       }
       if (target) {
-        // Atomic replace: a crash mid-write never leaves a half-written config behind.
-        await writeFile(`${target}.tmp`, text, { mode: 0o600 });
-        await rename(`${target}.tmp`, target);
+        // A crash mid-write never leaves a half-written config behind.
+        await writeFileAtomic(target, text);
       }
       if (globals.json)
         printJson({ written: target, files: run.files, secrets: secretNames, config: run.doc });

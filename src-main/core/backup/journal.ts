@@ -11,20 +11,13 @@
  * until the next restore completes. No automatic rollback: the kill may have been the admin's own,
  * and rewriting live configuration at an unrelated start would be a surprise of its own.
  */
-import {
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InterruptedRestore, RestorePhase } from './contract.js';
 import { BackupBusyError } from './backup-lock.js';
 import { livePath, RESTORE_TEMP_INFIX } from './destination.js';
 import { processAlive } from '../system/pid.js';
+import { writeFileAtomicSync } from '../atomic-file.js';
 
 export type { InterruptedRestore, RestorePhase };
 export { RESTORE_TEMP_INFIX };
@@ -114,10 +107,9 @@ export class RestoreJournal {
     this.entry = null;
   }
 
+  /** Flushed before it takes its name: after a power cut it still says what to undo. */
   private write(): void {
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.entry, null, 1), { mode: 0o600 });
-    renameSync(tmp, this.path);
+    writeFileAtomicSync(this.path, JSON.stringify(this.entry, null, 1));
   }
 }
 
@@ -144,7 +136,7 @@ export function interruptedRestore(dir: string): InterruptedRestore | null {
   if (!e || processAlive(e.pid)) return null;
   if (e.tempsRemoved === undefined) {
     e.tempsRemoved = removeRestoreTemps(e.roots, e.tempSuffix);
-    writeFileSync(journal.path, JSON.stringify(e, null, 1), { mode: 0o600 });
+    writeFileAtomicSync(journal.path, JSON.stringify(e, null, 1));
   }
   const changed = CHANGED.includes(e.phase);
   return {
