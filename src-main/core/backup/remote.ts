@@ -20,7 +20,14 @@ export interface RemoteStore {
 
 // The AWS SDK is large (tens of MB resident): loaded on first use, never by commands that
 // do not copy anything.
-const sdk = () => Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]);
+const sdk = () => {
+  // On Node < 22 the SDK's first client prints seven lines saying its releases after January 2027
+  // need Node 22: advice for whoever picks the SDK's version (ccmon's lockfile), not for the admin
+  // reading `ccmon backup`'s output or the agent's log. The SDK's own switch; an admin's setting
+  // stays.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]);
+};
 
 export function s3Store(cfg: NonNullable<BackupConfig['s3']>, client?: S3Client): RemoteStore {
   let s3: S3Client | undefined = client;

@@ -4,7 +4,7 @@
  * AWS_SECRET_ACCESS_KEY) to run the same suite against MinIO or another real service.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -16,6 +16,7 @@ import { registerBackupMetrics } from '../../../src-main/core/backup/metrics.js'
 import { s3Store } from '../../../src-main/core/backup/remote.js';
 import { BackupService } from '../../../src-main/core/backup/service.js';
 import { freePort, tempDir, type TempDir } from '../../helpers/ports.js';
+import { ccmon } from './cli.js';
 import { backupConfig, writeTree } from '../../unit/core/backup/fixtures.js';
 
 describe('copy to S3-compatible storage', () => {
@@ -95,6 +96,36 @@ describe('copy to S3-compatible storage', () => {
     const body = Buffer.from(await obj.Body!.transformToByteArray());
     assert.deepEqual(body, readFileSync(r.backup.archivePath));
     for (const k of keys) await remote.remove(k);
+  });
+
+  it('`ccmon backup` copies, and its output holds no warning about Node versions', async () => {
+    const src = join(dir.path, 'src-cli');
+    writeTree(src, [{ path: 'a.yaml', content: 'x: 4' }]);
+    const file = join(dir.path, 'cli.json');
+    const s3 = { bucket, prefix: 'host-d/', endpoint, region: 'us-east-1', forcePathStyle: true };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        backup: {
+          directory: join(dir.path, 'backups-cli'),
+          s3,
+          sets: [{ name: 'app', sources: [src], ccmonState: false }],
+        },
+      }),
+    );
+    // The copies above, in this process, set the SDK's switch: the CLI must set it itself.
+    delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    const r = await ccmon(['--config', file, '--json', 'backup'], {
+      CCMON_DATA_DIR: join(dir.path, 'data-cli'),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { remote?: { ok: boolean; message: string } };
+    assert.equal(out.remote?.ok, true, out.remote?.message);
+    // On Node < 22 the SDK's first client warns that its 2027 releases need Node 22.
+    assert.doesNotMatch(r.stderr, /NodeVersionSupportWarning|require node/);
+    const remote = s3Store(s3);
+    for (const o of await remote.list()) await remote.remove(o.key);
   });
 
   it('a failed copy keeps the local backup and says what failed', async () => {
