@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import {
   chownSync,
   lchownSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   readFileSync,
@@ -13,6 +14,7 @@ import {
   closeSync,
   statSync,
   readdirSync,
+  truncateSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -126,6 +128,22 @@ describe('backup round trip', () => {
       [],
       'no temporary file or folder is left',
     );
+  });
+
+  it('a hard-linked pair comes back as two files, a sparse file whole (as the README says)', async () => {
+    const linked = join(dir.path, 'linked');
+    writeTree(linked, [{ path: 'a.log', content: 'the same bytes' }]);
+    linkSync(join(linked, 'a.log'), join(linked, 'b.log'));
+    writeFileSync(join(linked, 'sparse.img'), '');
+    truncateSync(join(linked, 'sparse.img'), 3 * 1024 * 1024); // all hole
+    const to = await backUpAndRestore('linked', linked);
+    const a = statSync(join(to, linked, 'a.log'));
+    const b = statSync(join(to, linked, 'b.log'));
+    assert.notEqual(a.ino, b.ino, 'two inodes, not a link');
+    assert.equal(readFileSync(join(to, linked, 'b.log'), 'utf8'), 'the same bytes');
+    const sparse = statSync(join(to, linked, 'sparse.img'));
+    assert.equal(sparse.size, 3 * 1024 * 1024);
+    assert.ok(sparse.blocks * 512 >= sparse.size, `written whole: ${sparse.blocks} blocks`);
   });
 
   it('restores modes the umask would strip, and special bits, into a new folder', async () => {
