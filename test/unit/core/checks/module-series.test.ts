@@ -112,6 +112,7 @@ describe('checks module series', () => {
       { name: 'public api', type: 'http', url: `${base}/health`, labels: { team: 'core' } },
     ]);
     await afterReload.runNow();
+    await new Promise((r) => setTimeout(r, 5)); // distinct timestamps: the same one is one sample
     await afterReload.runNow();
     await afterReload.stop();
     const old = samplesOf(store, { __name__: 'ccmon_check_up', check: 'api' });
