@@ -1,7 +1,7 @@
 /**
  * Child process of restore-memory.test.ts. `engine <op> <ccmon.json> <ref> [to]`: one restore
  * or verify through BackupService (op `dry`, `restore` or `verify`); `cli <args…>`: the `ccmon` command line itself
- * (src-main/cli/index.ts main(), stdout consumed by the test). Either way the process's peak RSS
+ * (src-main/cli/index.ts main() with V8 tuned as bin.ts tunes it, stdout consumed by the test). Either way the process's peak RSS
  * (VmHWM, the kernel's high-water mark) is written to the file named by CCMON_TEST_HWM.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -28,8 +28,12 @@ if (mode === 'engine') {
     summary = { counts: r.diff.counts, unchanged: r.diff.unchanged, message: r.message };
   }
 } else {
+  // As bin.ts and the built launcher run it: V8 tuned for the command before the CLI loads.
+  const argv = ['node', 'ccmon', ...args];
+  const { tuneV8ForCommand } = await import('../../../src-main/core/system/v8-tuning.js');
+  tuneV8ForCommand(argv);
   const { main } = await import('../../../src-main/cli/index.js');
-  process.exitCode = await main(['node', 'ccmon', ...args]);
+  process.exitCode = await main(argv);
 }
 const hwmKb = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
 writeFileSync(process.env.CCMON_TEST_HWM!, JSON.stringify({ hwmKb, summary }));
