@@ -3,10 +3,9 @@
  * start, restores each alert's ActiveAt when the outage was shorter than the tolerance; ccmon keeps
  * the same facts in one JSON file under the data dir, written atomically after each change.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { AlertState, RestoredAlert } from './alerting-rule.js';
-import { writeFileAtomicSync } from '../atomic-file.js';
+import { writeJsonAtomic } from '../alerts/persist.js';
 
 export interface PersistedAlert {
   group: string;
@@ -71,8 +70,7 @@ export class AlertStateFile {
     const same = this.lastWritten !== null && sameAlerts(this.lastWritten, alerts);
     if (same && (alerts.length === 0 || now - this.lastSavedAt < 60_000)) return;
     const file: StateFile = { version: 1, savedAt: now, alerts };
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    writeFileAtomicSync(this.path, JSON.stringify(file));
+    writeJsonAtomic(this.path, file);
     this.lastWritten = alerts;
     this.lastSavedAt = now;
   }

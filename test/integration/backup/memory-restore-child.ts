@@ -1,8 +1,9 @@
 /**
  * Child process of restore-memory.test.ts. `engine <op> <ccmon.json> <ref> [to]`: one restore
- * or verify through BackupService (op `dry`, `restore` or `verify`); `cli <args…>`: the `ccmon` command line itself
- * (src-main/cli/index.ts main() with V8 tuned as bin.ts tunes it, stdout consumed by the test). Either way the process's peak RSS
- * (VmHWM, the kernel's high-water mark) is written to the file named by CCMON_TEST_HWM.
+ * or verify through BackupService (op `dry`, `restore` or `verify`); `cli <args…>`: the `ccmon`
+ * command line itself (src-main/cli/index.ts main() with V8 tuned as bin.ts tunes it, stdout
+ * consumed by the test). Either way the process's peak RSS (VmHWM, the kernel's high-water mark)
+ * is written to the file named by CCMON_TEST_HWM.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
