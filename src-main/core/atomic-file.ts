@@ -2,10 +2,13 @@
  * A small file replaced whole or not at all: written to a temporary name beside it, flushed to the
  * disk, then renamed over it, so a crash or a full disk leaves the old file or the new one, never
  * half of one (and no temporary file behind when the write fails). The agent's state files go
- * through here: alert state and history, job and maintenance history, silences, reports.
+ * through here: alert state and history, job and maintenance history, silences, the notification
+ * log and outbox, reports; JSON state files also through writeJsonAtomic / readJsonOr below.
  */
-import { rmSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, renameSync, writeFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Logger } from './log.js';
 
 export interface AtomicWriteOptions {
   /** The new file's mode (default 0600: state files are the user's alone). */
@@ -51,5 +54,36 @@ export async function writeFileAtomic(
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
+  }
+}
+
+/** A JSON state file, written whole (its folder made, owner-only, when missing). */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileAtomicSync(file, JSON.stringify(value));
+}
+
+/**
+ * A JSON state file's value, `empty` when there is none. A file that is not JSON is kept aside as
+ * `<name>.corrupt-<time>` with a warning, and `empty` is returned: the state starts over, and
+ * nothing the admin could still read is lost. Other read errors (permissions) are thrown.
+ */
+export function readJsonOr<T>(file: string, empty: T, logger: Logger): T {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return empty;
+    throw err;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    const aside = `${file}.corrupt-${Date.now()}`;
+    renameSync(file, aside);
+    logger.warn(
+      `${file} was corrupt (${(err as Error).message}); kept it as ${aside} and started empty`,
+    );
+    return empty;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
-import { readJsonOr, writeJsonAtomic } from './persist.js';
+import { readJsonOr, writeJsonAtomic } from '../atomic-file.js';
 
 export interface NflogEntry {
   firing: string[];

@@ -21,7 +21,7 @@ import type { Clock } from './clock.js';
 import { crashPoint } from './crash-point.js';
 import type { Notification } from './notification.js';
 import type { DeliveryRecord, OutboxEntry, OutboxItem } from './outbox-types.js';
-import { readJsonOr, writeJsonAtomic } from './persist.js';
+import { readJsonOr, writeJsonAtomic } from '../atomic-file.js';
 import { DeliveryError, sinkId, type Sink } from './sinks/sink.js';
 
 export type { DeliveryRecord, LoggedState, OutboxEntry, OutboxItem } from './outbox-types.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { Clock } from './clock.js';
 import { fingerprint } from './matchers.js';
-import { readJsonOr, writeJsonAtomic } from './persist.js';
+import { readJsonOr, writeJsonAtomic } from '../atomic-file.js';
 import type { PostableAlert } from './postable.js';
 import { postJson } from './sinks/sink.js';
 

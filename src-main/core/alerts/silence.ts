@@ -16,7 +16,7 @@ import {
   type LabelSet,
   type Matcher,
 } from './matchers.js';
-import { readJsonOr, writeJsonAtomic } from './persist.js';
+import { readJsonOr, writeJsonAtomic } from '../atomic-file.js';
 
 /** Shared empty result: the common case allocates nothing (treat results as read-only). */
 const NONE: string[] = [];

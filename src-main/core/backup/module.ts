@@ -11,7 +11,7 @@ import type { JobScheduler, ProgressUpdate } from '../jobs/scheduler.js';
 import type { JobProgress } from '../jobs/contract.js';
 import type { Logger } from '../log.js';
 import type { EngineModule } from '../module.js';
-import { readJsonOr, writeJsonAtomic } from '../alerts/persist.js';
+import { readJsonOr, writeJsonAtomic } from '../atomic-file.js';
 import { namedChanges } from '../config/named-changes.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { BackupEvents, PruneReport } from './contract.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { AlertState, RestoredAlert } from './alerting-rule.js';
-import { writeJsonAtomic } from '../alerts/persist.js';
+import { writeJsonAtomic } from '../atomic-file.js';
 
 export interface PersistedAlert {
   group: string;

@@ -7,7 +7,7 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { redact, silentLogger, type Logger } from '../log.js';
-import { readJsonOr, writeJsonAtomic } from '../alerts/persist.js';
+import { readJsonOr, writeJsonAtomic } from '../atomic-file.js';
 
 export interface SecretStore {
   get(name: string): Promise<string | undefined>;

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { writeFileAtomic, writeFileAtomicSync } from '../../../src-main/core/atomic-file.js';
+import {
+  readJsonOr,
+  writeFileAtomic,
+  writeFileAtomicSync,
+  writeJsonAtomic,
+} from '../../../src-main/core/atomic-file.js';
+import { createLogger } from '../../../src-main/core/log.js';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
 
 const variants = [
@@ -60,4 +66,53 @@ describe('atomic files', () => {
       });
     });
   }
+
+  describe('JSON state files', () => {
+    it('writes a value into a folder it makes, owner-only, and reads it back', () => {
+      const file = join(dir.path, 'made', 'for', 'state.json');
+      writeJsonAtomic(file, { silences: [{ id: 'a' }] });
+      assert.equal(statSync(join(dir.path, 'made')).mode & 0o777, 0o700);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.deepEqual(readJsonOr(file, {}, createLogger('t', { write: () => {} })), {
+        silences: [{ id: 'a' }],
+      });
+    });
+
+    it('returns the empty state for a missing file, without a warning', () => {
+      const lines: string[] = [];
+      const empty = { entries: [] };
+      const got = readJsonOr(
+        join(dir.path, 'none.json'),
+        empty,
+        createLogger('t', { write: (l) => lines.push(l) }),
+      );
+      assert.equal(got, empty);
+      assert.deepEqual(lines, []);
+    });
+
+    it('keeps a corrupt file aside, says where, and starts empty', () => {
+      const file = join(dir.path, 'nflog.json');
+      writeFileSync(file, '{"half": ');
+      const lines: string[] = [];
+      const got = readJsonOr(file, [], createLogger('t', { write: (l) => lines.push(l) }));
+      assert.deepEqual(got, []);
+      const aside = readdirSync(dir.path).filter((n) => n.startsWith('nflog.json.corrupt-'));
+      assert.equal(aside.length, 1);
+      assert.equal(readFileSync(join(dir.path, aside[0]!), 'utf8'), '{"half": ');
+      assert.equal(lines.length, 1);
+      assert.match(
+        lines[0]!,
+        /warn .*nflog\.json was corrupt \(.+\); kept it as .*nflog\.json\.corrupt-\d+ and started empty/,
+      );
+    });
+
+    it('throws what is not a missing file (a folder in its place), touching nothing', () => {
+      const file = join(dir.path, 'a-folder.json');
+      mkdirSync(file);
+      assert.throws(() => readJsonOr(file, {}, createLogger('t', { write: () => {} })), {
+        code: 'EISDIR',
+      });
+      assert.ok(statSync(file).isDirectory());
+    });
+  });
 });
