@@ -7,6 +7,7 @@
  * configured; it has no duration or size.
  */
 import { Gauge, type Registry } from 'prom-client';
+import type { BackupRecord } from './store.js';
 
 export interface BackupMetricsState {
   lastSuccess: Map<
@@ -18,6 +19,21 @@ export interface BackupMetricsState {
   remoteCopies?: Map<string, { ok: boolean; lastSuccessSeconds: number | null }>;
   /** Since when each configured set has been in the config (kept across restarts: module.ts). */
   configuredSince?: Map<string, number>;
+}
+
+/**
+ * Each set's last success as the backups on disk tell it (`records` newest first, as
+ * BackupStore#list gives them): the agent's state at start. A safety backup is no set's success.
+ */
+export function lastSuccessFromStore(state: BackupMetricsState, records: BackupRecord[]): void {
+  for (const r of [...records].reverse()) {
+    if (r.sidecar.kind === 'safety') continue;
+    state.lastSuccess.set(r.sidecar.set, {
+      timestampSeconds: Date.parse(r.sidecar.finishedAt) / 1000,
+      durationSeconds: r.sidecar.durationSeconds,
+      sizeBytes: r.sidecar.archive.sizeBytes,
+    });
+  }
 }
 
 export function registerBackupMetrics(

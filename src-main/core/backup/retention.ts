@@ -15,7 +15,8 @@
  * The seed's "30 days" is the default: keepWithin 30d.
  */
 import type { RetentionPolicy } from './config.js';
-import type { RetentionDecision } from './contract.js';
+import type { PruneReport, RetentionDecision } from './contract.js';
+import type { BackupStore } from './store.js';
 
 export type { RetentionDecision };
 
@@ -24,6 +25,34 @@ export interface RetentionCandidate {
   set: string;
   kind: string;
   createdAt: string;
+}
+
+/** The policy applied to a backup folder: every decision, and what goes (removed unless `dryRun`). */
+export function pruneStore(
+  store: BackupStore,
+  policy: RetentionPolicy,
+  dryRun: boolean,
+): PruneReport {
+  const records = store.list();
+  const decisions = applyRetention(
+    records.map((r) => ({
+      id: r.id,
+      set: r.sidecar.set,
+      kind: r.sidecar.kind,
+      createdAt: r.sidecar.createdAt,
+    })),
+    policy,
+  );
+  const report: PruneReport = { dryRun, decisions, removed: [], freedBytes: 0 };
+  const byId = new Map(records.map((r) => [r.id, r]));
+  for (const d of decisions) {
+    if (d.keep) continue;
+    const rec = byId.get(d.id)!;
+    report.freedBytes += rec.sidecar.archive.sizeBytes;
+    if (!dryRun) store.remove(rec);
+    report.removed.push(d.id);
+  }
+  return report;
 }
 
 type Bucket = 'keepHourly' | 'keepDaily' | 'keepWeekly' | 'keepMonthly' | 'keepYearly';

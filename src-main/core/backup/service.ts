@@ -22,7 +22,7 @@ import { archivePathOf } from './sources.js';
 import type { PassphraseProvider } from './crypto.js';
 import type { CommandRunner, HealthCheck } from './hooks.js';
 import { httpHealthCheck } from './hooks.js';
-import type { BackupMetricsState } from './metrics.js';
+import { lastSuccessFromStore, type BackupMetricsState } from './metrics.js';
 import type { ManifestFile } from './manifest.js';
 import type { RemoteStore } from './remote.js';
 import { copyToRemote, type RemoteCopyResult } from './remote-copy.js';
@@ -31,7 +31,7 @@ import { withRestoreManifest, type Manifest } from './restore-manifest.js';
 import { ManifestCache } from './manifest-cache.js';
 import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
-import { applyRetention } from './retention.js';
+import { pruneStore } from './retention.js';
 import { unwritableReason } from './backup-dir.js';
 import { BackupStore, summaryOf } from './store.js';
 import { verifyOnWorker } from './extract-thread.js';
@@ -290,26 +290,7 @@ export class BackupService {
   }
 
   prune(dryRun: boolean): PruneReport {
-    const records = this.store.list();
-    const decisions = applyRetention(
-      records.map((r) => ({
-        id: r.id,
-        set: r.sidecar.set,
-        kind: r.sidecar.kind,
-        createdAt: r.sidecar.createdAt,
-      })),
-      this.opts.config.retention,
-    );
-    const report: PruneReport = { dryRun, decisions, removed: [], freedBytes: 0 };
-    const byId = new Map(records.map((r) => [r.id, r]));
-    for (const d of decisions) {
-      if (d.keep) continue;
-      const rec = byId.get(d.id)!;
-      report.freedBytes += rec.sidecar.archive.sizeBytes;
-      if (!dryRun) this.store.remove(rec);
-      report.removed.push(d.id);
-    }
-    return report;
+    return pruneStore(this.store, this.opts.config.retention, dryRun);
   }
 
   /** Extract the newest backup of a set into a temp folder and compare every file with the manifest. */
@@ -401,13 +382,6 @@ export class BackupService {
    * constructor: the one-shot commands export nothing, and it lists the whole backup folder.
    */
   refreshMetrics(): void {
-    for (const r of this.store.list().reverse()) {
-      if (r.sidecar.kind === 'safety') continue;
-      this.metrics.lastSuccess.set(r.sidecar.set, {
-        timestampSeconds: Date.parse(r.sidecar.finishedAt) / 1000,
-        durationSeconds: r.sidecar.durationSeconds,
-        sizeBytes: r.sidecar.archive.sizeBytes,
-      });
-    }
+    lastSuccessFromStore(this.metrics, this.store.list());
   }
 }
