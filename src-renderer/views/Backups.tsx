@@ -24,7 +24,9 @@ export function Backups() {
   const api = useApi();
   const list = useRequest('backup.list', {}, [], 60_000);
   const [running, setRunning] = useState<Running>(null);
-  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
+  const [outcome, setOutcome] = useState<{ ok: boolean; message: string; set?: string } | null>(
+    null,
+  );
   const [selected, setSelected] = useState<string | null>(null);
   const [verifying, setVerifying] = useState<string | null>(null);
   const [verified, setVerified] = useState<Record<string, { ok: boolean; text: string }>>({});
@@ -52,7 +54,7 @@ export function Backups() {
     useCallback(
       (f) => {
         setRunning(null);
-        setOutcome({ ok: f.ok, message: f.message });
+        setOutcome({ ok: f.ok, message: f.message, set: f.set });
         list.reload();
       },
       // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -70,6 +72,16 @@ export function Backups() {
   // agent waits for the folder when another set's run holds it.
   const target = sets.find((s) => s.set === chosenSet) ?? sets[0];
   const busy = running?.set === target?.set || target?.running === true;
+  // A failed run is its set's last run too, which SetHealth shows (and keeps after a reload): the
+  // error is said once, not twice.
+  const saidBySetHealth =
+    outcome?.ok === false &&
+    sets.some(
+      (s) =>
+        s.set === outcome.set &&
+        s.lastRun?.status === 'failed' &&
+        s.lastRun.message === outcome.message,
+    );
 
   const backUpNow = async () => {
     setOutcome(null);
@@ -175,7 +187,9 @@ export function Backups() {
             </p>
           </div>
         )}
-        {outcome && <Outcome {...outcome} testId="backup-outcome" />}
+        {outcome && !saidBySetHealth && (
+          <Outcome ok={outcome.ok} message={outcome.message} testId="backup-outcome" />
+        )}
         <p className="muted">
           Archives in <code>{directory}</code>
           {sets.map((s) => (

@@ -125,6 +125,27 @@ describe('backup sets in the dashboard follow config changes', () => {
       (await health.textContent()) ?? '',
       /The last backup of config failed .*nothing to back up: the source .*gone does not exist/,
     );
+
+    // Run from the page, the failure is said once: by the set's line, not by the outcome as well.
+    const runsOf = async () =>
+      (await requestAgent<JobInfo[]>(agent, 'jobs.list')).find((j) => j.id === 'backup-config')!
+        .lastRun?.runId;
+    const before = await runsOf();
+    await page.getByTestId('backup-set-choice').selectOption('config');
+    // The list the page reloads on the run's backup.finished event, with that run in it: once the
+    // page has it, both the outcome and the set's line had their chance to show the error.
+    const reloaded = page.waitForResponse(
+      async (r) =>
+        r.url().endsWith('/backup.list') &&
+        (await r.json()).sets.find((s: { set: string }) => s.set === 'config')?.lastRun?.runId !==
+          before,
+    );
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await reloaded;
+    await page.getByRole('button', { name: 'Back up now' }).waitFor();
+    const alerts = page.getByRole('alert').filter({ hasText: 'nothing to back up' });
+    assert.equal(await alerts.count(), 1, (await alerts.allInnerTexts()).join(' | '));
+    assert.equal(await page.getByTestId('backup-outcome').count(), 0);
     assert.deepEqual(errors, []);
   });
 });
