@@ -7,33 +7,15 @@
  * configured; it has no duration or size.
  */
 import { Gauge, type Registry } from 'prom-client';
-import type { BackupRecord } from './store.js';
+import type { LastSuccess } from './store.js';
 
 export interface BackupMetricsState {
-  lastSuccess: Map<
-    string,
-    { timestampSeconds: number; durationSeconds: number; sizeBytes: number }
-  >;
+  lastSuccess: Map<string, LastSuccess>;
   restoreTests: Map<string, { timestampSeconds: number; ok: boolean }>;
   /** The last copy to S3 of each set's backup: whether it worked, and when one last did. */
   remoteCopies?: Map<string, { ok: boolean; lastSuccessSeconds: number | null }>;
   /** Since when each configured set has been in the config (kept across restarts: module.ts). */
   configuredSince?: Map<string, number>;
-}
-
-/**
- * Each set's last success as the backups on disk tell it (`records` newest first, as
- * BackupStore#list gives them): the agent's state at start. A safety backup is no set's success.
- */
-export function lastSuccessFromStore(state: BackupMetricsState, records: BackupRecord[]): void {
-  for (const r of [...records].reverse()) {
-    if (r.sidecar.kind === 'safety') continue;
-    state.lastSuccess.set(r.sidecar.set, {
-      timestampSeconds: Date.parse(r.sidecar.finishedAt) / 1000,
-      durationSeconds: r.sidecar.durationSeconds,
-      sizeBytes: r.sidecar.archive.sizeBytes,
-    });
-  }
 }
 
 export function registerBackupMetrics(

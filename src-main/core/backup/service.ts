@@ -22,7 +22,7 @@ import { archivePathOf } from './sources.js';
 import type { PassphraseProvider } from './crypto.js';
 import type { CommandRunner, HealthCheck } from './hooks.js';
 import { httpHealthCheck } from './hooks.js';
-import { lastSuccessFromStore, type BackupMetricsState } from './metrics.js';
+import type { BackupMetricsState } from './metrics.js';
 import type { ManifestFile } from './manifest.js';
 import type { RemoteStore } from './remote.js';
 import { copyToRemote, type RemoteCopyResult } from './remote-copy.js';
@@ -33,7 +33,7 @@ import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
 import { pruneStore } from './retention.js';
 import { unwritableReason } from './backup-dir.js';
-import { BackupStore, summaryOf } from './store.js';
+import { BackupStore, lastSuccesses, summaryOf } from './store.js';
 import { verifyOnWorker } from './extract-thread.js';
 import {
   describeHolder,
@@ -382,6 +382,7 @@ export class BackupService {
    * constructor: the one-shot commands export nothing, and it lists the whole backup folder.
    */
   refreshMetrics(): void {
-    lastSuccessFromStore(this.metrics, this.store.list());
+    for (const [set, last] of lastSuccesses(this.store.list()))
+      this.metrics.lastSuccess.set(set, last);
   }
 }

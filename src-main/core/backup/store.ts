@@ -43,6 +43,31 @@ export interface BackupRecord {
   sidecar: BackupSidecar;
 }
 
+/** A set's last successful backup, as the exporter gives it. */
+export interface LastSuccess {
+  timestampSeconds: number;
+  durationSeconds: number;
+  sizeBytes: number;
+}
+
+/**
+ * Each set's last success as the backups in the folder tell it (`records` newest first, as
+ * BackupStore#list gives them): the exporter's state at the agent's start. A safety backup is no
+ * set's success.
+ */
+export function lastSuccesses(records: BackupRecord[]): Map<string, LastSuccess> {
+  const last = new Map<string, LastSuccess>();
+  for (const r of records) {
+    if (r.sidecar.kind === 'safety' || last.has(r.sidecar.set)) continue;
+    last.set(r.sidecar.set, {
+      timestampSeconds: Date.parse(r.sidecar.finishedAt) / 1000,
+      durationSeconds: r.sidecar.durationSeconds,
+      sizeBytes: r.sidecar.archive.sizeBytes,
+    });
+  }
+  return last;
+}
+
 /** A record as the AgentApi and the CLI list it (`ccmon backups`, `backup.list`). */
 export function summaryOf(r: BackupRecord): BackupSummary {
   const s: BackupSidecar = r.sidecar;

@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import {
-  lastSuccessFromStore,
   registerBackupMetrics,
   type BackupMetricsState,
 } from '../../../../src-main/core/backup/metrics.js';
-import type { BackupRecord } from '../../../../src-main/core/backup/store.js';
+import { lastSuccesses, type BackupRecord } from '../../../../src-main/core/backup/store.js';
 
 /** A listed backup as BackupStore#list gives it: only what the exporter reads is filled in. */
 const record = (set: string, kind: string, finishedAt: string, sizeBytes: number) =>
@@ -19,14 +18,14 @@ const record = (set: string, kind: string, finishedAt: string, sizeBytes: number
 
 describe('backup metrics from the backups on disk', () => {
   it("exports each set's newest backup, never a safety backup's", async () => {
-    const state: BackupMetricsState = { lastSuccess: new Map(), restoreTests: new Map() };
     // Newest first, as BackupStore#list: the safety backup is the newest of all.
-    lastSuccessFromStore(state, [
+    const lastSuccess = lastSuccesses([
       record('app', 'safety', '2026-11-03T00:00:00.000Z', 9000),
       record('app', 'scheduled', '2026-11-02T00:00:00.000Z', 2000),
       record('db', 'manual', '2026-11-01T12:00:00.000Z', 3000),
       record('app', 'scheduled', '2026-11-01T00:00:00.000Z', 1000),
     ]);
+    const state: BackupMetricsState = { lastSuccess, restoreTests: new Map() };
     const registry = new Registry();
     registerBackupMetrics(registry, state);
     const text = await registry.metrics();
