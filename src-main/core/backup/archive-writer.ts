@@ -98,6 +98,14 @@ class EntryWriter {
   private left = 0;
   private readonly sha256 = new FileSha256();
   private shrank = false;
+  /**
+   * Files with more than one link seen so far, by device and inode → the first one's archive path;
+   * the open file's entry in it when it is a later link (else null). GNU tar and restic keep hard
+   * links; here each link is archived whole (any tar extracts it) and the manifest says which
+   * file it is a link of, so a restore links them again.
+   */
+  private readonly linked = new Map<string, string>();
+  private hardlinkTo: string | null = null;
 
   constructor(private readonly state: ArchiveWriterState) {}
 
@@ -150,6 +158,7 @@ class EntryWriter {
       m.gid = st.gid;
       this.sha256.start(st.size);
       this.shrank = false;
+      this.hardlinkTo = st.nlink > 1 ? this.firstLinkOf(fd, e) : null;
       this.fillHeader(e);
       this.out.put(encodeHeader(this.header, this.scratch));
       return fd;
@@ -157,6 +166,17 @@ class EntryWriter {
       closeSync(fd);
       throw err;
     }
+  }
+
+  /** The archive path of the file's first link in this backup; null when this is the first. */
+  private firstLinkOf(fd: number, e: PlannedEntry): string | null {
+    // As bigints: an inode number past 2^53 (XFS, btrfs) must not collide with another.
+    const { dev, ino } = fstatSync(fd, { bigint: true });
+    const key = `${dev}:${ino}`;
+    const first = this.linked.get(key);
+    if (first !== undefined) return first;
+    this.linked.set(key, e.archivePath);
+    return null;
   }
 
   /**
@@ -189,7 +209,9 @@ class EntryWriter {
   /** The file's padding and manifest record. */
   endFile(e: PlannedEntry): void {
     this.out.put(padding(this.meta.size));
-    this.state.spool.add(manifestRecord(e, this.meta, this.sha256.hex()));
+    const record = manifestRecord(e, this.meta, this.sha256.hex());
+    if (this.hardlinkTo !== null) record.hardlinkTo = this.hardlinkTo;
+    this.state.spool.add(record);
     this.state.filesDone++;
     if (e.tally) {
       e.tally.files++;

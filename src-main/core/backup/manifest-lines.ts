@@ -108,6 +108,8 @@ function recordProblem(raw: unknown): ManifestFile | string {
   if (!count(r.uid)) return '.uid: expected an integer >= 0';
   if (!count(r.gid)) return '.gid: expected an integer >= 0';
   if (r.link !== undefined && typeof r.link !== 'string') return '.link: expected a string';
+  if (r.hardlinkTo !== undefined && typeof r.hardlinkTo !== 'string')
+    return '.hardlinkTo: expected a string';
   if (typeof r.source !== 'string') return '.source: expected a string';
   const f: ManifestFile = {
     path: r.path,
@@ -121,5 +123,6 @@ function recordProblem(raw: unknown): ManifestFile | string {
     source: r.source,
   };
   if (r.link !== undefined) f.link = r.link as string;
+  if (r.hardlinkTo !== undefined) f.hardlinkTo = r.hardlinkTo as string;
   return f;
 }

@@ -18,6 +18,11 @@ export const fileSchema = z.object({
   uid: z.number().int().min(0),
   gid: z.number().int().min(0),
   link: z.string().optional(),
+  /**
+   * A file that was a hard link of an earlier file of the same backup (same device and inode):
+   * that file's path. The file is archived whole all the same; a restore links the two again.
+   */
+  hardlinkTo: z.string().optional(),
   source: z.string(),
 });
 

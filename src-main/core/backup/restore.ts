@@ -276,7 +276,7 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
     });
     return done(
       true,
-      `restored ${x.files} files (${x.dirs} folders, ${x.symlinks} symlinks) into ${opts.to}${partOf(only)}`,
+      `restored ${x.files} files (${x.dirs} folders, ${x.symlinks} symlinks${x.hardlinks ? `; ${x.hardlinks} hard link${x.hardlinks === 1 ? '' : 's'} kept` : ''}) into ${opts.to}${partOf(only)}`,
     );
   }
 

@@ -130,17 +130,68 @@ describe('backup round trip', () => {
     );
   });
 
-  it('a hard-linked pair comes back as two files, a sparse file whole (as the README says)', async () => {
+  it('hard links come back linked (archived whole, as any tar reads them); a sparse file whole', async () => {
     const linked = join(dir.path, 'linked');
-    writeTree(linked, [{ path: 'a.log', content: 'the same bytes' }]);
+    writeTree(linked, [
+      { path: 'a.log', content: 'the same bytes' },
+      { path: 'lone.log', content: 'the same bytes' }, // equal bytes, not a link: stays apart
+    ]);
+    mkdirSync(join(linked, 'sub'));
     linkSync(join(linked, 'a.log'), join(linked, 'b.log'));
+    linkSync(join(linked, 'a.log'), join(linked, 'sub', 'c.log'));
     writeFileSync(join(linked, 'sparse.img'), '');
     truncateSync(join(linked, 'sparse.img'), 3 * 1024 * 1024); // all hole
-    const to = await backUpAndRestore('linked', linked);
-    const a = statSync(join(to, linked, 'a.log'));
-    const b = statSync(join(to, linked, 'b.log'));
-    assert.notEqual(a.ino, b.ino, 'two inodes, not a link');
-    assert.equal(readFileSync(join(to, linked, 'b.log'), 'utf8'), 'the same bytes');
+    const s = service('linked', {
+      sets: [{ name: 'linked', sources: [linked], ccmonState: false }],
+    });
+    const { backup } = await s.backup('linked', { kind: 'manual' });
+
+    // Every link is a whole regular file in the archive; the manifest names the first of each.
+    const listing = execFileSync('tar', ['-tvzf', backup.archivePath], {
+      encoding: 'utf8',
+    });
+    for (const name of ['a.log', 'b.log', 'sub/c.log'])
+      assert.match(listing, new RegExp(`^-rw.* 14 .*/linked/${name}$`, 'm'), listing);
+    const records = parseSidecar(
+      readFileSync(backup.archivePath.replace(/\.tar\.gz$/, '.manifest.json'), 'utf8'),
+      'sidecar',
+    ).files!;
+    const byName = (n: string) => records.find((f) => f.path.endsWith(`/linked/${n}`))!;
+    const marked = ['a.log', 'b.log', 'sub/c.log'].filter((n) => byName(n).hardlinkTo);
+    assert.equal(marked.length, 2, 'the first of the three is not marked, the other two are');
+    const first = ['a.log', 'b.log', 'sub/c.log'].find((n) => !byName(n).hardlinkTo)!;
+    for (const n of marked) assert.equal(byName(n).hardlinkTo, byName(first).path);
+    assert.equal(byName('lone.log').hardlinkTo, undefined);
+
+    const to = join(dir.path, 'restored-linked');
+    const report = await s.restore({ ref: backup.id, to, dryRun: false });
+    assert.equal(report.ok, true, report.message);
+    assert.match(report.message, /2 hard links kept/);
+    const ino = (n: string) => statSync(join(to, linked, n)).ino;
+    assert.equal(ino('b.log'), ino('a.log'));
+    assert.equal(ino('sub/c.log'), ino('a.log'));
+    assert.equal(statSync(join(to, linked, 'a.log')).nlink, 3);
+    assert.notEqual(ino('lone.log'), ino('a.log'));
+    assert.equal(readFileSync(join(to, linked, 'sub/c.log'), 'utf8'), 'the same bytes');
+    assert.deepEqual(
+      readdirSync(join(to, linked)).filter((n) => n.includes('.ccmon-restore-')),
+      [],
+      'no temporary link is left',
+    );
+    assert.equal((await s.verify(backup.id)).ok, true);
+
+    // Restored in part, a link whose first is left out is a file of its own.
+    const part = join(dir.path, 'restored-linked-part');
+    const partial = await s.restore({
+      ref: backup.id,
+      to: part,
+      dryRun: false,
+      include: [join(linked, 'sub')],
+    });
+    assert.equal(partial.ok, true, partial.message);
+    assert.equal(readFileSync(join(part, linked, 'sub/c.log'), 'utf8'), 'the same bytes');
+    assert.equal(statSync(join(part, linked, 'sub/c.log')).nlink, 1);
+
     const sparse = statSync(join(to, linked, 'sparse.img'));
     assert.equal(sparse.size, 3 * 1024 * 1024);
     assert.ok(sparse.blocks * 512 >= sparse.size, `written whole: ${sparse.blocks} blocks`);
