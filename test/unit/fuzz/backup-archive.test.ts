@@ -4,7 +4,7 @@
  * the original bytes; nothing is ever written outside the restore target.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -55,6 +55,8 @@ describe('fuzz: backup archive reader', () => {
       ],
       [['current', 'config.yaml']],
     );
+    // A hard link: its record names the first, and a restore that checks out links it again.
+    linkSync(join(src, 'notes/long.txt'), join(src, 'notes/link.txt'));
     service = new BackupService({
       config: backupConfig({
         directory: join(dir.path, 'backups'),
@@ -155,6 +157,10 @@ describe('fuzz: backup archive reader', () => {
             // Marked good: then every file must be the original, byte for byte.
             for (const f of files)
               assert.deepEqual(readFileSync(join(to, src, f.path)), Buffer.from(f.content), f.path);
+            assert.equal(
+              statSync(join(to, src, 'notes/link.txt')).ino,
+              statSync(join(to, src, 'notes/long.txt')).ino,
+            );
           },
         ),
         { ...BUDGET, numRuns: 40, interruptAfterTimeLimit: 8000 },
@@ -169,6 +175,8 @@ describe('fuzz: backup archive reader', () => {
         dryRun: false,
       });
       assert.equal(ok.ok, true, ok.message);
+      const final = join(dir.path, 'restored-final', src, 'notes');
+      assert.equal(statSync(join(final, 'link.txt')).ino, statSync(join(final, 'long.txt')).ino);
     },
   );
 });
