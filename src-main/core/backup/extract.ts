@@ -71,6 +71,8 @@ export interface ExtractResult {
   symlinks: number;
   /** Files linked again to the file they were a hard link of (hard-links.ts). */
   hardlinks: number;
+  /** Hard links that could not be made again (left as files of their own), and why. */
+  hardlinksFailed?: { count: number; firstError: string };
   bytes: number;
   removed: number;
 }
@@ -228,8 +230,12 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     crashPoint(`${label}-committing`);
   }
   folders.commit(() => crashPoint(`${label}-committing`));
-  if (linkFirsts.size > 0)
-    result.hardlinks = relinkHardLinks(files(), linkFirsts, opts.destinationOf, tempOf);
+  if (linkFirsts.size > 0) {
+    const r = relinkHardLinks(files(), linkFirsts, opts.destinationOf, tempOf);
+    result.hardlinks = r.linked;
+    if (r.firstError !== null)
+      result.hardlinksFailed = { count: r.failed, firstError: r.firstError };
+  }
   // Symlinks after every file (none is written through one); a list without any is not read again.
   for (const f of result.symlinks > 0 ? files() : []) {
     const dest = f.type === 'symlink' ? opts.destinationOf(f.path) : null;

@@ -9,18 +9,28 @@
 import { linkSync, renameSync, rmSync } from 'node:fs';
 import type { ManifestFile } from './manifest.js';
 
+/** What relinkHardLinks did: links made, and those left as files with the first reason why. */
+export interface Relinked {
+  linked: number;
+  failed: number;
+  /** The first failure's message (another file system, one without hard links, …), or null. */
+  firstError: string | null;
+}
+
 /**
  * Links each file of `files` marked with a `hardlinkTo` among `firsts` to that file, replacing it
- * whole (a link under a temporary name, then a rename). Returns how many it linked.
+ * whole (a link under a temporary name, then a rename). Every file is already restored whole: a
+ * link that cannot be made (the two on different file systems now, a FAT or exFAT target, too many
+ * links) leaves it so, and is counted, never thrown: the restore itself has succeeded.
  */
 export function relinkHardLinks(
   files: Iterable<ManifestFile>,
   firsts: ReadonlySet<string>,
   destinationOf: (path: string) => string | null,
   tempOf: (dest: string) => string,
-): number {
+): Relinked {
   const written = new Map<string, { dest: string; sha256: string | null }>();
-  let linked = 0;
+  const r: Relinked = { linked: 0, failed: 0, firstError: null };
   for (const f of files) {
     if (f.type !== 'file') continue;
     const dest = destinationOf(f.path);
@@ -30,10 +40,16 @@ export function relinkHardLinks(
     const first = f.hardlinkTo === undefined ? undefined : written.get(f.hardlinkTo);
     if (!first || first.sha256 !== f.sha256 || first.dest === dest) continue;
     const temp = tempOf(dest);
-    rmSync(temp, { force: true });
-    linkSync(first.dest, temp);
-    renameSync(temp, dest);
-    linked++;
+    try {
+      rmSync(temp, { force: true });
+      linkSync(first.dest, temp);
+      renameSync(temp, dest);
+      r.linked++;
+    } catch (err) {
+      rmSync(temp, { force: true });
+      r.failed++;
+      r.firstError ??= `${dest}: ${(err as Error).message}`;
+    }
   }
-  return linked;
+  return r;
 }

@@ -17,6 +17,7 @@ import type { PassphraseProvider } from './crypto.js';
 export type { RestoreReport };
 import { roomShortfall } from './diff.js';
 import { ExtractionFailedError, extractOnWorker, planOnWorker } from './extract-thread.js';
+import type { ExtractResult } from './extract.js';
 import {
   runCommand,
   runHook,
@@ -276,7 +277,7 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
     });
     return done(
       true,
-      `restored ${x.files} files (${x.dirs} folders, ${x.symlinks} symlinks${x.hardlinks ? `; ${x.hardlinks} hard link${x.hardlinks === 1 ? '' : 's'} kept` : ''}) into ${opts.to}${partOf(only)}`,
+      `restored ${x.files} files (${x.dirs} folders, ${x.symlinks} symlinks) into ${opts.to}${partOf(only)}${linksNote(x)}`,
     );
   }
 
@@ -308,8 +309,9 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
     return done(false, `stopping the service failed (${stop.message}); nothing was restored`);
   }
   journal.update({ phase: 'extracting' });
+  let links: string;
   try {
-    await extractOnWorker({
+    const x = await extractOnWorker({
       inProcess: opts.inProcess,
       archivePath: opts.archivePath,
       manifest,
@@ -325,6 +327,7 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
       onCommit: () => journal.update({ phase: 'committing' }),
       crashLabel: 'restore',
     });
+    links = linksNote(x);
   } catch (err) {
     r.failed(err);
     await step('start', hooks.startCommand);
@@ -359,7 +362,7 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
   if (verified)
     return done(
       true,
-      `restored ${manifest.id} in place${partOf(only)}; safety backup ${safety.id}`,
+      `restored ${manifest.id} in place${partOf(only)}; safety backup ${safety.id}${links}`,
     );
 
   // Verification failed: put the safety backup back, the same careful way.
@@ -373,4 +376,12 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
     false,
     `verification failed after restoring ${manifest.id}; rolled back to the safety backup ${safety.id}${again ? '' : ' (the service still fails verification)'}`,
   );
+}
+
+/** What a restore says of hard links: those made again, and those left as separate files. */
+function linksNote(x: ExtractResult): string {
+  const n = (count: number) => `${count} hard link${count === 1 ? '' : 's'}`;
+  const made = x.hardlinks ? `; ${n(x.hardlinks)} kept` : '';
+  const f = x.hardlinksFailed;
+  return f ? `${made}; ${n(f.count)} restored as separate files (${f.firstError})` : made;
 }

@@ -41,7 +41,11 @@ describe('hard links made again after a restore', () => {
   it('links a marked file to its first, replacing it whole, with no temporary name left', () => {
     const r = restored('plain', ['a', 'b', 'c']);
     const files = [file('fs/a', A), file('fs/b', A, 'fs/a'), file('fs/c', A, 'fs/a')];
-    assert.equal(relinkHardLinks(files, new Set(['fs/a']), r.destinationOf, r.tempOf), 2);
+    assert.deepEqual(relinkHardLinks(files, new Set(['fs/a']), r.destinationOf, r.tempOf), {
+      linked: 2,
+      failed: 0,
+      firstError: null,
+    });
     assert.equal(ino(join(r.root, 'b')), ino(join(r.root, 'a')));
     assert.equal(ino(join(r.root, 'c')), ino(join(r.root, 'a')));
     assert.equal(readFileSync(join(r.root, 'c'), 'utf8'), 'a');
@@ -60,7 +64,7 @@ describe('hard links made again after a restore', () => {
       file('dumps/x.sql', A, 'fs/a'), // not restored (no destination)
     ];
     const firsts = new Set(['fs/a', '/etc/passwd', '../hostile-outside']);
-    assert.equal(relinkHardLinks(files, firsts, r.destinationOf, r.tempOf), 0);
+    assert.equal(relinkHardLinks(files, firsts, r.destinationOf, r.tempOf).linked, 0);
     for (const [n, i] of before) assert.equal(ino(join(r.root, n)), i, n);
     assert.equal(readFileSync(join(dir.path, 'hostile-outside'), 'utf8'), 'outside');
     assert.equal(statSync(join(dir.path, 'hostile-outside')).nlink, 1);
@@ -70,7 +74,22 @@ describe('hard links made again after a restore', () => {
     const r = restored('partial', ['b']);
     const only = (path: string) => (path === 'fs/b' ? r.destinationOf(path) : null);
     const files = [file('fs/a', A), file('fs/b', A, 'fs/a')];
-    assert.equal(relinkHardLinks(files, new Set(['fs/a']), only, r.tempOf), 0);
+    assert.equal(relinkHardLinks(files, new Set(['fs/a']), only, r.tempOf).linked, 0);
     assert.equal(statSync(join(r.root, 'b')).nlink, 1);
+  });
+
+  it('leaves a file whose link cannot be made as restored, and says why, without throwing', () => {
+    // A temporary name where nothing can be made stands for a link the file system refuses
+    // (another file system now, FAT or exFAT, too many links).
+    const r = restored('refused', ['a', 'b', 'c']);
+    const tempOf = (d: string) =>
+      d.endsWith('/b') ? join(r.root, 'no-such-folder', 'b.tmp') : r.tempOf(d);
+    const files = [file('fs/a', A), file('fs/b', A, 'fs/a'), file('fs/c', A, 'fs/a')];
+    const got = relinkHardLinks(files, new Set(['fs/a']), r.destinationOf, tempOf);
+    assert.equal(got.linked, 1);
+    assert.equal(got.failed, 1);
+    assert.match(got.firstError ?? '', /\/b: ENOENT/);
+    assert.equal(readFileSync(join(r.root, 'b'), 'utf8'), 'b', 'left whole, as restored');
+    assert.equal(ino(join(r.root, 'c')), ino(join(r.root, 'a')), 'the next link is still made');
   });
 });
