@@ -37,7 +37,7 @@ import { crashPoint } from './crash-points.js';
 import type { FileList } from './manifest-records.js';
 import { RESTORE_TEMP_INFIX } from './destination.js';
 import { checkDestination, checkHeader, checkManifest, UnsafeArchiveError } from './safety.js';
-import { relinkHardLinks } from './hard-links.js';
+import { relinkHardLinks, type Relinked } from './hard-links.js';
 import { FileSha256 } from './sha256.js';
 import { replaceWith, StagedFolders } from './staged-folders.js';
 import { writeAll } from './write-all.js';
@@ -69,10 +69,8 @@ export interface ExtractResult {
   files: number;
   dirs: number;
   symlinks: number;
-  /** Files linked again to the file they were a hard link of (hard-links.ts). */
-  hardlinks: number;
-  /** Hard links that could not be made again (left as files of their own), and why. */
-  hardlinksFailed?: { count: number; firstError: string };
+  /** Hard links made again, and those left as files (hard-links.ts); absent when none was marked. */
+  hardlinks?: Relinked;
   bytes: number;
   removed: number;
 }
@@ -105,14 +103,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
   const folders = new StagedFolders(roots, tempOf);
   const umask = currentUmask();
   const dirs: [ManifestFile, string][] = [];
-  const result: ExtractResult = {
-    files: 0,
-    dirs: 0,
-    symlinks: 0,
-    hardlinks: 0,
-    bytes: 0,
-    removed: 0,
-  };
+  const result: ExtractResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0, removed: 0 };
   /** The files that restored links are links of: the commit links them again. */
   const linkFirsts = new Set<string>();
   let tempFiles = 0;
@@ -230,12 +221,8 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     crashPoint(`${label}-committing`);
   }
   folders.commit(() => crashPoint(`${label}-committing`));
-  if (linkFirsts.size > 0) {
-    const r = relinkHardLinks(files(), linkFirsts, opts.destinationOf, tempOf);
-    result.hardlinks = r.linked;
-    if (r.firstError !== null)
-      result.hardlinksFailed = { count: r.failed, firstError: r.firstError };
-  }
+  if (linkFirsts.size > 0)
+    result.hardlinks = relinkHardLinks(files(), linkFirsts, opts.destinationOf, tempOf);
   // Symlinks after every file (none is written through one); a list without any is not read again.
   for (const f of result.symlinks > 0 ? files() : []) {
     const dest = f.type === 'symlink' ? opts.destinationOf(f.path) : null;

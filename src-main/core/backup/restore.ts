@@ -381,7 +381,10 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
 /** What a restore says of hard links: those made again, and those left as separate files. */
 function linksNote(x: ExtractResult): string {
   const n = (count: number) => `${count} hard link${count === 1 ? '' : 's'}`;
-  const made = x.hardlinks ? `; ${n(x.hardlinks)} kept` : '';
-  const f = x.hardlinksFailed;
-  return f ? `${made}; ${n(f.count)} restored as separate files (${f.firstError})` : made;
+  const h = x.hardlinks;
+  if (!h) return '';
+  const made = h.linked ? `; ${n(h.linked)} kept` : '';
+  return h.firstError === null
+    ? made
+    : `${made}; ${n(h.failed)} restored as separate files (${h.firstError})`;
 }
