@@ -93,7 +93,7 @@ export async function printRestoreJson(r: RestoreReport, diffFile: string): Prom
     await write(`${batch}${first ? '' : '\n    '}],\n`);
   }
   await write(
-    `    "unchanged": ${diff.unchanged},\n    "counts": ${JSON.stringify(diff.counts)},\n    "truncated": false,\n    "space": ${JSON.stringify(diff.space ?? [])}\n  }\n}\n`,
+    `    "unchanged": ${diff.unchanged},\n    "counts": ${JSON.stringify(diff.counts)},\n    "truncated": false,\n    "space": ${JSON.stringify(diff.space ?? [])}${diff.hardlinks ? `,\n    "hardlinks": ${diff.hardlinks}` : ''}\n  }\n}\n`,
   );
 }
 

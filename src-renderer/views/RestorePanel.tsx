@@ -156,7 +156,11 @@ export function RestorePanel({
             )}
             {where.include && <> (only {where.include.join(', ')})</>}:{' '}
             {preview.value.diff.counts.added} added, {preview.value.diff.counts.changed} changed,{' '}
-            {preview.value.diff.counts.removed} removed, {preview.value.diff.unchanged} unchanged.
+            {preview.value.diff.counts.removed} removed, {preview.value.diff.unchanged} unchanged
+            {preview.value.diff.hardlinks
+              ? `; ${preview.value.diff.hardlinks} hard link${preview.value.diff.hardlinks === 1 ? '' : 's'} kept`
+              : ''}
+            .
           </p>
           {(preview.value.diff.space ?? [])
             .filter((s) => s.short.length > 0)

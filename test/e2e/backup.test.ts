@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -31,6 +31,8 @@ describe('backups in the dashboard', () => {
     // Enough incompressible bytes that the archive takes a moment and reports progress.
     for (let i = 0; i < 24; i++)
       writeFileSync(join(source, 'data', `blob-${i}.bin`), randomBytes(2 * 1024 * 1024));
+    // A second name of one blob: a restore makes it a link again, and its dry run says so.
+    linkSync(join(source, 'data', 'blob-0.bin'), join(source, 'data', 'blob-0-link.bin'));
     s = await startSimAgent({
       extra: {
         backup: {
@@ -102,7 +104,10 @@ describe('backups in the dashboard', () => {
     await diff.waitFor({ timeout: 30_000 });
     const text = await diff.innerText();
     assert.match(text, /~ .*settings\.json/, 'the changed file is listed');
-    assert.match(await page.getByTestId('restore-summary').innerText(), /1 changed/);
+    assert.match(
+      await page.getByTestId('restore-summary').innerText(),
+      /1 changed, .* unchanged; 1 hard link kept\.$/,
+    );
     await page.screenshot({ path: `${SHOTS}/restore-dry-run.png`, fullPage: true });
     const restore = page.getByRole('button', { name: 'Restore', exact: true });
     assert.equal(await restore.isDisabled(), true, 'disabled until the id is typed');
@@ -204,8 +209,8 @@ describe('backups in the dashboard', () => {
     'does not offer a restore that would not fit, and offers it once there is room',
     { skip: process.getuid?.() !== 0 && 'mounting a small file system needs root' },
     async () => {
-      // Into a 1 MiB file system with room for 7 more entries: the backup's 48 MiB and 28 entries
-      // fit neither way.
+      // Into a 1 MiB file system with room for 7 more entries: the backup's 50 MiB (a hard link is
+      // written whole before it is linked again) and ~30 entries fit neither way.
       const small = join(dir.path, 'small-disk');
       mkdirSync(small);
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,nr_inodes=8', 'tmpfs', small]);
@@ -218,7 +223,7 @@ describe('backups in the dashboard', () => {
         await space.waitFor({ timeout: 30_000 });
         assert.match(
           await space.innerText(),
-          /^It would not fit on the file system of .*small-disk.*: it writes 48\.\d MiB where .* is free; it makes \d+ files and folders where there is room for 7\.$/,
+          /^It would not fit on the file system of .*small-disk.*: it writes 50\.\d MiB where .* is free; it makes \d+ files and folders where there is room for 7\.$/,
         );
         await page.screenshot({ path: `${SHOTS}/restore-no-room.png`, fullPage: true });
         // The restore is not offered while the dry run says it cannot fit (it would be refused).

@@ -30,12 +30,18 @@ export function registerLs(program: Command): void {
         if (!out.write(chunk)) await once(out, 'drain');
       };
       let first = true;
+      // Paths as backed up, a hard link's first too.
+      const shown = (archivePath: string) => shownPath(livePath(archivePath));
+      const live = (f: ManifestFile): ManifestFile =>
+        f.hardlinkTo === undefined
+          ? { ...f, path: livePath(f.path) }
+          : { ...f, path: livePath(f.path), hardlinkTo: livePath(f.hardlinkTo) };
       const each = ctx.json
         ? (f: ManifestFile) =>
-            write(
-              `${first ? '' : ','}\n    ${JSON.stringify({ ...f, path: livePath(f.path) })}`,
-            ).then(() => void (first = false))
-        : (f: ManifestFile) => write(`${lsLine(f, shownPath(livePath(f.path)))}\n`);
+            write(`${first ? '' : ','}\n    ${JSON.stringify(live(f))}`).then(
+              () => void (first = false),
+            )
+        : (f: ManifestFile) => write(`${lsLine(f, shown)}\n`);
       try {
         const resolved = service.store.resolve(ref, { files: false });
         if (ctx.json)
@@ -52,13 +58,24 @@ export function registerLs(program: Command): void {
     });
 }
 
-/** `-rw-r----- 0/0      1234 2026-01-02 03:04:05Z /etc/claude-code/x.json`, as tar -tv shows it. */
-export function lsLine(f: ManifestFile, shown: string): string {
+/**
+ * `-rw-r----- 0/0      1234 2026-01-02 03:04:05Z /etc/claude-code/x.json`, as tar -tv shows it; a
+ * hard link of a file listed before it ends `link to` that file, as tar's does (its size is there:
+ * ccmon archives every link whole).
+ */
+export function lsLine(f: ManifestFile, show: (path: string) => string): string {
   const kind = f.type === 'dir' ? 'd' : f.type === 'symlink' ? 'l' : '-';
   const owner = `${f.uid}/${f.gid}`;
   const when = f.mtime.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const shown = show(f.path);
   const name =
-    f.type === 'dir' ? `${shown}/` : f.type === 'symlink' ? `${shown} -> ${f.link}` : shown;
+    f.type === 'dir'
+      ? `${shown}/`
+      : f.type === 'symlink'
+        ? `${shown} -> ${f.link}`
+        : f.hardlinkTo !== undefined
+          ? `${shown} link to ${show(f.hardlinkTo)}`
+          : shown;
   return `${kind}${modeString(f.mode)} ${owner.padEnd(9)} ${String(f.size).padStart(10)} ${when} ${name}`;
 }
 

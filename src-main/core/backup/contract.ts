@@ -81,6 +81,11 @@ export interface RestoreDiff {
    * and what is free there now (`freeInodes` null: the file system has no fixed inode count).
    */
   space?: RestoreRoom[];
+  /**
+   * Restored files the backup holds as hard links of another restored file: each is written
+   * whole, then made a link of it again (hard-links.ts). Absent when there are none.
+   */
+  hardlinks?: number;
 }
 
 export interface RestoreStep {

@@ -151,6 +151,8 @@ class RestoreDiffer {
     const dest = this.destinationOf(f.path);
     if (!dest) return;
     if (this.removals) this.listed.add(dest);
+    if (f.hardlinkTo !== undefined && this.destinationOf(f.hardlinkTo) !== null)
+      this.lists.diff.hardlinks = (this.lists.diff.hardlinks ?? 0) + 1;
     const belowMissing = dest.startsWith(this.missing);
     const st = belowMissing ? null : lstatOrNull(dest);
     if (!st) {

@@ -187,7 +187,7 @@ async function restoreChecked(
   if (opts.dryRun)
     return done(
       true,
-      `dry run of ${manifest.id} (${manifest.createdAt}) ${inPlace ? 'in place' : `into ${opts.to}`}${partOf(only)}: ${diff.counts.added} added, ${diff.counts.changed} changed, ${diff.counts.removed} removed, ${diff.unchanged} unchanged${short ? `; it would not fit: it writes ${short}` : ''}`,
+      `dry run of ${manifest.id} (${manifest.createdAt}) ${inPlace ? 'in place' : `into ${opts.to}`}${partOf(only)}: ${diff.counts.added} added, ${diff.counts.changed} changed, ${diff.counts.removed} removed, ${diff.unchanged} unchanged${diff.hardlinks ? `; ${hardLinks(diff.hardlinks)} kept` : ''}${short ? `; it would not fit: it writes ${short}` : ''}`,
     );
   if (short)
     return done(false, `not enough space: this restore writes ${short}; nothing was changed`);
@@ -380,11 +380,12 @@ async function restoreJournaled(opts: RestoreOptions, r: RestoreRun): Promise<Re
 
 /** What a restore says of hard links: those made again, and those left as separate files. */
 function linksNote(x: ExtractResult): string {
-  const n = (count: number) => `${count} hard link${count === 1 ? '' : 's'}`;
   const h = x.hardlinks;
   if (!h) return '';
-  const made = h.linked ? `; ${n(h.linked)} kept` : '';
+  const made = h.linked ? `; ${hardLinks(h.linked)} kept` : '';
   return h.firstError === null
     ? made
-    : `${made}; ${n(h.failed)} restored as separate files (${h.firstError})`;
+    : `${made}; ${hardLinks(h.failed)} restored as separate files (${h.firstError})`;
 }
+
+const hardLinks = (count: number) => `${count} hard link${count === 1 ? '' : 's'}`;

@@ -1,6 +1,6 @@
 /** The CLI contract of DESIGN.md for backups: --json on stdout only, exit 0/1/2. */
 import assert from 'node:assert/strict';
-import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
@@ -109,6 +109,62 @@ describe('ccmon backup | backups | verify | restore | prune', () => {
     const missing = await run('ls', first.id, join(src, 'nope'));
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /not in backup/);
+  });
+
+  it('a hard link: ls ends its line `link to` the first, --json names it as backed up, the dry run says it is kept', async () => {
+    const linked = join(dir.path, 'linked');
+    writeTree(linked, [{ path: 'a.log', content: 'shared bytes' }]);
+    linkSync(join(linked, 'a.log'), join(linked, 'b.log'));
+    const linkedCfg = join(dir.path, 'linked.yaml');
+    writeFileSync(
+      linkedCfg,
+      `version: 1\nbackup:\n  directory: ${join(dir.path, 'linked-backups')}\n  sets:\n    - name: linked\n      sources: [${linked}]\n      ccmonState: false\n`,
+    );
+    const runLinked = (...args: string[]) => ccmon(['--config', linkedCfg, ...args], env);
+    const made = await runLinked('--json', 'backup');
+    assert.equal(made.code, 0, made.stderr);
+    const { id } = JSON.parse(made.stdout) as { id: string };
+
+    const text = await runLinked('ls', id, linked);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      new RegExp(`^-rw\\S+ +\\d+/\\d+ +12 \\S+ \\S+Z ${linked}/a\\.log$`, 'm'),
+    );
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `^-rw\\S+ +\\d+/\\d+ +12 \\S+ \\S+Z ${linked}/b\\.log link to ${linked}/a\\.log$`,
+        'm',
+      ),
+    );
+    const json = JSON.parse((await runLinked('--json', 'ls', id)).stdout);
+    const b = json.files.find((f: { path: string }) => f.path === join(linked, 'b.log'));
+    assert.equal(b.hardlinkTo, join(linked, 'a.log'));
+
+    const to = join(dir.path, 'linked-out');
+    const dry = await runLinked('--json', 'restore', id, '--to', to, '--dry-run');
+    assert.equal(dry.code, 0, dry.stderr);
+    const report = JSON.parse(dry.stdout);
+    assert.equal(report.diff.hardlinks, 1);
+    assert.match(report.message, /3 added, .*; 1 hard link kept$/); // the folder and its two files
+    // Restored in part without the first, the link stays a file: none is said to be kept.
+    const part = JSON.parse(
+      (
+        await runLinked(
+          '--json',
+          'restore',
+          id,
+          '--to',
+          to,
+          '--dry-run',
+          '--include',
+          join(linked, 'b.log'),
+        )
+      ).stdout,
+    );
+    assert.equal(part.diff.hardlinks, undefined);
+    assert.doesNotMatch(part.message, /hard link/);
   });
 
   it('verify exits 0 when intact and 1 on a mismatch, listing the problem', async () => {
