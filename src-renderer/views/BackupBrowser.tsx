@@ -122,6 +122,9 @@ export function BackupBrowser({
                       <>
                         {e.name}
                         {e.type === 'symlink' && <span className="muted"> (symlink)</span>}
+                        {e.hardlinkTo && (
+                          <span className="muted"> (hard link of {e.hardlinkTo})</span>
+                        )}
                       </>
                     )}
                   </td>

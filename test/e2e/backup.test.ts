@@ -192,6 +192,11 @@ describe('backups in the dashboard', () => {
     await browser.getByRole('button', { name: `${source}/` }).click();
     await browser.getByRole('button', { name: 'data/' }).click();
     await browser.getByLabel(`restore ${join(source, 'data', 'blob-23.bin')}`).waitFor();
+    // The walk sorts names, so blob-0-link.bin came first and blob-0.bin is its link.
+    assert.match(
+      await browser.locator('tbody tr', { hasText: 'blob-0.bin' }).innerText(),
+      /blob-0\.bin \(hard link of .*\/data\/blob-0-link\.bin\)/,
+    );
     await browser.getByLabel('Names containing').fill('BLOB-2');
     const rows = browser.locator('tbody tr');
     // blob-2.bin and blob-20 … blob-23.bin, of 24 blobs.

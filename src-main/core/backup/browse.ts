@@ -63,8 +63,17 @@ export function listFolder(
     inside++;
     const name = folder === null ? livePath(f.path) : f.path.slice(folder.length + 1);
     if (needle && !name.toLowerCase().includes(needle)) continue;
-    if (total++ >= offset && entries.length < limit)
-      entries.push({ path: livePath(f.path), name, type: f.type, size: f.size, mtime: f.mtime });
+    if (total++ >= offset && entries.length < limit) {
+      const e: BackupFolderEntry = {
+        path: livePath(f.path),
+        name,
+        type: f.type,
+        size: f.size,
+        mtime: f.mtime,
+      };
+      if (f.hardlinkTo !== undefined) e.hardlinkTo = livePath(f.hardlinkTo);
+      entries.push(e);
+    }
   }
   if (!found && inside === 0) throw notInBackup(manifest, [folder!]);
   const rank = (e: BackupFolderEntry) => (e.type === 'dir' ? 0 : 1);

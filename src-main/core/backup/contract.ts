@@ -201,6 +201,8 @@ export interface BackupFolderEntry {
   type: 'file' | 'dir' | 'symlink';
   size: number;
   mtime: string;
+  /** A hard link: the file it shares its data with, as backed up (a restore links them again). */
+  hardlinkTo?: string;
 }
 
 /** One folder of a backup: a page of its entries, and how many it holds. */
