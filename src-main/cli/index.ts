@@ -12,6 +12,7 @@ import { registerVerify } from './commands/verify.js';
 import { registerCheck } from './commands/check.js';
 import { registerConfig } from './commands/config.js';
 import { registerLogs } from './commands/logs.js';
+import { registerDiff } from './commands/diff.js';
 import { registerLs } from './commands/ls.js';
 import { registerMaintenance } from './commands/maintenance.js';
 import { registerReport } from './commands/report.js';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerRestore(program);
   registerLs(program);
+  registerDiff(program);
   registerPrune(program);
   registerCheck(program);
   registerConfig(program);

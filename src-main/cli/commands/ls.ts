@@ -2,9 +2,9 @@
  * `ccmon ls REF [PATH]`: a backup's files, as `tar -tv` and `restic ls` list them, with the paths
  * they were backed up from (what `restore --include` takes). `--json` streams every entry.
  */
-import { once } from 'node:events';
 import type { Command } from 'commander';
 import type { ManifestFile } from '../../core/backup/manifest.js';
+import { bufferedStdout } from '../buffered-stdout.js';
 import { commandContext, message, UsageError, type GlobalOptions } from '../context.js';
 
 export function registerLs(program: Command): void {
@@ -16,29 +16,16 @@ export function registerLs(program: Command): void {
     .action(async (ref: string, path: string | undefined, _opts: unknown, cmd: Command) => {
       const { backupService, BackupNotFoundError, NotInBackupError } =
         await import('../backup-session.js');
-      const { livePath } = await import('../../core/backup/destination.js');
+      const { entryAsBackedUp, livePath } = await import('../../core/backup/destination.js');
       const { shownPath } = await import('../restore-output.js');
       const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const service = backupService(ctx);
-      const out = process.stdout;
-      let pending = '';
-      const write = async (s: string) => {
-        pending += s;
-        if (pending.length < 64 * 1024) return;
-        const chunk = pending;
-        pending = '';
-        if (!out.write(chunk)) await once(out, 'drain');
-      };
+      const { write, flush } = bufferedStdout();
       let first = true;
-      // Paths as backed up, a hard link's first too.
       const shown = (archivePath: string) => shownPath(livePath(archivePath));
-      const live = (f: ManifestFile): ManifestFile =>
-        f.hardlinkTo === undefined
-          ? { ...f, path: livePath(f.path) }
-          : { ...f, path: livePath(f.path), hardlinkTo: livePath(f.hardlinkTo) };
       const each = ctx.json
         ? (f: ManifestFile) =>
-            write(`${first ? '' : ','}\n    ${JSON.stringify(live(f))}`).then(
+            write(`${first ? '' : ','}\n    ${JSON.stringify(entryAsBackedUp(f))}`).then(
               () => void (first = false),
             )
         : (f: ManifestFile) => write(`${lsLine(f, shown)}\n`);
@@ -48,7 +35,7 @@ export function registerLs(program: Command): void {
           await write(`{\n  "id": ${JSON.stringify(resolved.sidecar?.id ?? ref)},\n  "files": [`);
         const r = await service.files(resolved.archivePath, path ?? null, each);
         if (ctx.json) await write(`${first ? '' : '\n  '}],\n  "count": ${r.matched}\n}\n`);
-        out.write(pending);
+        flush();
       } catch (err) {
         if (err instanceof BackupNotFoundError || err instanceof NotInBackupError)
           throw new UsageError((err as Error).message);

@@ -3,7 +3,7 @@
  * this, not the whole restore (hooks, journal, safety backups).
  */
 import { basename, join, sep } from 'node:path';
-import { DUMP_PREFIX, FS_PREFIX } from './manifest.js';
+import { DUMP_PREFIX, FS_PREFIX, type ManifestFile } from './manifest.js';
 
 /** Temporary files of an extraction: `<dest>.ccmon-restore-<suffix>` (extract.ts, journal.ts). */
 export const RESTORE_TEMP_INFIX = '.ccmon-restore-';
@@ -53,6 +53,13 @@ export function selects(chosen: string, path: string): boolean {
 }
 
 const inPlace = destinationMapper(null, null);
+
+/** A manifest entry with its paths (its own, a hard link's first) as they were backed up. */
+export function entryAsBackedUp(f: ManifestFile): ManifestFile {
+  return f.hardlinkTo === undefined
+    ? { ...f, path: livePath(f.path) }
+    : { ...f, path: livePath(f.path), hardlinkTo: livePath(f.hardlinkTo) };
+}
 
 /** An archive path as the path it was backed up from (`fs/etc/x` → `/etc/x`); a dump's as it is. */
 export function livePath(archivePath: string): string {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
 import { eachEntryBelow, listFolder } from './browse.js';
+import { compareBackups, type BackupChange, type BackupComparison } from './compare.js';
 import type {
   BackupFolder,
   BackupSummary,
@@ -194,6 +195,17 @@ export class BackupService {
     return this.listing(ref, (manifest) =>
       eachEntryBelow(manifest, path === null ? null : asArchivePath(path), each),
     );
+  }
+
+  /** The changes from backup `from` to backup `to` (below `path`, as backed up): compare.ts. */
+  async compare(
+    from: string,
+    to: string,
+    path: string | null,
+    each: (c: BackupChange) => Promise<void> | void,
+  ): Promise<BackupComparison> {
+    const below = path === null ? null : asArchivePath(path);
+    return this.listing(from, (a) => this.listing(to, (b) => compareBackups(a, b, below, each)));
   }
 
   /**

@@ -1,6 +1,15 @@
 /** The CLI contract of DESIGN.md for backups: --json on stdout only, exit 0/1/2. */
 import assert from 'node:assert/strict';
-import { closeSync, linkSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  linkSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tempDir, type TempDir } from '../../helpers/ports.js';
@@ -38,6 +47,15 @@ describe('ccmon backup | backups | verify | restore | prune', () => {
   after(() => dir.cleanup());
 
   const run = (...args: string[]) => ccmon(['--config', cfg, ...args], env);
+  /** `ccmon` with a config of its own: one set `name` of folder `source`, backed up apart. */
+  const setOfItsOwn = (name: string, source: string) => {
+    const file = join(dir.path, `${name}.yaml`);
+    writeFileSync(
+      file,
+      `version: 1\nbackup:\n  directory: ${join(dir.path, `${name}-backups`)}\n  sets:\n    - name: ${name}\n      sources: [${source}]\n      ccmonState: false\n`,
+    );
+    return (...args: string[]) => ccmon(['--config', file, ...args], env);
+  };
   let first: { id: string; archivePath: string };
 
   it('backup prints id and archive; --json is the whole result on stdout', async () => {
@@ -115,12 +133,7 @@ describe('ccmon backup | backups | verify | restore | prune', () => {
     const linked = join(dir.path, 'linked');
     writeTree(linked, [{ path: 'a.log', content: 'shared bytes' }]);
     linkSync(join(linked, 'a.log'), join(linked, 'b.log'));
-    const linkedCfg = join(dir.path, 'linked.yaml');
-    writeFileSync(
-      linkedCfg,
-      `version: 1\nbackup:\n  directory: ${join(dir.path, 'linked-backups')}\n  sets:\n    - name: linked\n      sources: [${linked}]\n      ccmonState: false\n`,
-    );
-    const runLinked = (...args: string[]) => ccmon(['--config', linkedCfg, ...args], env);
+    const runLinked = setOfItsOwn('linked', linked);
     const made = await runLinked('--json', 'backup');
     assert.equal(made.code, 0, made.stderr);
     const { id } = JSON.parse(made.stdout) as { id: string };
@@ -165,6 +178,58 @@ describe('ccmon backup | backups | verify | restore | prune', () => {
     );
     assert.equal(part.diff.hardlinks, undefined);
     assert.doesNotMatch(part.message, /hard link/);
+  });
+
+  it('diff lists what changed between two backups, below a path when given; --json streams each change', async () => {
+    const tree = join(dir.path, 'changing');
+    writeTree(tree, [
+      { path: 'kept.json', content: '{}' },
+      { path: 'edited.yaml', content: 'port: 1\n' },
+      { path: 'gone.log', content: 'old\n' },
+      { path: 'sub/mode.sh', content: 'echo\n' },
+    ]);
+    const runTree = setOfItsOwn('changing', tree);
+    const before = JSON.parse((await runTree('--json', 'backup')).stdout) as { id: string };
+    writeFileSync(join(tree, 'edited.yaml'), 'port: 2\n');
+    rmSync(join(tree, 'gone.log'));
+    writeFileSync(join(tree, 'sub', 'new.txt'), 'twelve bytes');
+    chmodSync(join(tree, 'sub', 'mode.sh'), 0o755);
+    const after = JSON.parse((await runTree('--json', 'backup')).stdout) as { id: string };
+
+    const text = await runTree('diff', before.id, after.id);
+    assert.equal(text.code, 0, text.stderr);
+    assert.deepEqual(text.stdout.trimEnd().split('\n').sort(), [
+      `+  ${tree}/sub/new.txt`,
+      `-  ${tree}/gone.log`,
+      `M  ${tree}/edited.yaml`,
+      `U  ${tree}/sub/mode.sh`,
+    ]);
+    // Unchanged: the folder, kept.json and sub/ (a folder's time moves with what it holds: left out).
+    assert.match(
+      text.stderr,
+      new RegExp(
+        `^from ${before.id} to ${after.id}: 1 added \\(12 B\\), 1 removed \\(4 B\\), 1 changed, 1 in mode/owner/time only, 3 unchanged\n$`,
+      ),
+    );
+    const below = await runTree('diff', before.id, after.id, join(tree, 'sub'));
+    assert.deepEqual(below.stdout.trimEnd().split('\n').sort(), [
+      `+  ${tree}/sub/new.txt`,
+      `U  ${tree}/sub/mode.sh`,
+    ]);
+    const json = JSON.parse((await runTree('--json', 'diff', before.id, 'latest')).stdout);
+    assert.equal(json.to, after.id);
+    assert.deepEqual(json.counts, { added: 1, removed: 1, changed: 1, metadata: 1, unchanged: 3 });
+    const added = json.changes.find((c: { change: string }) => c.change === '+');
+    assert.equal(added.path, join(tree, 'sub', 'new.txt'));
+    assert.equal(added.size, 12);
+    const same = await runTree('diff', after.id, after.id);
+    assert.equal(same.stdout, '', 'a backup against itself: no change');
+
+    const missing = await runTree('diff', before.id, after.id, join(tree, 'nope'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /not in backup .*nope/);
+    const unknown = await runTree('diff', before.id, 'no-such-backup');
+    assert.equal(unknown.code, 2);
   });
 
   it('verify exits 0 when intact and 1 on a mismatch, listing the problem', async () => {

@@ -1,0 +1,165 @@
+/**
+ * What changed between two backups (`ccmon diff`, as `restic diff` shows it): entries added,
+ * removed, changed in content (or type, or a symlink's target), or changed only in their mode,
+ * owner or time. Both file lists are streamed; what is kept of the older one is three 53-bit
+ * hashes per entry (path, content, metadata: 24 bytes, so 300,000 entries take ~7 MB), never its
+ * paths. Two different paths with one hash (odds ~1 in 10^5 for two lists of 300,000) would show
+ * as one entry changed instead of one added and one removed: a listing's risk, never a restore's.
+ */
+import { within } from './destination.js';
+import type { ManifestFile } from './manifest.js';
+import { entryCount, pathHash } from './path-set.js';
+import { notInBackup, type Manifest } from './restore-manifest.js';
+
+/** `+` added, `-` removed, `M` content (or type, or link target) changed, `U` only metadata. */
+export type ChangeKind = '+' | '-' | 'M' | 'U';
+
+export interface BackupChange {
+  kind: ChangeKind;
+  /** The entry as the newer backup lists it (the older one's for a removal). */
+  entry: ManifestFile;
+}
+
+export interface BackupComparison {
+  from: string;
+  to: string;
+  counts: Record<'added' | 'removed' | 'changed' | 'metadata' | 'unchanged', number>;
+  /** Bytes of the files added, and of those removed. */
+  bytes: { added: number; removed: number };
+}
+
+/**
+ * Hands `each` every change from backup `a` to backup `b` at or below archive path `below` (null:
+ * all): additions and changes in `b`'s order, then removals in `a`'s. A path neither backup has is
+ * a NotInBackupError naming the folders the newer one has.
+ */
+export async function compareBackups(
+  a: Manifest,
+  b: Manifest,
+  below: string | null,
+  each: (c: BackupChange) => Promise<void> | void,
+): Promise<BackupComparison> {
+  const keep = below === null ? undefined : (p: string) => within(below, p);
+  const older = new EntryIndex(entryCount(a.totals));
+  for (const f of a.files(keep)) older.add(f);
+  const r: BackupComparison = {
+    from: a.id,
+    to: b.id,
+    counts: { added: 0, removed: 0, changed: 0, metadata: 0, unchanged: 0 },
+    bytes: { added: 0, removed: 0 },
+  };
+  for (const f of b.files(keep)) {
+    const at = older.find(f.path);
+    if (at < 0) {
+      r.counts.added++;
+      r.bytes.added += f.type === 'file' ? f.size : 0;
+      await each({ kind: '+', entry: f });
+    } else if (older.content[at] !== contentHash(f)) {
+      r.counts.changed++;
+      await each({ kind: 'M', entry: f });
+    } else if (older.meta[at] !== metaHash(f)) {
+      r.counts.metadata++;
+      await each({ kind: 'U', entry: f });
+    } else r.counts.unchanged++;
+  }
+  for (const f of a.files(keep)) {
+    if (older.seen(f.path)) continue;
+    r.counts.removed++;
+    r.bytes.removed += f.type === 'file' ? f.size : 0;
+    await each({ kind: '-', entry: f });
+  }
+  // Nothing below it in either: a mistyped path would otherwise read as "no change".
+  if (below !== null && older.size === 0 && r.counts.added === 0) throw notInBackup(b, [below]);
+  return r;
+}
+
+/** What makes two entries' data the same: type, bytes (their sha256), a symlink's target. */
+const contentHash = (f: ManifestFile) =>
+  pathHash(`${f.type}\0${f.sha256 ?? ''}\0${f.link ?? ''}\0${f.type === 'file' ? f.size : 0}`);
+
+/** Mode, owner and time; a folder's time is left out: it moves whenever what it holds does. */
+const metaHash = (f: ManifestFile) =>
+  pathHash(`${f.mode}\0${f.uid}\0${f.gid}\0${f.type === 'dir' ? '' : f.mtime}`);
+
+/** The older list's entries as hashes, sorted by path hash, each marked once found. */
+class EntryIndex {
+  private paths: Float64Array;
+  content: Float64Array;
+  meta: Float64Array;
+  private found = new Uint8Array(0);
+  size = 0;
+  private sorted = true;
+
+  constructor(expected: number) {
+    const n = Math.max(expected, 1024);
+    this.paths = new Float64Array(n);
+    this.content = new Float64Array(n);
+    this.meta = new Float64Array(n);
+  }
+
+  add(f: ManifestFile): void {
+    if (this.size === this.paths.length) this.grow();
+    this.paths[this.size] = pathHash(f.path);
+    this.content[this.size] = contentHash(f);
+    this.meta[this.size] = metaHash(f);
+    this.size++;
+    this.sorted = false;
+  }
+
+  /** The entry's slot, marked found, or -1. */
+  find(path: string): number {
+    const at = this.slot(path);
+    if (at >= 0) this.found[at] = 1;
+    return at;
+  }
+
+  /** Whether find() found this path. */
+  seen(path: string): boolean {
+    const at = this.slot(path);
+    return at >= 0 && this.found[at] === 1;
+  }
+
+  private slot(path: string): number {
+    this.seal();
+    const h = pathHash(path);
+    let lo = 0;
+    let hi = this.size - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.paths[mid]!;
+      if (v === h) return mid;
+      if (v < h) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Sorts the three arrays together by path hash, once, before the first lookup. */
+  private seal(): void {
+    if (this.sorted) return;
+    const order = new Uint32Array(this.size);
+    for (let i = 0; i < this.size; i++) order[i] = i;
+    order.sort((x, y) => this.paths[x]! - this.paths[y]!);
+    const pick = (from: Float64Array) => {
+      const out = new Float64Array(this.size);
+      for (let i = 0; i < this.size; i++) out[i] = from[order[i]!]!;
+      return out;
+    };
+    this.paths = pick(this.paths);
+    this.content = pick(this.content);
+    this.meta = pick(this.meta);
+    this.found = new Uint8Array(this.size);
+    this.sorted = true;
+  }
+
+  private grow(): void {
+    const twice = (from: Float64Array) => {
+      const out = new Float64Array(from.length * 2);
+      out.set(from);
+      return out;
+    };
+    this.paths = twice(this.paths);
+    this.content = twice(this.content);
+    this.meta = twice(this.meta);
+  }
+}
