@@ -6,8 +6,6 @@
  */
 import type { Command } from 'commander';
 import type { BackupChange, BackupComparison } from '../../core/backup/compare.js';
-import { bufferedStdout } from '../buffered-stdout.js';
-import { commandContext, message, UsageError, type GlobalOptions } from '../context.js';
 
 export function registerDiff(program: Command): void {
   program
@@ -17,42 +15,29 @@ export function registerDiff(program: Command): void {
     )
     .action(
       async (from: string, to: string, path: string | undefined, _o: unknown, cmd: Command) => {
-        const { backupService, BackupNotFoundError, humanBytes, NotInBackupError } =
-          await import('../backup-session.js');
-        const { entryAsBackedUp, livePath } = await import('../../core/backup/destination.js');
-        const { shownPath } = await import('../restore-output.js');
-        const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
-        const service = backupService(ctx);
-        const { write, flush } = bufferedStdout();
-        let first = true;
-        const each = ctx.json
-          ? (c: BackupChange) =>
-              write(
-                `${first ? '' : ','}\n    ${JSON.stringify({ change: c.kind, ...entryAsBackedUp(c.entry) })}`,
-              ).then(() => void (first = false))
-          : (c: BackupChange) => {
-              const p = shownPath(livePath(c.entry.path));
-              return write(`${c.kind}  ${c.entry.type === 'dir' ? `${p}/` : p}\n`);
-            };
-        try {
-          if (ctx.json) await write('{\n  "changes": [');
-          const r = await service.compare(from, to, path ?? null, each);
-          if (ctx.json) {
-            const { from: a, to: b, counts, bytes } = r;
-            await write(
-              `${first ? '' : '\n  '}],\n  "from": ${JSON.stringify(a)},\n  "to": ${JSON.stringify(b)},\n` +
-                `  "counts": ${JSON.stringify(counts)},\n  "bytes": ${JSON.stringify(bytes)}\n}\n`,
-            );
-          }
-          flush();
-          if (!ctx.json) message(summary(r, humanBytes));
-        } catch (err) {
-          flush();
-          if (err instanceof BackupNotFoundError || err instanceof NotInBackupError)
-            throw new UsageError((err as Error).message);
-          message(`ccmon: ${(err as Error).message}`);
-          process.exitCode = 1;
-        }
+        const { backupListing } = await import('../backup-listing.js');
+        const l = await backupListing(cmd);
+        await l.run(async () => {
+          if (l.ctx.json) await l.write('{\n  "changes": [');
+          const r = await l.service.compare(
+            from,
+            to,
+            path ?? null,
+            l.ctx.json
+              ? (c: BackupChange) => l.item({ change: c.kind, ...l.entryAsBackedUp(c.entry) })
+              : (c: BackupChange) => {
+                  const shown = l.shown(c.entry.path);
+                  return l.write(`${c.kind}  ${c.entry.type === 'dir' ? `${shown}/` : shown}\n`);
+                },
+          );
+          if (!l.ctx.json) return summary(r, l.humanBytes);
+          const { from: a, to: b, counts, bytes } = r;
+          await l.endArray();
+          await l.write(
+            `,\n  "from": ${JSON.stringify(a)},\n  "to": ${JSON.stringify(b)},\n` +
+              `  "counts": ${JSON.stringify(counts)},\n  "bytes": ${JSON.stringify(bytes)}\n}\n`,
+          );
+        });
       },
     );
 }

@@ -4,8 +4,6 @@
  */
 import type { Command } from 'commander';
 import type { ManifestFile } from '../../core/backup/manifest.js';
-import { bufferedStdout } from '../buffered-stdout.js';
-import { commandContext, message, UsageError, type GlobalOptions } from '../context.js';
 
 export function registerLs(program: Command): void {
   program
@@ -14,34 +12,24 @@ export function registerLs(program: Command): void {
       "list a backup's files (below PATH, as backed up), as tar -tv does; paths for restore --include",
     )
     .action(async (ref: string, path: string | undefined, _opts: unknown, cmd: Command) => {
-      const { backupService, BackupNotFoundError, NotInBackupError } =
-        await import('../backup-session.js');
-      const { entryAsBackedUp, livePath } = await import('../../core/backup/destination.js');
-      const { shownPath } = await import('../restore-output.js');
-      const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
-      const service = backupService(ctx);
-      const { write, flush } = bufferedStdout();
-      let first = true;
-      const shown = (archivePath: string) => shownPath(livePath(archivePath));
-      const each = ctx.json
-        ? (f: ManifestFile) =>
-            write(`${first ? '' : ','}\n    ${JSON.stringify(entryAsBackedUp(f))}`).then(
-              () => void (first = false),
-            )
-        : (f: ManifestFile) => write(`${lsLine(f, shown)}\n`);
-      try {
-        const resolved = service.store.resolve(ref, { files: false });
-        if (ctx.json)
-          await write(`{\n  "id": ${JSON.stringify(resolved.sidecar?.id ?? ref)},\n  "files": [`);
-        const r = await service.files(resolved.archivePath, path ?? null, each);
-        if (ctx.json) await write(`${first ? '' : '\n  '}],\n  "count": ${r.matched}\n}\n`);
-        flush();
-      } catch (err) {
-        if (err instanceof BackupNotFoundError || err instanceof NotInBackupError)
-          throw new UsageError((err as Error).message);
-        message(`ccmon: ${(err as Error).message}`);
-        process.exitCode = 1;
-      }
+      const { backupListing } = await import('../backup-listing.js');
+      const l = await backupListing(cmd);
+      await l.run(async () => {
+        const resolved = l.service.store.resolve(ref, { files: false });
+        if (l.ctx.json)
+          await l.write(`{\n  "id": ${JSON.stringify(resolved.sidecar?.id ?? ref)},\n  "files": [`);
+        const r = await l.service.files(
+          resolved.archivePath,
+          path ?? null,
+          l.ctx.json
+            ? (f: ManifestFile) => l.item(l.entryAsBackedUp(f))
+            : (f: ManifestFile) => l.write(`${lsLine(f, l.shown)}\n`),
+        );
+        if (l.ctx.json) {
+          await l.endArray();
+          await l.write(`,\n  "count": ${r.matched}\n}\n`);
+        }
+      });
     });
 }
 

@@ -8,7 +8,7 @@
  */
 import { within } from './destination.js';
 import type { ManifestFile } from './manifest.js';
-import { entryCount, pathHash } from './path-set.js';
+import { entryCount, indexOfSorted, pathHash } from './path-set.js';
 import { notInBackup, type Manifest } from './restore-manifest.js';
 
 /** `+` added, `-` removed, `M` content (or type, or link target) changed, `U` only metadata. */
@@ -121,17 +121,7 @@ class EntryIndex {
 
   private slot(path: string): number {
     this.seal();
-    const h = pathHash(path);
-    let lo = 0;
-    let hi = this.size - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = this.paths[mid]!;
-      if (v === h) return mid;
-      if (v < h) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return indexOfSorted(this.paths, this.size, pathHash(path));
   }
 
   /** Sorts the three arrays together by path hash, once, before the first lookup. */

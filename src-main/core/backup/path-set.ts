@@ -34,17 +34,7 @@ export class PathHashSet {
 
   has(path: string): boolean {
     this.seal();
-    const h = pathHash(path);
-    let lo = 0;
-    let hi = this.size - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = this.hashes[mid]!;
-      if (v === h) return true;
-      if (v < h) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return indexOfSorted(this.hashes, this.size, pathHash(path)) >= 0;
   }
 
   /** Hashes added more than once: candidates for duplicate paths (or, rarely, a collision). */
@@ -86,6 +76,20 @@ export function duplicateAmong(paths: Iterable<string>, suspects: Set<number>): 
     seen.add(p);
   }
   return null;
+}
+
+/** Where `value` is among the first `size` numbers of ascending `sorted`, or -1 (binary search). */
+export function indexOfSorted(sorted: Float64Array, size: number, value: number): number {
+  let lo = 0;
+  let hi = size - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid]!;
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** 53 bits from two 32-bit FNV-1a lanes with different offsets (exact in a double). */
