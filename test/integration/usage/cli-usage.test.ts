@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCcmonSync, spawnCcmon } from '../../helpers/cli.js';
+import { earlierToday, utcDay } from '../../helpers/clock.js';
 import { freePort, tempDir, waitFor, type TempDir } from '../../helpers/ports.js';
 
 const ccmon = runCcmonSync;
@@ -16,7 +17,9 @@ describe('ccmon usage', () => {
   let dir: TempDir;
   let env: NodeJS.ProcessEnv;
   let configFile: string;
-  const today = new Date().toISOString().slice(0, 10);
+  // When the fixture's points are stamped (below): 2-4 minutes ago, but today.
+  const stamped = earlierToday(120_000);
+  const today = utcDay(stamped);
 
   before(async () => {
     dir = await tempDir('ccmon-usage-cli-');
@@ -75,7 +78,7 @@ describe('ccmon usage', () => {
           new URL('../../fixtures/usage/claude-code-metrics.json', import.meta.url),
           'utf8',
         )
-      ).replaceAll('17638000', String(BigInt(Date.now() - 120_000) * 1_000_000n).slice(0, 8));
+      ).replaceAll('17638000', String(BigInt(stamped) * 1_000_000n).slice(0, 8));
       const res = await fetch(`http://127.0.0.1:${otlpPort}/v1/metrics`, {
         method: 'POST',
         body,

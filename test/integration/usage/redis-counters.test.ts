@@ -18,10 +18,11 @@ import { UsageSeries } from '../../../src-main/core/usage/series.js';
 import { SilenceTracker } from '../../../src-main/core/usage/silence.js';
 import { SumAccumulator } from '../../../src-main/core/usage/temporality.js';
 import { startRedis, type RunningServer } from '../../helpers/servers.js';
+import { earlierToday, utcDay } from '../../helpers/clock.js';
 import { tempDir, waitFor } from '../../helpers/ports.js';
 
-const BASE_MS = Date.now() - 60_000;
-const day = new Date().toISOString().slice(0, 10);
+const BASE_MS = earlierToday(60_000);
+const day = utcDay(BASE_MS);
 
 function tokenBatch(user: string, window: number, n: number) {
   // A fixed base: windows must differ by their number only, never by when they were built.
