@@ -6,7 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import { passphraseProvider } from '../core/backup/passphrase.js';
-import { humanBytes } from '../core/backup/manifest.js';
+import { humanBytes } from '../core/bytes.js';
 import { s3Store } from '../core/backup/remote.js';
 import { BackupService } from '../core/backup/service.js';
 import type { ProgressUpdate } from '../core/jobs/scheduler.js';
@@ -14,7 +14,7 @@ import { rateTracker } from '../core/jobs/progress.js';
 import { defaultSecretStore } from '../core/secrets/secret-service.js';
 import type { CommandContext } from './context.js';
 
-export { humanBytes } from '../core/backup/manifest.js';
+export { humanBytes } from '../core/bytes.js';
 export { UnsafeArchiveError } from '../core/backup/safety.js';
 export { NotInBackupError, RestoreInputError } from '../core/backup/restore-manifest.js';
 export { UnknownSetError } from '../core/backup/service.js';

@@ -19,7 +19,8 @@ import {
 import { dirname, relative, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { RestoreDiff, RestoreRoom } from './contract.js';
-import { FS_PREFIX, humanBytes, type ManifestFile } from './manifest.js';
+import { humanBytes } from '../bytes.js';
+import { FS_PREFIX, type ManifestFile } from './manifest.js';
 import type { FileList } from './manifest-records.js';
 import { entryCount, PathHashSet } from './path-set.js';
 import { isBelow, nearestExisting } from './paths.js';

@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import type { fileSchema, manifestSchema, sidecarSchema, sourceSchema } from './manifest-schema.js';
+import { humanBytes } from '../bytes.js';
 
 export const MANIFEST_FORMAT = 'ccmon-backup/1';
 export const MANIFEST_ENTRY = 'manifest.json';
@@ -42,16 +43,4 @@ export function manifestText(m: Omit<BackupManifest, 'files'>, archiveName: stri
     '',
   ];
   return lines.join('\n');
-}
-
-export function humanBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  // Bytes are whole, but a rate is not: "1.0845817263067818 B/s" was shown.
-  return `${u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
 }

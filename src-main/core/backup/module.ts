@@ -17,7 +17,7 @@ import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { BackupEvents, PruneReport } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import type { HealthCheck } from './hooks.js';
-import { humanBytes } from './manifest.js';
+import { humanBytes } from '../bytes.js';
 import { registerBackupMetrics } from './metrics.js';
 import { s3Store } from './remote.js';
 import { RestoreInputError } from './restore-manifest.js';

@@ -5,7 +5,7 @@
 import type { Logger } from '../log.js';
 import type { RetentionOutcome } from './contract.js';
 import { BackupError, isNoSpace } from './create.js';
-import { humanBytes } from './manifest.js';
+import { humanBytes } from '../bytes.js';
 import type { BackupRunResult, BackupService } from './service.js';
 
 export function scheduledRetention(service: BackupService, logger: Logger) {

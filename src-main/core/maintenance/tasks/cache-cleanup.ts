@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { loadIoredis } from '../../lazy.js';
 import type { MaintenanceConfig } from '../config.js';
 import type { TaskAction } from '../types.js';
-import { formatBytes, type MaintenanceTask } from './task.js';
+import { humanBytes } from '../../bytes.js';
+import type { MaintenanceTask } from './task.js';
 import { walkFiles } from './walk.js';
 
 type Options = MaintenanceConfig['cacheCleanup'];
@@ -74,7 +75,7 @@ export function cacheCleanupTask(opts: Options): MaintenanceTask {
       }
       const verb = ctx.dryRun ? 'would remove' : 'removed';
       return {
-        summary: `${verb} ${actions.length - keys} cache entries (${formatBytes(freed)})${opts.redis.url ? ` and ${keys} Redis keys without TTL` : ''}`,
+        summary: `${verb} ${actions.length - keys} cache entries (${humanBytes(freed)})${opts.redis.url ? ` and ${keys} Redis keys without TTL` : ''}`,
         actions,
         warnings,
         failed: opts.redis.url !== null && warnings.some((w) => w.startsWith('redis ')),

@@ -2,7 +2,8 @@
 import { statfs } from 'node:fs/promises';
 import type { MaintenanceConfig } from '../config.js';
 import type { TaskAction } from '../types.js';
-import { formatBytes, type MaintenanceTask } from './task.js';
+import { humanBytes } from '../../bytes.js';
+import type { MaintenanceTask } from './task.js';
 
 export function diskUsageTask(opts: MaintenanceConfig['diskUsage']): MaintenanceTask {
   return {
@@ -20,7 +21,7 @@ export function diskUsageTask(opts: MaintenanceConfig['diskUsage']): Maintenance
           const used = total - s.bfree * s.bsize;
           const pct = total > 0 ? (used / (used + avail)) * 100 : 0;
           lines.push(
-            `${path}: ${formatBytes(used)} used of ${formatBytes(total)}, ${formatBytes(avail)} free (${pct.toFixed(0)} %)`,
+            `${path}: ${humanBytes(used)} used of ${humanBytes(total)}, ${humanBytes(avail)} free (${pct.toFixed(0)} %)`,
           );
           actions.push({ action: 'measure', target: path, bytes: used });
         } catch (err) {

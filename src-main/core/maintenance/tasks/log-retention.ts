@@ -11,7 +11,8 @@ import { createGzip } from 'node:zlib';
 import { minimatch } from 'minimatch';
 import type { MaintenanceConfig } from '../config.js';
 import type { TaskAction } from '../types.js';
-import { formatBytes, type MaintenanceTask } from './task.js';
+import { humanBytes } from '../../bytes.js';
+import type { MaintenanceTask } from './task.js';
 import { walkFiles } from './walk.js';
 
 type Options = MaintenanceConfig['logRetention'];
@@ -69,7 +70,7 @@ export function logRetentionTask(opts: Options): MaintenanceTask {
       return {
         summary:
           `${verb}delete ${counts('delete')}, compress ${counts('compress')}, rotate ${counts('rotate')} log files ` +
-          `older than ${opts.olderThanDays} days or above ${opts.rotateAboveMb} MB; ${verb}free ${formatBytes(freed)}`,
+          `older than ${opts.olderThanDays} days or above ${opts.rotateAboveMb} MB; ${verb}free ${humanBytes(freed)}`,
         actions,
         warnings,
       };

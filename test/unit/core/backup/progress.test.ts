@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { archiveStream } from '../../../../src-main/core/backup/archive-writer.js';
 import { BLOCK_SIZE, releaseBlock } from '../../../../src-main/core/backup/blocks.js';
-import { humanBytes } from '../../../../src-main/core/backup/manifest.js';
+import { humanBytes } from '../../../../src-main/core/bytes.js';
 import { ManifestSpool } from '../../../../src-main/core/backup/manifest-spool.js';
 import type { PlannedEntry } from '../../../../src-main/core/backup/sources.js';
 import type { JobProgress } from '../../../../src-main/core/jobs/contract.js';
