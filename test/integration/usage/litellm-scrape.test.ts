@@ -10,6 +10,7 @@ import type { Simulation } from '../../../src-main/simulator/index.js';
 import { startQuietSimulation } from '../../helpers/simulation.js';
 import { requestAgent, startTestAgent, type TestAgent } from '../../helpers/agent.js';
 import { waitFor } from '../../helpers/ports.js';
+import { utcDay } from '../../helpers/clock.js';
 
 interface Row {
   key: string;
@@ -63,7 +64,9 @@ describe('LiteLLM /metrics through the scraper', () => {
   const request = <T>(name: string, params: object) => requestAgent<T>(agent, name, params);
 
   it('books per team what the gateway counted after the first scrape', async () => {
-    // The first scrape is the baseline; traffic after it is what must be booked.
+    // The first scrape is the baseline; traffic after it is what must be booked. The day is taken
+    // before any of it: booked just after midnight, it still falls within "since" (a day earlier).
+    const today = utcDay(Date.now());
     await waitFor('first scrape', async () => {
       const targets = await request<{ health: string }[]>('targets.list', {});
       return targets[0]?.health === 'up';
@@ -78,7 +81,6 @@ describe('LiteLLM /metrics through the scraper', () => {
     assert.ok(spend.size > 0, 'the simulator made LiteLLM traffic');
     const expected = (m: Map<string, number>, b: Map<string, number>, team: string) =>
       (m.get(team) ?? 0) - (b.get(team) ?? 0);
-    const today = new Date().toISOString().slice(0, 10);
     await waitFor(
       'booked',
       async () => {
