@@ -19,7 +19,7 @@ export function registerDiff(program: Command): void {
         const l = await backupListing(cmd);
         await l.run(async () => {
           if (l.ctx.json) await l.write('{\n  "changes": [');
-          const r = await l.service.compare(
+          const r = await l.service.listings.compare(
             from,
             to,
             path ?? null,

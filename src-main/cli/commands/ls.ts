@@ -18,7 +18,7 @@ export function registerLs(program: Command): void {
         const resolved = l.service.store.resolve(ref, { files: false });
         if (l.ctx.json)
           await l.write(`{\n  "id": ${JSON.stringify(resolved.sidecar?.id ?? ref)},\n  "files": [`);
-        const r = await l.service.files(
+        const r = await l.service.listings.files(
           resolved.archivePath,
           path ?? null,
           l.ctx.json

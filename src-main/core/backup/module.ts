@@ -279,7 +279,9 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
         ),
       'backup.verify': (p) => wrap(() => service.verify(p.id)),
       'backup.files': (p) =>
-        wrap(() => service.folder(p.id, p.path ?? null, { match: p.match, offset: p.offset })),
+        wrap(() =>
+          service.listings.folder(p.id, p.path ?? null, { match: p.match, offset: p.offset }),
+        ),
       'backup.restorePreview': (p) =>
         wrap(() =>
           service.restore({ ref: p.id, to: p.to ?? null, include: p.include, dryRun: true }),

@@ -1,15 +1,12 @@
 /**
  * Backups as one service shared by the CLI and the agent: run a set (then copy it to S3 when
  * configured), list, verify, restore, prune and the restore test, with the exporter's state kept
- * current. It holds no timers: the job scheduler decides when things run.
+ * current; what a backup holds is read through `listings` (listings.ts). It holds no timers: the job scheduler decides when things run.
  */
 import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
-import { eachEntryBelow, listFolder } from './browse.js';
-import { compareBackups, type BackupChange, type BackupComparison } from './compare.js';
 import type {
-  BackupFolder,
   BackupSummary,
   InterruptedRestore,
   PruneReport,
@@ -18,18 +15,15 @@ import type {
 } from './contract.js';
 import type { BackupKind } from './create.js';
 import { runBackup } from './worker.js';
-import { normalRoot } from './paths.js';
-import { archivePathOf } from './sources.js';
 import type { PassphraseProvider } from './crypto.js';
 import type { CommandRunner, HealthCheck } from './hooks.js';
 import { httpHealthCheck } from './hooks.js';
 import type { BackupMetricsState } from './metrics.js';
-import type { ManifestFile } from './manifest.js';
 import type { RemoteStore } from './remote.js';
 import { copyToRemote, type RemoteCopyResult } from './remote-copy.js';
 import { restoreBackup } from './restore.js';
-import { withRestoreManifest, type Manifest } from './restore-manifest.js';
 import { ManifestCache } from './manifest-cache.js';
+import { asArchivePath, BackupListings } from './listings.js';
 import { runRestoreTest } from './restore-test.js';
 import { interruptedRestore } from './journal.js';
 import { pruneStore } from './retention.js';
@@ -81,15 +75,12 @@ export class UnknownSetError extends Error {
   }
 }
 
-/** A path as backed up (absolute, or relative to the current folder) → its archive path. */
-function asArchivePath(path: string): string {
-  return archivePathOf(normalRoot(path));
-}
-
 export class BackupService {
   readonly dir: string;
   readonly store: BackupStore;
   readonly metrics: BackupMetricsState = { lastSuccess: new Map(), restoreTests: new Map() };
+  /** What each backup holds: `ccmon ls`, `ccmon diff` and the dashboard's file browser. */
+  readonly listings: BackupListings;
   private readonly passphrase: PassphraseProvider;
   private readonly manifests: ManifestCache | null;
 
@@ -108,6 +99,7 @@ export class BackupService {
           );
         return p;
       });
+    this.listings = new BackupListings(this.store, this.dir, this.passphrase, this.manifests);
   }
 
   get config(): BackupConfig {
@@ -180,58 +172,6 @@ export class BackupService {
       ? await copyToRemote(this.opts.remote, this.store, record, this.metrics, run.onProgress)
       : null;
     return { backup: summaryOf(record), remote };
-  }
-
-  /**
-   * A backup's entries (below `path`, as backed up, when given), in archive order, handed to
-   * `each` one at a time: a list of a million files is never held. An encrypted archive's list
-   * comes from its manifest.json, so the archive is decrypted up to it.
-   */
-  async files(
-    ref: string,
-    path: string | null,
-    each: (f: ManifestFile) => Promise<void> | void,
-  ): Promise<{ id: string; matched: number }> {
-    return this.listing(ref, (manifest) =>
-      eachEntryBelow(manifest, path === null ? null : asArchivePath(path), each),
-    );
-  }
-
-  /** The changes from backup `from` to backup `to` (below `path`, as backed up): compare.ts. */
-  async compare(
-    from: string,
-    to: string,
-    path: string | null,
-    each: (c: BackupChange) => Promise<void> | void,
-  ): Promise<BackupComparison> {
-    const below = path === null ? null : asArchivePath(path);
-    return this.listing(from, (a) => this.listing(to, (b) => compareBackups(a, b, below, each)));
-  }
-
-  /**
-   * A page of one folder of a backup (listFolder), `path` as it was backed up; null: the top.
-   * `match`: only the entries whose name holds it, in any case.
-   */
-  async folder(
-    ref: string,
-    path: string | null,
-    page: { match?: string; offset?: number } = {},
-  ): Promise<BackupFolder> {
-    return this.listing(ref, async (manifest) =>
-      listFolder(manifest, path === null ? null : asArchivePath(path), page),
-    );
-  }
-
-  /** `use` with the manifest of backup `ref`, as the listings (files, folder) read it. */
-  private listing<T>(ref: string, use: (manifest: Manifest) => Promise<T>): Promise<T> {
-    return withRestoreManifest(
-      this.store.resolve(ref, { files: false }),
-      this.dir,
-      'list',
-      this.passphrase,
-      use,
-      { manifests: this.manifests },
-    );
   }
 
   async verify(ref: string, onProgress?: (p: ProgressUpdate) => void): Promise<VerifyResult> {

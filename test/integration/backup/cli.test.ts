@@ -5,6 +5,8 @@ import {
   closeSync,
   linkSync,
   openSync,
+  readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -47,14 +49,26 @@ describe('ccmon backup | backups | verify | restore | prune', () => {
   after(() => dir.cleanup());
 
   const run = (...args: string[]) => ccmon(['--config', cfg, ...args], env);
-  /** `ccmon` with a config of its own: one set `name` of folder `source`, backed up apart. */
-  const setOfItsOwn = (name: string, source: string) => {
+  /**
+   * `ccmon` with a config of its own: one set `name` of folder `source`, backed up apart;
+   * `encrypted`: with the passphrase from CCMON_BACKUP_PASSPHRASE (`passphrase` unless a call's
+   * `withEnv` says otherwise).
+   */
+  const setOfItsOwn = (name: string, source: string, passphrase?: string) => {
     const file = join(dir.path, `${name}.yaml`);
+    const encryption = passphrase === undefined ? '' : '  encryption: { enabled: true }\n';
     writeFileSync(
       file,
-      `version: 1\nbackup:\n  directory: ${join(dir.path, `${name}-backups`)}\n  sets:\n    - name: ${name}\n      sources: [${source}]\n      ccmonState: false\n`,
+      `version: 1\nbackup:\n  directory: ${join(dir.path, `${name}-backups`)}\n${encryption}  sets:\n    - name: ${name}\n      sources: [${source}]\n      ccmonState: false\n`,
     );
-    return (...args: string[]) => ccmon(['--config', file, ...args], env);
+    const own = {
+      ...env,
+      ...(passphrase === undefined ? {} : { CCMON_BACKUP_PASSPHRASE: passphrase }),
+    };
+    const runIt = (...args: string[]) => ccmon(['--config', file, ...args], own);
+    runIt.withEnv = (extra: Record<string, string>, ...args: string[]) =>
+      ccmon(['--config', file, ...args], { ...own, ...extra });
+    return runIt;
   };
   let first: { id: string; archivePath: string };
 
@@ -230,6 +244,60 @@ describe('ccmon backup | backups | verify | restore | prune', () => {
     assert.match(missing.stderr, /not in backup .*nope/);
     const unknown = await runTree('diff', before.id, 'no-such-backup');
     assert.equal(unknown.code, 2);
+  });
+
+  it('diff of encrypted backups: each list decrypted apart and nothing left; a wrong passphrase exits 1', async () => {
+    const tree = join(dir.path, 'secret');
+    writeTree(tree, [
+      { path: 'token.txt', content: 'abc' },
+      { path: 'old.txt', content: 'x' },
+    ]);
+    const runTree = setOfItsOwn('secret', tree, 'correct horse');
+    const backupsDir = join(dir.path, 'secret-backups');
+    const before = JSON.parse((await runTree('--json', 'backup')).stdout) as { id: string };
+    writeFileSync(join(tree, 'token.txt'), 'abcd');
+    rmSync(join(tree, 'old.txt'));
+    const after = JSON.parse((await runTree('--json', 'backup')).stdout) as { id: string };
+    const inFolder = () => readdirSync(backupsDir).sort();
+    const kept = inFolder();
+    for (const name of kept.filter((n) => !n.endsWith('.enc')))
+      assert.doesNotMatch(
+        readFileSync(join(backupsDir, name), 'utf8'),
+        /token\.txt/,
+        `${name} beside an encrypted backup names no file`,
+      );
+
+    const text = await runTree('diff', before.id, after.id);
+    assert.equal(text.code, 0, text.stderr);
+    assert.deepEqual(text.stdout.trimEnd().split('\n').sort(), [
+      `-  ${tree}/old.txt`,
+      `M  ${tree}/token.txt`,
+    ]);
+    assert.deepEqual(inFolder(), kept, 'the decrypted lists are gone once the diff is done');
+
+    const wrong = await runTree.withEnv(
+      { CCMON_BACKUP_PASSPHRASE: 'battery staple' },
+      'diff',
+      before.id,
+      after.id,
+    );
+    assert.equal(wrong.code, 1, wrong.stderr);
+    assert.equal(wrong.stdout, '');
+    assert.match(
+      wrong.stderr,
+      new RegExp(`^ccmon: backup ${before.id}: cannot decrypt .*wrong passphrase`),
+    );
+    assert.doesNotMatch(wrong.stderr, /\n\s+at /, 'no stack trace');
+    assert.deepEqual(inFolder(), kept, 'a failed diff leaves nothing behind either');
+
+    // The passphrase changed between two backups: the one it does not open is named.
+    const changed = JSON.parse(
+      (await runTree.withEnv({ CCMON_BACKUP_PASSPHRASE: 'battery staple' }, '--json', 'backup'))
+        .stdout,
+    ) as { id: string };
+    const across = await runTree('diff', before.id, changed.id);
+    assert.equal(across.code, 1, across.stderr);
+    assert.match(across.stderr, new RegExp(`^ccmon: backup ${changed.id}: cannot decrypt`));
   });
 
   it('verify exits 0 when intact and 1 on a mismatch, listing the problem', async () => {

@@ -54,9 +54,9 @@ describe('the decrypted file list kept between requests (agent)', () => {
 
   /** The file browser's walk down a backup, then the dry run of restoring one folder of it. */
   async function browseThenDryRun(s: BackupService, id: string): Promise<void> {
-    await s.folder(id, null);
-    await s.folder(id, src);
-    const agents = await s.folder(id, join(src, 'agents'));
+    await s.listings.folder(id, null);
+    await s.listings.folder(id, src);
+    const agents = await s.listings.folder(id, join(src, 'agents'));
     assert.deepEqual(
       agents.entries.map((e) => e.name),
       ['sub', 'a.md'],
@@ -93,7 +93,7 @@ describe('the decrypted file list kept between requests (agent)', () => {
 
     s.close();
     assert.deepEqual(kept(), [], 'closing the service removes the decrypted list');
-    await s.folder(backup.id, src); // and it still answers, reading the archive again
+    await s.listings.folder(backup.id, src); // and it still answers, reading the archive again
     assert.equal(asked.n, 3);
     s.close();
   });
@@ -113,14 +113,14 @@ describe('the decrypted file list kept between requests (agent)', () => {
     await sleep(1100); // backup ids have a resolution of one second
     const second = (await s.backup('cc')).backup;
     asked.n = 0;
-    await s.folder(first.id, src);
-    await s.folder(second.id, src);
-    await s.folder(second.id, src);
+    await s.listings.folder(first.id, src);
+    await s.listings.folder(second.id, src);
+    await s.listings.folder(second.id, src);
     assert.equal(asked.n, 2, 'the second backup replaced the first one kept');
     assert.equal(kept().length, 1, 'only the last one is kept');
     const later = new Date(Date.now() + 60_000);
     utimesSync(second.archivePath, later, later); // copied back from elsewhere, say
-    await s.folder(second.id, src);
+    await s.listings.folder(second.id, src);
     assert.equal(asked.n, 3);
     s.close();
   });
@@ -130,11 +130,11 @@ describe('the decrypted file list kept between requests (agent)', () => {
     const { s, asked, kept } = service('wrong', true, () => passphrase);
     const { backup } = await s.backup('cc');
     passphrase = 'not the passphrase';
-    await assert.rejects(s.folder(backup.id, src), /passphrase/i);
+    await assert.rejects(s.listings.folder(backup.id, src), /passphrase/i);
     assert.deepEqual(kept(), []);
     passphrase = PASSPHRASE;
     asked.n = 0;
-    assert.equal((await s.folder(backup.id, src)).entries.length, 2);
+    assert.equal((await s.listings.folder(backup.id, src)).entries.length, 2);
     assert.equal(asked.n, 1);
     s.close();
   });

@@ -99,17 +99,21 @@ describe('restore of part of a backup (--include), and listing one (ls)', () => 
 
       // What `ccmon ls` lists: the same paths --include takes, below one when given.
       const listed: string[] = [];
-      const l = await s.files(backup.id, join(src, 'agents'), (f) => void listed.push(f.path));
+      const l = await s.listings.files(
+        backup.id,
+        join(src, 'agents'),
+        (f) => void listed.push(f.path),
+      );
       assert.deepEqual(
         listed.map((p) => p.slice(p.indexOf('/agents'))),
         ['/agents', '/agents/a.md', '/agents/current', '/agents/sub', '/agents/sub/b.md'],
       );
       assert.equal(l.id, backup.id);
       let all = 0;
-      await s.files(backup.id, null, () => void all++);
+      await s.listings.files(backup.id, null, () => void all++);
       assert.equal(all, backup.files + 1 + 3 + 1, 'files, the root, 3 folders and the symlink');
       await assert.rejects(
-        s.files(backup.id, join(src, 'agents', 'nope'), () => {}),
+        s.listings.files(backup.id, join(src, 'agents', 'nope'), () => {}),
         NotInBackupError,
       );
     });
@@ -127,12 +131,12 @@ describe('restore of part of a backup (--include), and listing one (ls)', () => 
       passphrase: async () => 'correct horse battery staple',
     });
     const { backup } = await s.backup('cc', { kind: 'manual' });
-    const top = await s.folder(backup.id, null);
+    const top = await s.listings.folder(backup.id, null);
     assert.deepEqual(
       [top.path, top.entries.map((e) => [e.path, e.type]), top.total],
       [null, [[src, 'dir']], 1],
     );
-    const root = await s.folder(backup.id, src);
+    const root = await s.listings.folder(backup.id, src);
     assert.equal(root.path, src);
     assert.deepEqual(
       root.entries.map((e) => `${e.type} ${e.name}`),
@@ -150,35 +154,38 @@ describe('restore of part of a backup (--include), and listing one (ls)', () => 
       [settings.path, settings.size, settings.mtime],
       [join(src, 'settings.json'), 16, mtime.toISOString()],
     );
-    const agents = await s.folder(backup.id, join(src, 'agents'));
+    const agents = await s.listings.folder(backup.id, join(src, 'agents'));
     assert.deepEqual(
       agents.entries.map((e) => `${e.type} ${e.name}`),
       ['dir sub', 'file a.md', 'symlink current'],
     );
-    await assert.rejects(s.folder(backup.id, join(src, 'nope')), NotInBackupError);
+    await assert.rejects(s.listings.folder(backup.id, join(src, 'nope')), NotInBackupError);
 
     // Narrowed by name, in any case; a folder with no match is still a folder.
-    const named = await s.folder(backup.id, src, { match: 'SETTINGS' });
+    const named = await s.listings.folder(backup.id, src, { match: 'SETTINGS' });
     assert.deepEqual(
       [named.entries.map((e) => e.name), named.total],
       [['settings.json', 'settings.json.bak'], 2],
     );
-    const none = await s.folder(backup.id, join(src, 'agents'), { match: 'settings' });
+    const none = await s.listings.folder(backup.id, join(src, 'agents'), { match: 'settings' });
     assert.deepEqual([none.entries, none.total], [[], 0]);
-    await assert.rejects(s.folder(backup.id, join(src, 'nope'), { match: 'x' }), NotInBackupError);
+    await assert.rejects(
+      s.listings.folder(backup.id, join(src, 'nope'), { match: 'x' }),
+      NotInBackupError,
+    );
 
     // Paged from an offset in the backup's order (by name), narrowed or not.
-    const page = await s.folder(backup.id, src, { offset: 3 });
+    const page = await s.listings.folder(backup.id, src, { offset: 3 });
     assert.deepEqual(
       [page.entries.map((e) => e.name), page.offset, page.limit, page.total],
       [['settings.json', 'settings.json.bak'], 3, FOLDER_LIMIT, 5],
     );
-    const namedPage = await s.folder(backup.id, src, { match: 'settings', offset: 1 });
+    const namedPage = await s.listings.folder(backup.id, src, { match: 'settings', offset: 1 });
     assert.deepEqual(
       [namedPage.entries.map((e) => e.name), namedPage.total],
       [['settings.json.bak'], 2],
     );
-    const past = await s.folder(backup.id, src, { offset: 9 });
+    const past = await s.listings.folder(backup.id, src, { offset: 9 });
     assert.deepEqual([past.entries, past.total], [[], 5]);
   });
 
@@ -299,7 +306,7 @@ describe('restore of part of a backup in place', () => {
     // The safety backup holds what was replaced: the chosen folder, and for the missing file the
     // nearest folder above it (here the source's own), so a rollback removes it again.
     const safety: string[] = [];
-    await s.files(r.safetyBackup!, null, (f) => void safety.push(livePath(f.path)));
+    await s.listings.files(r.safetyBackup!, null, (f) => void safety.push(livePath(f.path)));
     assert.ok(safety.includes(join(src, 'agents', 'new.md')), 'the file the restore removed');
     assert.ok(safety.includes(join(src, 'stray.json')), 'the folder above the missing file');
   });

@@ -1,0 +1,95 @@
+/**
+ * What a backup holds, read from its file list: every entry (`ccmon ls`), one folder a page at a
+ * time (the dashboard's browser) and the changes from one backup to another (`ccmon diff`). An
+ * encrypted archive's list comes from its manifest.json inside, so the archive is decrypted up to
+ * it; the agent keeps the last one read (manifest-cache.ts).
+ */
+import { basename } from 'node:path';
+import { eachEntryBelow, listFolder } from './browse.js';
+import { compareBackups, type BackupChange, type BackupComparison } from './compare.js';
+import type { BackupFolder } from './contract.js';
+import type { PassphraseProvider } from './crypto.js';
+import type { ManifestCache } from './manifest-cache.js';
+import type { ManifestFile } from './manifest.js';
+import { normalRoot } from './paths.js';
+import { withRestoreManifest, type Manifest } from './restore-manifest.js';
+import { archivePathOf } from './sources.js';
+import type { BackupStore } from './store.js';
+
+/** A path as backed up (absolute, or relative to the current folder) → its archive path. */
+export function asArchivePath(path: string): string {
+  return archivePathOf(normalRoot(path));
+}
+
+const below = (path: string | null) => (path === null ? null : asArchivePath(path));
+
+export class BackupListings {
+  constructor(
+    private readonly store: BackupStore,
+    private readonly dir: string,
+    private readonly passphrase: PassphraseProvider,
+    private readonly manifests: ManifestCache | null,
+  ) {}
+
+  /**
+   * A backup's entries (below `path`, as backed up, when given), in archive order, handed to
+   * `each` one at a time: a list of a million files is never held.
+   */
+  files(
+    ref: string,
+    path: string | null,
+    each: (f: ManifestFile) => Promise<void> | void,
+  ): Promise<{ id: string; matched: number }> {
+    return this.read(ref, (manifest) => eachEntryBelow(manifest, below(path), each));
+  }
+
+  /** The changes from backup `from` to backup `to` (below `path`, as backed up): compare.ts. */
+  compare(
+    from: string,
+    to: string,
+    path: string | null,
+    each: (c: BackupChange) => Promise<void> | void,
+  ): Promise<BackupComparison> {
+    const under = below(path);
+    return this.read(from, (a) => this.read(to, (b) => compareBackups(a, b, under, each)));
+  }
+
+  /**
+   * A page of one folder of a backup (listFolder), `path` as it was backed up; null: the top.
+   * `match`: only the entries whose name holds it, in any case.
+   */
+  folder(
+    ref: string,
+    path: string | null,
+    page: { match?: string; offset?: number } = {},
+  ): Promise<BackupFolder> {
+    return this.read(ref, async (manifest) => listFolder(manifest, below(path), page));
+  }
+
+  /**
+   * `use` with the file list of backup `ref`. A list that cannot be read (a wrong passphrase, a
+   * damaged archive) names its backup: a diff reads two, maybe under different passphrases.
+   */
+  private async read<T>(ref: string, use: (manifest: Manifest) => Promise<T>): Promise<T> {
+    const backup = this.store.resolve(ref, { files: false });
+    let opened = false;
+    try {
+      return await withRestoreManifest(
+        backup,
+        this.dir,
+        'list',
+        this.passphrase,
+        (manifest) => {
+          opened = true;
+          return use(manifest);
+        },
+        { manifests: this.manifests },
+      );
+    } catch (err) {
+      // Errors from `use` are the caller's (or the other backup's, already named).
+      if (!opened && err instanceof Error)
+        err.message = `backup ${backup.sidecar?.id ?? basename(backup.archivePath)}: ${err.message}`;
+      throw err;
+    }
+  }
+}
