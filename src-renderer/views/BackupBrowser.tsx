@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'react';
 import type { BackupFolder } from '../../src-main/core/backup/contract';
 import { useApi, toLoadableError, type Loadable } from '../api/context';
+import { Pages } from '../components/Pages';
 import { ErrorState, Loading } from '../components/states';
 import { bytes } from '../format';
 
@@ -137,31 +138,15 @@ export function BackupBrowser({
         )
       )}
       {folder.state === 'ready' && folder.value.total > folder.value.entries.length && (
-        <Pages folder={folder.value} onPage={setOffset} />
+        <Pages
+          offset={folder.value.offset}
+          shown={folder.value.entries.length}
+          limit={folder.value.limit}
+          total={folder.value.total}
+          onPage={setOffset}
+          testId="backup-browser-pages"
+        />
       )}
-    </div>
-  );
-}
-
-/** Which entries of a folder of more than one page are shown, and the way to the others. */
-function Pages({ folder, onPage }: { folder: BackupFolder; onPage(offset: number): void }) {
-  const { offset, entries, limit, total } = folder;
-  const size = Math.max(entries.length, 1);
-  return (
-    <div className="row" data-testid="backup-browser-pages">
-      <span className="muted">
-        {entries.length ? `${offset + 1}–${offset + entries.length}` : 'none'} of {total}
-      </span>
-      <button
-        type="button"
-        disabled={offset === 0}
-        onClick={() => onPage(Math.max(0, offset - limit))}
-      >
-        Previous
-      </button>
-      <button type="button" disabled={offset + size >= total} onClick={() => onPage(offset + size)}>
-        Next
-      </button>
     </div>
   );
 }

@@ -3,12 +3,14 @@
  * the retention policy applied on request after a preview of what it removes.
  */
 import { useCallback, useState } from 'react';
-import type { BackupSummary, PruneReport, VerifyResult } from '../../src-main/core/backup/contract';
-import type { JobProgress, JobRun } from '../../src-main/core/jobs/contract';
+import type { BackupSummary, PruneReport } from '../../src-main/core/backup/contract';
+import type { JobProgress } from '../../src-main/core/jobs/contract';
 import { useApi, useEventListener, useRequest } from '../api/context';
 import { DataTable } from '../components/DataTable';
 import { Empty, ErrorState, Loading, Unavailable } from '../components/states';
 import { ago, bytes, duration, localTime } from '../format';
+import { BackupChanges } from './BackupChanges';
+import { Outcome, SetHealth } from './BackupNotices';
 import { RestorePanel } from './RestorePanel';
 
 type Running = { set: string; progress: JobProgress | null } | null;
@@ -28,6 +30,7 @@ export function Backups() {
     null,
   );
   const [selected, setSelected] = useState<string | null>(null);
+  const [comparing, setComparing] = useState<string | null>(null);
   const [verifying, setVerifying] = useState<string | null>(null);
   const [verified, setVerified] = useState<Record<string, { ok: boolean; text: string }>>({});
   const [retention, setRetention] = useState<Retention>(null);
@@ -270,7 +273,7 @@ export function Backups() {
           rowKey={(b) => b.id}
           rowProps={(b) => ({
             'data-backup': b.id,
-            ...(selected === b.id ? { className: 'selected' } : {}),
+            ...(selected === b.id || comparing === b.id ? { className: 'selected' } : {}),
           })}
           empty={
             <Empty title="No backups yet.">
@@ -315,9 +318,9 @@ export function Backups() {
             },
             {
               header: <span className="skip">Actions</span>,
-              cellProps: () => ({ className: 'row' }),
+              // A flex row inside the cell: a cell of its own display breaks the table's rows.
               cell: (b) => (
-                <>
+                <div className="row">
                   <button
                     type="button"
                     onClick={() => void verify(b)}
@@ -325,15 +328,26 @@ export function Backups() {
                   >
                     {verifying === b.id ? 'Verifying…' : 'Verify'}
                   </button>
+                  <button type="button" onClick={() => setComparing(b.id)}>
+                    Changes…
+                  </button>
                   <button type="button" onClick={() => setSelected(b.id)}>
                     Restore…
                   </button>
-                </>
+                </div>
               ),
             },
           ]}
         />
       </section>
+      {comparing && (
+        <BackupChanges
+          key={comparing}
+          id={comparing}
+          backups={backups}
+          onClose={() => setComparing(null)}
+        />
+      )}
       {selected && (
         <RestorePanel
           key={selected}
@@ -341,49 +355,6 @@ export function Backups() {
           onClose={() => setSelected(null)}
           onDone={list.reload}
         />
-      )}
-    </div>
-  );
-}
-
-/** How an action ended: a status line, or an alert when it failed. */
-function Outcome(p: { ok: boolean; message: string; testId: string }) {
-  return (
-    <p
-      role={p.ok ? 'status' : 'alert'}
-      className={p.ok ? '' : 'field-error'}
-      data-testid={p.testId}
-    >
-      {p.ok ? '✓ ' : '✖ '}
-      {p.message}
-    </p>
-  );
-}
-
-/**
- * A set's last run and last restore test, when either failed: what a reload of the page must not
- * hide (the outcome line above shows only what happened while the page was open).
- */
-function SetHealth(p: {
-  set: { set: string; lastRun: JobRun | null; lastRestoreTest: VerifyResult | null };
-}) {
-  const { set, lastRun, lastRestoreTest: test } = p.set;
-  const runFailed = lastRun?.status === 'failed';
-  const testFailed = test !== null && !test.ok;
-  if (!runFailed && !testFailed) return null;
-  return (
-    <div role="alert" className="field-error" data-testid="backup-set-health" data-set={set}>
-      {runFailed && (
-        <p>
-          The last backup of {set} failed {ago(lastRun.finishedAt ?? lastRun.startedAt)}:{' '}
-          {lastRun.message}
-        </p>
-      )}
-      {testFailed && (
-        <p>
-          The last restore test of {set} failed {ago(test.checkedAt)}:{' '}
-          {test.problems.slice(0, 3).join('; ')}
-        </p>
       )}
     </div>
   );

@@ -5,7 +5,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -279,5 +288,55 @@ describe('backups in the dashboard', () => {
     assert.equal(await pages.getByRole('button', { name: 'Next' }).isDisabled(), true);
     await pages.getByRole('button', { name: 'Previous' }).click();
     await pages.getByText('1–1000 of 1005').waitFor();
+  });
+
+  it('shows what changed since the previous backup, or since one chosen, a page at a time', async () => {
+    /** A file's time as the table shows it (UTC, to the second). */
+    const shown = (path: string) =>
+      statSync(join(source, path)).mtime.toISOString().replace('T', ' ').slice(0, 19);
+    const removedAt = shown('sessions/s-0000.jsonl');
+    rmSync(join(source, 'sessions', 's-0000.jsonl'));
+    writeFileSync(join(source, 'settings.json'), '{"model":"claude-opus-4-1"}\n');
+    writeFileSync(join(source, 'notes.txt'), 'twelve bytes');
+    const rows = page.locator('table[data-testid="backups"] tbody tr');
+    const before = await rows.count();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await rows.nth(before).waitFor({ timeout: 60_000 });
+    const previous = (await rows.nth(1).getAttribute('data-backup'))!;
+    const first = (await rows.last().getAttribute('data-backup'))!;
+    await rows.first().getByRole('button', { name: 'Changes…' }).click();
+
+    const changes = page.getByTestId('backup-changes');
+    const since = changes.getByLabel('Compared with');
+    assert.equal(await since.inputValue(), previous, 'the previous backup of the set');
+    const summary = changes.getByTestId('backup-changes-summary');
+    await summary.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: `${SHOTS}/backup-changes.png`, fullPage: true });
+    // The set holds ccmon's own state too (config, alert history), which moves between backups.
+    assert.match(
+      await summary.innerText(),
+      /^1 added \(12 B\), 1 removed \(2 B\), \d+ changed, 0 in mode\/owner\/time only, \d+ unchanged\.$/,
+    );
+    const rowsOf = async (below: string) =>
+      (await changes.locator('tbody tr').allInnerTexts()).filter((r) =>
+        r.split('\t')[1]!.startsWith(below),
+      );
+    assert.deepEqual((await rowsOf(source)).sort(), [
+      `added\t${source}/notes.txt\t12 B\t${shown('notes.txt')}`,
+      `changed\t${source}/settings.json\t28 B\t${shown('settings.json')}`,
+      `removed\t${source}/sessions/s-0000.jsonl\t2 B\t${removedAt}`,
+    ]);
+
+    // Since the first backup: the 1,005 session files and more, over pages of 500.
+    await since.selectOption(first);
+    const pages = changes.getByTestId('backup-changes-pages');
+    await pages.getByText(/^1–500 of \d+$/).waitFor({ timeout: 30_000 });
+    assert.match(await summary.innerText(), /^10\d\d added/);
+    await pages.getByRole('button', { name: 'Next' }).click();
+    await pages.getByText(/^501–1000 of \d+$/).waitFor();
+    assert.equal(await changes.locator('tbody tr').count(), 500);
+    await changes.getByRole('button', { name: 'Close' }).click();
+    assert.equal(await changes.count(), 0);
   });
 });

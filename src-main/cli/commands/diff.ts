@@ -5,7 +5,8 @@
  * every change with its entry, then the counts.
  */
 import type { Command } from 'commander';
-import type { BackupChange, BackupComparison } from '../../core/backup/compare.js';
+import type { BackupChange } from '../../core/backup/compare.js';
+import type { BackupComparison } from '../../core/backup/contract.js';
 
 export function registerDiff(program: Command): void {
   program

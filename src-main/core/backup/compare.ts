@@ -6,26 +6,16 @@
  * paths. Two different paths with one hash (odds ~1 in 10^5 for two lists of 300,000) would show
  * as one entry changed instead of one added and one removed: a listing's risk, never a restore's.
  */
+import type { BackupComparison, ChangeKind } from './contract.js';
 import { within } from './destination.js';
 import type { ManifestFile } from './manifest.js';
 import { entryCount, indexOfSorted, pathHash } from './path-set.js';
 import { notInBackup, type Manifest } from './restore-manifest.js';
 
-/** `+` added, `-` removed, `M` content (or type, or link target) changed, `U` only metadata. */
-export type ChangeKind = '+' | '-' | 'M' | 'U';
-
 export interface BackupChange {
   kind: ChangeKind;
   /** The entry as the newer backup lists it (the older one's for a removal). */
   entry: ManifestFile;
-}
-
-export interface BackupComparison {
-  from: string;
-  to: string;
-  counts: Record<'added' | 'removed' | 'changed' | 'metadata' | 'unchanged', number>;
-  /** Bytes of the files added, and of those removed. */
-  bytes: { added: number; removed: number };
 }
 
 /**

@@ -220,6 +220,42 @@ export interface BackupFolder {
   total: number;
 }
 
+/** `+` added, `-` removed, `M` content (or type, or link target) changed, `U` only metadata. */
+export type ChangeKind = '+' | '-' | 'M' | 'U';
+
+/** How two backups differ (compare.ts): counts of every kind of change, bytes added and removed. */
+export interface BackupComparison {
+  from: string;
+  to: string;
+  counts: Record<'added' | 'removed' | 'changed' | 'metadata' | 'unchanged', number>;
+  /** Bytes of the files added, and of those removed. */
+  bytes: { added: number; removed: number };
+}
+
+/** One change from one backup to another, its entry by the path it was backed up from. */
+export interface BackupChangeEntry {
+  change: ChangeKind;
+  path: string;
+  type: 'file' | 'dir' | 'symlink';
+  /** As the newer backup has it (the older one's for a removal). */
+  size: number;
+  mtime: string;
+}
+
+/**
+ * A page of the changes from one backup to another (additions and changes in the newer one's
+ * order, then removals), with the counts of all of them.
+ */
+export interface BackupChanges extends BackupComparison {
+  changes: BackupChangeEntry[];
+  /** How many changes come before this page. */
+  offset: number;
+  /** The most changes a page holds. */
+  limit: number;
+  /** Changes in all (below the path, when given). */
+  total: number;
+}
+
 const ref = z.string().min(1, 'a backup id, latest[:SET] or archive file');
 const include = z.array(z.string().min(1)).optional();
 
@@ -247,6 +283,20 @@ export const backupRequests = {
         path: z.string().min(1).optional(),
         match: z.string().max(200).optional(),
         /** Entries to skip: the next page starts at the last one's offset + its entries. */
+        offset: z.number().int().min(0).optional(),
+      })
+      .strict(),
+  ),
+  /**
+   * What changed from backup `from` to backup `to` (what `ccmon diff` lists), below `path` (as
+   * backed up) when given: a page of the changes from `offset`, and the counts of all of them.
+   */
+  'backup.changes': defineRequest<BackupChanges>()(
+    z
+      .object({
+        from: ref,
+        to: ref,
+        path: z.string().min(1).optional(),
         offset: z.number().int().min(0).optional(),
       })
       .strict(),

@@ -6,11 +6,17 @@
  */
 import { basename } from 'node:path';
 import { eachEntryBelow, listFolder } from './browse.js';
-import { compareBackups, type BackupChange, type BackupComparison } from './compare.js';
-import type { BackupFolder } from './contract.js';
+import { compareBackups, type BackupChange } from './compare.js';
+import type {
+  BackupChangeEntry,
+  BackupChanges,
+  BackupComparison,
+  BackupFolder,
+} from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import type { ManifestCache } from './manifest-cache.js';
 import type { ManifestFile } from './manifest.js';
+import { livePath } from './destination.js';
 import { normalRoot } from './paths.js';
 import { withRestoreManifest, type Manifest } from './restore-manifest.js';
 import { archivePathOf } from './sources.js';
@@ -20,6 +26,9 @@ import type { BackupStore } from './store.js';
 export function asArchivePath(path: string): string {
   return archivePathOf(normalRoot(path));
 }
+
+/** Changes listed on one page of `changes`; the rest are counted. */
+export const CHANGES_LIMIT = 500;
 
 const below = (path: string | null) => (path === null ? null : asArchivePath(path));
 
@@ -52,6 +61,32 @@ export class BackupListings {
   ): Promise<BackupComparison> {
     const under = below(path);
     return this.read(from, (a) => this.read(to, (b) => compareBackups(a, b, under, each)));
+  }
+
+  /**
+   * A page of the changes from backup `from` to backup `to` (the dashboard's), `limit` from
+   * `offset` on, with the counts of all: the comparison runs whole for each page, as `folder`
+   * reads the whole list for each, and keeps only the page.
+   */
+  async changes(
+    from: string,
+    to: string,
+    path: string | null,
+    { offset = 0, limit = CHANGES_LIMIT }: { offset?: number; limit?: number } = {},
+  ): Promise<BackupChanges> {
+    const changes: BackupChangeEntry[] = [];
+    let total = 0;
+    const r = await this.compare(from, to, path, ({ kind, entry: e }) => {
+      if (total++ >= offset && changes.length < limit)
+        changes.push({
+          change: kind,
+          path: livePath(e.path),
+          type: e.type,
+          size: e.size,
+          mtime: e.mtime,
+        });
+    });
+    return { ...r, changes, offset, limit, total };
   }
 
   /**

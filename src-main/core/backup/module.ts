@@ -14,7 +14,7 @@ import type { EngineModule } from '../module.js';
 import { readJsonOr, writeJsonAtomic } from '../atomic-file.js';
 import { namedChanges } from '../config/named-changes.js';
 import type { BackupConfig, BackupSetConfig } from './config.js';
-import type { BackupEvents, PruneReport } from './contract.js';
+import type { BackupEvents, backupRequests, PruneReport } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import type { HealthCheck } from './hooks.js';
 import { humanBytes } from '../bytes.js';
@@ -37,15 +37,8 @@ export interface BackupModuleOptions {
   healthCheck?: HealthCheck;
 }
 
-type BackupRequest =
-  | 'backup.list'
-  | 'backup.run'
-  | 'backup.verify'
-  | 'backup.restorePreview'
-  | 'backup.restore'
-  | 'backup.files'
-  | 'backup.prunePreview'
-  | 'backup.prune';
+/** Every request of the backup contract is this module's to answer. */
+type BackupRequest = keyof typeof backupRequests;
 
 export interface BackupModule extends EngineModule {
   handlers: Pick<RequestHandlers, BackupRequest>;
@@ -282,6 +275,8 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
         wrap(() =>
           service.listings.folder(p.id, p.path ?? null, { match: p.match, offset: p.offset }),
         ),
+      'backup.changes': (p) =>
+        wrap(() => service.listings.changes(p.from, p.to, p.path ?? null, { offset: p.offset })),
       'backup.restorePreview': (p) =>
         wrap(() =>
           service.restore({ ref: p.id, to: p.to ?? null, include: p.include, dryRun: true }),

@@ -1,0 +1,87 @@
+/**
+ * What backups hold, read through the service's listings (listings.ts) from real archives: the
+ * changes between two a page at a time (the dashboard's), and a list that cannot be read naming
+ * its backup.
+ */
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BackupService } from '../../../../src-main/core/backup/service.js';
+import { tempDir, type TempDir } from '../../../helpers/ports.js';
+import { backupConfig, writeTree } from './fixtures.js';
+
+describe('backup listings', () => {
+  let dir: TempDir;
+  let src: string;
+  before(async () => {
+    dir = await tempDir('ccmon-bk-listings-');
+    src = join(dir.path, 'conf');
+  });
+  after(() => dir.cleanup());
+
+  const service = (name: string, extra: Record<string, unknown> = {}, passphrase = 'pass') =>
+    new BackupService({
+      config: backupConfig({
+        directory: join(dir.path, name),
+        sets: [{ name: 'cc', sources: [src], ccmonState: false }],
+        ...extra,
+      }),
+      dataDir: dir.path,
+      configFile: null,
+      passphrase: async () => passphrase,
+      inProcess: true,
+    });
+
+  it('changes: a page of them from an offset, the counts and total of all of them', async () => {
+    writeTree(
+      src,
+      Array.from({ length: 7 }, (_, i) => ({ path: `f${i}.txt`, content: `v1 ${i}` })),
+    );
+    const s = service('paged');
+    const a = (await s.backup('cc')).backup.id;
+    for (let i = 0; i < 5; i++) writeFileSync(join(src, `f${i}.txt`), `v2 ${i}`);
+    rmSync(join(src, 'f6.txt'));
+    writeFileSync(join(src, 'new.txt'), 'twelve bytes');
+    const b = (await s.backup('cc')).backup.id;
+
+    const whole = await s.listings.changes(a, b, null);
+    assert.equal(whole.total, 7);
+    assert.deepEqual(whole.counts, { added: 1, removed: 1, changed: 5, metadata: 0, unchanged: 2 });
+    assert.deepEqual(whole.bytes, { added: 12, removed: 4 });
+    assert.equal(whole.changes.at(-1)!.change, '-', 'removals come last');
+    assert.equal(whole.changes.at(-1)!.path, join(src, 'f6.txt'), 'the path as backed up');
+
+    const page = await s.listings.changes(a, b, null, { offset: 2, limit: 3 });
+    assert.deepEqual(
+      page.changes.map((c) => c.path),
+      whole.changes.slice(2, 5).map((c) => c.path),
+    );
+    assert.equal(page.total, 7);
+    assert.deepEqual(page.counts, whole.counts, 'the counts are of every change, not the page');
+    const past = await s.listings.changes(a, b, null, { offset: 7 });
+    assert.deepEqual(past.changes, []);
+
+    const below = await s.listings.changes(a, b, join(src, 'new.txt'));
+    assert.deepEqual(
+      below.changes.map((c) => [c.change, c.path, c.size]),
+      [['+', join(src, 'new.txt'), 12]],
+    );
+  });
+
+  it('a list that cannot be read names its backup; an error of the caller is left as it is', async () => {
+    const s = service('locked', { encryption: { enabled: true } });
+    const id = (await s.backup('cc')).backup.id;
+    const wrong = service('locked', { encryption: { enabled: true } }, 'not it');
+    await assert.rejects(wrong.listings.folder(id, null), {
+      name: 'DecryptionError',
+      message: new RegExp(`^backup ${id}: cannot decrypt the archive: wrong passphrase`),
+    });
+    await assert.rejects(
+      s.listings.files(id, null, () => {
+        throw new Error('the caller stopped');
+      }),
+      { message: 'the caller stopped' },
+    );
+  });
+});
