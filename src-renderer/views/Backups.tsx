@@ -1,6 +1,7 @@
 /**
- * Backups: the list, one-click backup with live progress, verify, restore after a dry-run diff, and
- * the retention policy applied on request after a preview of what it removes.
+ * Backups: the list, one-click backup with live progress, verify, what changed since an older
+ * backup, restore after a dry-run diff, and the retention policy applied on request after a
+ * preview of what it removes.
  */
 import { useCallback, useState } from 'react';
 import type { BackupSummary, PruneReport } from '../../src-main/core/backup/contract';

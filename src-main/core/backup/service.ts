@@ -1,7 +1,8 @@
 /**
  * Backups as one service shared by the CLI and the agent: run a set (then copy it to S3 when
  * configured), list, verify, restore, prune and the restore test, with the exporter's state kept
- * current; what a backup holds is read through `listings` (listings.ts). It holds no timers: the job scheduler decides when things run.
+ * current; what a backup holds is read through `listings` (listings.ts). It holds no timers: the
+ * job scheduler decides when things run.
  */
 import { join } from 'node:path';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
