@@ -6,11 +6,18 @@
  * paths. Two different paths with one hash (odds ~1 in 10^5 for two lists of 300,000) would show
  * as one entry changed instead of one added and one removed: a listing's risk, never a restore's.
  */
-import type { BackupComparison, ChangeKind } from './contract.js';
-import { within } from './destination.js';
+import type { BackupChangeEntry, BackupChanges, BackupComparison, ChangeKind } from './contract.js';
+import { livePath, within } from './destination.js';
 import type { ManifestFile } from './manifest.js';
 import { entryCount, indexOfSorted, pathHash } from './path-set.js';
 import { notInBackup, type Manifest } from './restore-manifest.js';
+
+/** What a comparison reads of a backup: its id, sources, file list and totals (to size its index). */
+export type ComparedList = Pick<Manifest, 'id' | 'sources' | 'files'> &
+  Partial<Pick<Manifest, 'totals'>>;
+
+/** Changes listed on one page of compareForPage; the rest are counted. */
+export const CHANGES_LIMIT = 500;
 
 export interface BackupChange {
   kind: ChangeKind;
@@ -24,8 +31,8 @@ export interface BackupChange {
  * a NotInBackupError naming the folders the newer one has.
  */
 export async function compareBackups(
-  a: Manifest,
-  b: Manifest,
+  a: ComparedList,
+  b: ComparedList,
   below: string | null,
   each: (c: BackupChange) => Promise<void> | void,
 ): Promise<BackupComparison> {
@@ -61,6 +68,32 @@ export async function compareBackups(
   // Nothing below it in either: a mistyped path would otherwise read as "no change".
   if (below !== null && older.size === 0 && r.counts.added === 0) throw notInBackup(b, [below]);
   return r;
+}
+
+/**
+ * A page of the changes from `a` to `b` (the dashboard's, AgentApi backup.changes): `limit` from
+ * `offset` on, each by the path it was backed up from, with the counts of all. The comparison runs
+ * whole for each page, as a folder's page reads the whole list (browse.ts), and keeps the page.
+ */
+export async function compareForPage(
+  a: ComparedList,
+  b: ComparedList,
+  below: string | null,
+  { offset = 0, limit = CHANGES_LIMIT }: { offset?: number; limit?: number } = {},
+): Promise<BackupChanges> {
+  const changes: BackupChangeEntry[] = [];
+  let total = 0;
+  const r = await compareBackups(a, b, below, ({ kind, entry: e }) => {
+    if (total++ >= offset && changes.length < limit)
+      changes.push({
+        change: kind,
+        path: livePath(e.path),
+        type: e.type,
+        size: e.size,
+        mtime: e.mtime,
+      });
+  });
+  return { ...r, changes, offset, limit, total };
 }
 
 /** What makes two entries' data the same: type, bytes (their sha256), a symlink's target. */

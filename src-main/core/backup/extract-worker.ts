@@ -2,14 +2,15 @@
  * The worker-thread side of extract-thread.ts, one job per worker:
  * - `plan`: check the manifest (safety.ts) and work out the restore diff, spooled to a file;
  * - `extract`: one extractArchive, with the removals read back from that file;
- * - `verify`: one verifyArchive (`ccmon verify`, backup.verify).
+ * - `verify`: one verifyArchive (`ccmon verify`, backup.verify);
+ * - `changes`: a page of the changes between two backups (compare.ts, backup.changes).
  * The manifest's file list is streamed again from its file (without zod: manifest-lines.ts) and
  * destinations rebuilt from `to` / `dumpDir` (functions cannot cross threads). Before the first file is replaced, `extract` tells its parent
  * and waits on a shared flag, so the parent's journal says "committing" first.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
-import type { RestoreDiff, VerifyResult } from './contract.js';
+import type { BackupChanges, RestoreDiff, VerifyResult } from './contract.js';
 import { destinationMapper } from './destination.js';
 import { checkedRestoreDiff, diffFilePaths } from './diff.js';
 import { extractArchive, type ExtractResult } from './extract.js';
@@ -59,14 +60,34 @@ export interface VerifyWorkerData {
   passphrase: string | null;
 }
 
+/** `changes`: compareForPage of two backups' lists, each streamed from its file. */
+export interface ChangesWorkerData {
+  op: 'changes';
+  from: ListOnThread;
+  to: ListOnThread;
+  /** An archive path: only the changes at or below it. */
+  below: string | null;
+  offset: number;
+  limit: number;
+}
+
+/** A backup's list as another thread reads it: its header's parts and where the records lie. */
+export interface ListOnThread {
+  id: string;
+  sources: ManifestSource[];
+  totals?: BackupManifest['totals'];
+  lines: ManifestLinesSource;
+}
+
 export type RestoreWorkerMessage =
   | { type: 'progress'; update: ProgressUpdate }
   | { type: 'commit' }
-  | { type: 'done'; result: ExtractResult | RestoreDiff | VerifyResult }
+  | { type: 'done'; result: ExtractResult | RestoreDiff | VerifyResult | BackupChanges }
   | { type: 'error'; name: string; message: string; entry?: string; why?: string };
 
 const port = parentPort!;
-const data = workerData as PlanWorkerData | ExtractWorkerData | VerifyWorkerData;
+const data = workerData as
+  PlanWorkerData | ExtractWorkerData | VerifyWorkerData | ChangesWorkerData;
 const abort = new AbortController();
 port.on('message', (m: { type: string }) => {
   if (m.type === 'abort') abort.abort(new Error('restore cancelled'));
@@ -79,6 +100,18 @@ try {
     const result = await verifyArchive(data.archivePath, data.sidecar, {
       passphrase: passphrase === null ? undefined : async () => passphrase,
       onProgress: (update) => post({ type: 'progress', update }),
+    });
+    post({ type: 'done', result });
+  } else if (data.op === 'changes') {
+    const { compareForPage } = await import('./compare.js'); // its errors load zod: only here
+    const list = ({ lines, ...header }: ListOnThread) => ({
+      ...header,
+      files: (keep?: (path: string) => boolean) =>
+        streamManifestLines(lines.path, lines.offset, lines.where, keep),
+    });
+    const result = await compareForPage(list(data.from), list(data.to), data.below, {
+      offset: data.offset,
+      limit: data.limit,
     });
     post({ type: 'done', result });
   } else await restoreJob(data);

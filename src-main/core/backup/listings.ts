@@ -7,16 +7,11 @@
 import { basename } from 'node:path';
 import { eachEntryBelow, listFolder } from './browse.js';
 import { compareBackups, type BackupChange } from './compare.js';
-import type {
-  BackupChangeEntry,
-  BackupChanges,
-  BackupComparison,
-  BackupFolder,
-} from './contract.js';
+import type { BackupChanges, BackupComparison, BackupFolder } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
+import { changesOnWorker } from './extract-thread.js';
 import type { ManifestCache } from './manifest-cache.js';
 import type { ManifestFile } from './manifest.js';
-import { livePath } from './destination.js';
 import { normalRoot } from './paths.js';
 import { withRestoreManifest, type Manifest } from './restore-manifest.js';
 import { archivePathOf } from './sources.js';
@@ -27,9 +22,6 @@ export function asArchivePath(path: string): string {
   return archivePathOf(normalRoot(path));
 }
 
-/** Changes listed on one page of `changes`; the rest are counted. */
-export const CHANGES_LIMIT = 500;
-
 const below = (path: string | null) => (path === null ? null : asArchivePath(path));
 
 export class BackupListings {
@@ -38,6 +30,8 @@ export class BackupListings {
     private readonly dir: string,
     private readonly passphrase: PassphraseProvider,
     private readonly manifests: ManifestCache | null,
+    /** Comparisons on the calling thread (the one-shot CLI), not a worker: extract-thread.ts. */
+    private readonly inProcess = false,
   ) {}
 
   /**
@@ -64,29 +58,19 @@ export class BackupListings {
   }
 
   /**
-   * A page of the changes from backup `from` to backup `to` (the dashboard's), `limit` from
-   * `offset` on, with the counts of all: the comparison runs whole for each page, as `folder`
-   * reads the whole list for each, and keeps only the page.
+   * A page of the changes from backup `from` to backup `to` (the dashboard's), from `offset` on,
+   * with the counts of all: compareForPage, on a worker unless `inProcess`.
    */
-  async changes(
+  changes(
     from: string,
     to: string,
     path: string | null,
-    { offset = 0, limit = CHANGES_LIMIT }: { offset?: number; limit?: number } = {},
+    page: { offset?: number; limit?: number } = {},
   ): Promise<BackupChanges> {
-    const changes: BackupChangeEntry[] = [];
-    let total = 0;
-    const r = await this.compare(from, to, path, ({ kind, entry: e }) => {
-      if (total++ >= offset && changes.length < limit)
-        changes.push({
-          change: kind,
-          path: livePath(e.path),
-          type: e.type,
-          size: e.size,
-          mtime: e.mtime,
-        });
-    });
-    return { ...r, changes, offset, limit, total };
+    const under = below(path);
+    return this.read(from, (a) =>
+      this.read(to, (b) => changesOnWorker(a, b, under, { ...page, inProcess: this.inProcess })),
+    );
   }
 
   /**

@@ -122,7 +122,10 @@ export function requireInBackup(only: readonly string[], manifest: Manifest): vo
 }
 
 /** The error for archive paths `missing` from a backup, naming the folders it does hold. */
-export function notInBackup(manifest: Manifest, missing: readonly string[]): NotInBackupError {
+export function notInBackup(
+  manifest: Pick<Manifest, 'id' | 'sources'>,
+  missing: readonly string[],
+): NotInBackupError {
   const roots = manifest.sources
     .filter((s) => s.status === 'ok')
     .map((s) => livePath(s.archivePath))

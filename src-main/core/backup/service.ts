@@ -100,7 +100,13 @@ export class BackupService {
           );
         return p;
       });
-    this.listings = new BackupListings(this.store, this.dir, this.passphrase, this.manifests);
+    this.listings = new BackupListings(
+      this.store,
+      this.dir,
+      this.passphrase,
+      this.manifests,
+      opts.inProcess,
+    );
   }
 
   get config(): BackupConfig {

@@ -20,7 +20,12 @@ describe('backup listings', () => {
   });
   after(() => dir.cleanup());
 
-  const service = (name: string, extra: Record<string, unknown> = {}, passphrase = 'pass') =>
+  const service = (
+    name: string,
+    extra: Record<string, unknown> = {},
+    passphrase = 'pass',
+    inProcess = true,
+  ) =>
     new BackupService({
       config: backupConfig({
         directory: join(dir.path, name),
@@ -30,20 +35,22 @@ describe('backup listings', () => {
       dataDir: dir.path,
       configFile: null,
       passphrase: async () => passphrase,
-      inProcess: true,
+      inProcess,
     });
 
+  let a: string;
+  let b: string;
   it('changes: a page of them from an offset, the counts and total of all of them', async () => {
     writeTree(
       src,
       Array.from({ length: 7 }, (_, i) => ({ path: `f${i}.txt`, content: `v1 ${i}` })),
     );
     const s = service('paged');
-    const a = (await s.backup('cc')).backup.id;
+    a = (await s.backup('cc')).backup.id;
     for (let i = 0; i < 5; i++) writeFileSync(join(src, `f${i}.txt`), `v2 ${i}`);
     rmSync(join(src, 'f6.txt'));
     writeFileSync(join(src, 'new.txt'), 'twelve bytes');
-    const b = (await s.backup('cc')).backup.id;
+    b = (await s.backup('cc')).backup.id;
 
     const whole = await s.listings.changes(a, b, null);
     assert.equal(whole.total, 7);
@@ -67,6 +74,20 @@ describe('backup listings', () => {
       below.changes.map((c) => [c.change, c.path, c.size]),
       [['+', join(src, 'new.txt'), 12]],
     );
+  });
+
+  it('changes on a worker (the agent) as on the calling thread (the CLI); a path neither has', async () => {
+    const inProcess = service('paged');
+    const agent = service('paged', {}, 'pass', false);
+    for (const page of [{}, { offset: 2, limit: 3 }])
+      assert.deepEqual(
+        await agent.listings.changes(a, b, null, page),
+        await inProcess.listings.changes(a, b, null, page),
+      );
+    await assert.rejects(agent.listings.changes(a, b, join(src, 'nope')), {
+      name: 'NotInBackupError',
+      message: /^not in backup .*nope/,
+    });
   });
 
   it('a list that cannot be read names its backup; an error of the caller is left as it is', async () => {
