@@ -129,8 +129,7 @@ export function BackupBrowser({
                       </>
                     )}
                   </td>
-                  <td>{e.type === 'file' ? bytes(e.size) : ''}</td>
-                  <td>{e.mtime.replace('T', ' ').slice(0, 19)}</td>
+                  <SizeAndTime entry={e} />
                 </tr>
               ))}
             </tbody>
@@ -148,5 +147,19 @@ export function BackupBrowser({
         />
       )}
     </div>
+  );
+}
+
+/** An entry's size (files only) and time (UTC, to the second) as two cells of a row. */
+export function SizeAndTime({
+  entry: e,
+}: {
+  entry: { type: string; size: number; mtime: string };
+}) {
+  return (
+    <>
+      <td>{e.type === 'file' ? bytes(e.size) : ''}</td>
+      <td>{e.mtime.replace('T', ' ').slice(0, 19)}</td>
+    </>
   );
 }

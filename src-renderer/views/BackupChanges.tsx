@@ -12,6 +12,7 @@ import type {
 import { useApi, toLoadableError, type Loadable } from '../api/context';
 import { Pages } from '../components/Pages';
 import { ErrorState, Loading } from '../components/states';
+import { SizeAndTime } from './BackupBrowser';
 import { bytes, localTime } from '../format';
 
 const KIND: Record<ChangeKind, string> = {
@@ -140,8 +141,7 @@ function ChangeList({ changes: c, onPage }: { changes: Changes; onPage(offset: n
                   <code>{e.type === 'dir' ? `${e.path}/` : e.path}</code>
                   {e.type === 'symlink' && <span className="muted"> (symlink)</span>}
                 </td>
-                <td>{e.type === 'file' ? bytes(e.size) : ''}</td>
-                <td>{e.mtime.replace('T', ' ').slice(0, 19)}</td>
+                <SizeAndTime entry={e} />
               </tr>
             ))}
           </tbody>
