@@ -274,6 +274,19 @@ describe('backup module (AgentApi handlers, events, metrics)', () => {
       mod.handlers['backup.verify']({ id: 'no-such-backup' }),
       (e: Error) => e instanceof RequestError && e.code === 'not_found',
     );
+    // The dashboard's changes (compared on a worker, as in the agent): a path neither backup has
+    // is a bad request as in backup.files, an unknown backup not_found.
+    const latest = (await mod.handlers['backup.list']({})).backups[0]!.id;
+    const same = await mod.handlers['backup.changes']({ from: latest, to: 'latest:app' });
+    assert.equal(same.total, 0, 'a backup against itself');
+    await assert.rejects(
+      mod.handlers['backup.changes']({ from: latest, to: latest, path: '/no/such/path' }),
+      (e: Error) => e instanceof RequestError && e.code === 'bad_request',
+    );
+    await assert.rejects(
+      mod.handlers['backup.changes']({ from: 'no-such-backup', to: latest }),
+      (e: Error) => e instanceof RequestError && e.code === 'not_found',
+    );
     const prune = await mod.handlers['backup.prunePreview']({});
     assert.equal(prune.dryRun, true);
     assert.ok(prune.decisions.every((d) => d.keep));
