@@ -23,15 +23,11 @@ const KIND: Record<ChangeKind, string> = {
 };
 
 /**
- * The backup to compare `id` with: the previous one of its set that a restore did not take (a
- * safety backup holds only what one restore replaced), else the previous one of its set, else the
- * previous one at all.
+ * The backup to compare with, of those `older` than it (newest first): the previous one of its set
+ * that a restore did not take (a safety backup holds only what one restore replaced), else the
+ * previous one of its set, else the previous one at all.
  */
-function previousOf(backups: readonly BackupSummary[], id: string): string | null {
-  const at = backups.findIndex((b) => b.id === id);
-  if (at < 0) return null;
-  const older = backups.slice(at + 1);
-  const set = backups[at]!.set;
+function previousOf(older: readonly BackupSummary[], set: string | undefined): string | null {
   return (
     (
       older.find((b) => b.set === set && b.kind !== 'safety') ??
@@ -52,8 +48,9 @@ export function BackupChanges({
   onClose(): void;
 }) {
   const api = useApi();
-  const older = backups.slice(backups.findIndex((b) => b.id === id) + 1);
-  const [from, setFrom] = useState<string | null>(() => previousOf(backups, id));
+  const at = backups.findIndex((b) => b.id === id);
+  const older = at < 0 ? [] : backups.slice(at + 1);
+  const [from, setFrom] = useState<string | null>(() => previousOf(older, backups[at]?.set));
   const [offset, setOffset] = useState(0);
   const [changes, setChanges] = useState<Loadable<Changes>>({ state: 'loading' });
   /** Shows another page, or the changes since another backup (the effect below loads them). */

@@ -15,7 +15,11 @@ import { destinationMapper } from './destination.js';
 import { checkedRestoreDiff, diffFilePaths } from './diff.js';
 import { extractArchive, type ExtractResult } from './extract.js';
 import type { BackupManifest, BackupSidecar, ManifestSource } from './manifest.js';
-import { streamManifestLines, type ManifestLinesSource } from './manifest-lines.js';
+import {
+  streamManifestLines,
+  type ManifestLinesSource,
+  type PathFilter,
+} from './manifest-lines.js';
 import { UnsafeArchiveError } from './safety.js';
 
 interface CommonData {
@@ -104,12 +108,7 @@ try {
     post({ type: 'done', result });
   } else if (data.op === 'changes') {
     const { compareForPage } = await import('./compare.js'); // its errors load zod: only here
-    const list = ({ lines, ...header }: ListOnThread) => ({
-      ...header,
-      files: (keep?: (path: string) => boolean) =>
-        streamManifestLines(lines.path, lines.offset, lines.where, keep),
-    });
-    const result = await compareForPage(list(data.from), list(data.to), data.below, {
+    const result = await compareForPage(streamed(data.from), streamed(data.to), data.below, {
       offset: data.offset,
       limit: data.limit,
     });
@@ -126,13 +125,16 @@ try {
 }
 port.close();
 
-async function restoreJob(data: PlanWorkerData | ExtractWorkerData): Promise<void> {
-  const { sources, totals, lines } = data.manifest;
-  const manifest = {
-    sources,
-    totals,
-    files: () => streamManifestLines(lines.path, lines.offset, lines.where),
+/** A list sent across (its header's parts and where its records lie), its records streamed. */
+function streamed<T extends { lines: ManifestLinesSource }>({ lines, ...header }: T) {
+  return {
+    ...header,
+    files: (keep?: PathFilter) => streamManifestLines(lines.path, lines.offset, lines.where, keep),
   };
+}
+
+async function restoreJob(data: PlanWorkerData | ExtractWorkerData): Promise<void> {
+  const manifest = streamed(data.manifest);
   const destinationOf = destinationMapper(data.to, data.dumpDir, data.only);
   if (data.op === 'plan') {
     // The diff file is closed before the parent hears of it: it reads the file next.

@@ -54,7 +54,7 @@ export class BackupListings {
     each: (c: BackupChange) => Promise<void> | void,
   ): Promise<BackupComparison> {
     const under = below(path);
-    return this.read(from, (a) => this.read(to, (b) => compareBackups(a, b, under, each)));
+    return this.readBoth(from, to, (a, b) => compareBackups(a, b, under, each));
   }
 
   /**
@@ -68,8 +68,8 @@ export class BackupListings {
     page: { offset?: number; limit?: number } = {},
   ): Promise<BackupChanges> {
     const under = below(path);
-    return this.read(from, (a) =>
-      this.read(to, (b) => changesOnWorker(a, b, under, { ...page, inProcess: this.inProcess })),
+    return this.readBoth(from, to, (a, b) =>
+      changesOnWorker(a, b, under, { ...page, inProcess: this.inProcess }),
     );
   }
 
@@ -83,6 +83,15 @@ export class BackupListings {
     page: { match?: string; offset?: number } = {},
   ): Promise<BackupFolder> {
     return this.read(ref, async (manifest) => listFolder(manifest, below(path), page));
+  }
+
+  /** `use` with the file lists of backups `from` and `to`, both open at once. */
+  private readBoth<T>(
+    from: string,
+    to: string,
+    use: (a: Manifest, b: Manifest) => Promise<T>,
+  ): Promise<T> {
+    return this.read(from, (a) => this.read(to, (b) => use(a, b)));
   }
 
   /**
