@@ -322,10 +322,11 @@ describe('backups in the dashboard', () => {
       (await changes.locator('tbody tr').allInnerTexts()).filter((r) =>
         r.split('\t')[1]!.startsWith(below),
       );
-    assert.deepEqual((await rowsOf(source)).sort(), [
+    // In path order: the removal where the file was, between the other two.
+    assert.deepEqual(await rowsOf(source), [
       `added\t${source}/notes.txt\t12 B\t${shown('notes.txt')}`,
-      `changed\t${source}/settings.json\t28 B\t${shown('settings.json')}`,
       `removed\t${source}/sessions/s-0000.jsonl\t2 B\t${removedAt}`,
+      `changed\t${source}/settings.json\t28 B\t${shown('settings.json')}`,
     ]);
 
     // Since the first backup: the 1,005 session files and more, over pages of 500.

@@ -212,11 +212,11 @@ describe('ccmon backup | backups | verify | restore | prune', () => {
 
     const text = await runTree('diff', before.id, after.id);
     assert.equal(text.code, 0, text.stderr);
-    assert.deepEqual(text.stdout.trimEnd().split('\n').sort(), [
-      `+  ${tree}/sub/new.txt`,
-      `-  ${tree}/gone.log`,
+    assert.deepEqual(text.stdout.trimEnd().split('\n'), [
       `M  ${tree}/edited.yaml`,
+      `-  ${tree}/gone.log`,
       `U  ${tree}/sub/mode.sh`,
+      `+  ${tree}/sub/new.txt`,
     ]);
     // Unchanged: the folder, kept.json and sub/ (a folder's time moves with what it holds: left out).
     assert.match(

@@ -56,8 +56,15 @@ describe('backup listings', () => {
     assert.equal(whole.total, 7);
     assert.deepEqual(whole.counts, { added: 1, removed: 1, changed: 5, metadata: 0, unchanged: 2 });
     assert.deepEqual(whole.bytes, { added: 12, removed: 4 });
-    assert.equal(whole.changes.at(-1)!.change, '-', 'removals come last');
-    assert.equal(whole.changes.at(-1)!.path, join(src, 'f6.txt'), 'the path as backed up');
+    assert.deepEqual(
+      whole.changes.map((c) => [c.change, c.path]),
+      [
+        ...[0, 1, 2, 3, 4].map((i) => ['M', join(src, `f${i}.txt`)]),
+        ['-', join(src, 'f6.txt')],
+        ['+', join(src, 'new.txt')],
+      ],
+      'in path order, each by the path it was backed up from',
+    );
 
     const page = await s.listings.changes(a, b, null, { offset: 2, limit: 3 });
     assert.deepEqual(
