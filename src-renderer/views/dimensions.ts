@@ -81,10 +81,10 @@ export function dimensionStates(
   const enabled = (checks ?? []).filter((c) => c.enabled);
   const of = (d: DimensionId) => enabled.filter((c) => dimensionOfCheck(c) === d);
   const statusOf = (c: CheckSummary): DimStatus => c.last?.status ?? 'unknown';
-  const rollup = (list: CheckSummary[], none: string): DimensionState => {
+  const rollup = (list: CheckSummary[], none: string, what = 'checks'): DimensionState => {
     if (checks === null || list.length === 0) return { status: 'unknown', detail: none };
     const up = list.filter((c) => statusOf(c) === 'healthy').length;
-    return { status: worst(list.map(statusOf)), detail: `${up} of ${list.length} checks healthy` };
+    return { status: worst(list.map(statusOf)), detail: `${up} of ${list.length} ${what} healthy` };
   };
 
   const avail = of('availability');
@@ -102,7 +102,9 @@ export function dimensionStates(
 
   const dayAgo = now - 86_400_000;
   const recent = (security ?? []).filter((e) => Date.parse(e.time) >= dayAgo);
-  const sandbox = rollup(of('security'), 'no sandbox check');
+  const sandboxChecks = of('security');
+  const sandbox = rollup(sandboxChecks, 'no sandbox check', 'sandbox checks');
+  const events = `${recent.length} security event${recent.length === 1 ? '' : 's'} in 24 h`;
   const security_: DimensionState =
     security === null && sandbox.status === 'unknown'
       ? { status: 'unknown', detail: 'no security data' }
@@ -111,7 +113,8 @@ export function dimensionStates(
             recent.length > 0 ? 'unhealthy' : 'healthy',
             sandbox.status === 'unknown' ? 'healthy' : sandbox.status,
           ]),
-          detail: `${recent.length} security event${recent.length === 1 ? '' : 's'} in 24 h`,
+          // The sandbox checks' share said too: a red card with "0 events" alone reads as a bug.
+          detail: sandboxChecks.length > 0 ? `${events}; ${sandbox.detail}` : events,
         };
 
   let cost: DimensionState = { status: 'unknown', detail: 'no budget configured' };
