@@ -124,6 +124,13 @@ checks:
     // The file sets no scrape jobs: an empty state, not a blank panel.
     await page.getByText('No scrape targets').waitFor();
     await page.keyboard.press('ArrowRight');
+    // No backup section in the file: the built-in set, its first folder the seed's.
+    await page.locator('input[data-path="backup.sets.0.sources.0.path"]').waitFor();
+    assert.equal(
+      await page.locator('input[data-path="backup.sets.0.sources.0.path"]').inputValue(),
+      '/etc/claude-code',
+    );
+    await page.keyboard.press('ArrowRight');
     await page.locator('input[data-path="maintenance.schedule"]').waitFor();
     await page.keyboard.press('ArrowRight');
     await page.locator('input[data-path="alerts.receivers.0.name"]').waitFor();

@@ -39,7 +39,11 @@ const duration = z
   .string()
   .regex(/^(\d+[hdwmy])+$/, 'expected a duration like 30d, 12h, 2w, 6m, 1y (restic --keep-within)');
 /** restic's keep counts: a number of buckets, or -1 for "all". */
-const keepCount = z.number().int().min(-1).default(0);
+const keepCount = z
+  .number({ error: 'expected a whole number of backups to keep (-1: all of them)' })
+  .int()
+  .min(-1)
+  .default(0);
 
 export const backupSourceSchema = z
   .object({

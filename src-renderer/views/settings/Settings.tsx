@@ -1,5 +1,5 @@
 /**
- * Settings: targets/checks, scrape targets, schedules and notification channels, edited in the
+ * Settings: targets/checks, scrape targets, backups, schedules and notification channels, edited in the
  * agent's config file (comments kept, previous version as .bak) and applied without a restart.
  * Every problem is shown at its field, from the agent's own schema.
  */
@@ -7,6 +7,7 @@ import { useState } from 'react';
 import type { ConfigUpdateResult, ConfigView } from '../../../src-main/core/config/contract';
 import { useRequest } from '../../api/context';
 import { ErrorState, Loading, Unavailable } from '../../components/states';
+import { BackupsEditor } from './BackupsEditor';
 import { ChecksEditor } from './ChecksEditor';
 import { ReceiversEditor } from './ReceiversEditor';
 import { SchedulesEditor } from './SchedulesEditor';
@@ -16,6 +17,7 @@ type Raw = Record<string, unknown>;
 const TABS = [
   ['checks', 'Checks'],
   ['scrape', 'Scrape targets'],
+  ['backups', 'Backups'],
   ['schedules', 'Schedules'],
   ['notifications', 'Notifications'],
 ] as const;
@@ -109,6 +111,9 @@ export function Settings() {
             defaults={((v.defaults.scrape as Raw | undefined)?.jobs as Raw[]) ?? []}
             onSaved={onSaved}
           />
+        )}
+        {tab === 'backups' && (
+          <BackupsEditor document={doc} effective={effective} onSaved={onSaved} />
         )}
         {tab === 'schedules' && (
           <SchedulesEditor document={doc} effective={effective} onSaved={onSaved} />
