@@ -4,6 +4,7 @@
  * were backed up from, which is what a restore's `include` takes. The top of a backup is its
  * sources' folders. The manifest is streamed, never held.
  */
+import type { ComparedList } from './compare.js';
 import type { BackupFolder, BackupFolderEntry } from './contract.js';
 import { livePath, within } from './destination.js';
 import type { ManifestFile } from './manifest.js';
@@ -39,7 +40,7 @@ export const FOLDER_LIMIT = 1000;
  * have is a NotInBackupError naming the ones it has.
  */
 export function listFolder(
-  manifest: Manifest,
+  manifest: ComparedList,
   folder: string | null,
   {
     limit = FOLDER_LIMIT,

@@ -1,7 +1,8 @@
 /**
  * A restore's per-file work on a worker thread with the backup worker's fixed V8 heap (worker.ts):
  * checking the manifest and working out the diff (planOnWorker), and extracting (extractOnWorker);
- * also verify (verifyOnWorker) and the changes between two backups (changesOnWorker).
+ * also verify (verifyOnWorker), the changes between two backups (changesOnWorker) and a folder
+ * of a large backup (folderOnWorker).
  * Both allocate a little per file (records, stats, headers, hashes); on the main thread V8 answers
  * that by growing its young generation to the 16 MiB-per-semi-space default (measured: new space
  * 16 MiB after a 20,000-file diff). The agent's API, checks and scrapes keep running meanwhile, as
@@ -12,13 +13,15 @@ import { randomBytes } from 'node:crypto';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { detectFormat } from './archive-reader.js';
 import { CHANGES_LIMIT, compareForPage, type ComparedList } from './compare.js';
-import type { BackupChanges, RestoreDiff, VerifyResult } from './contract.js';
+import { listFolder } from './browse.js';
+import type { BackupChanges, BackupFolder, RestoreDiff, VerifyResult } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import { destinationMapper, RESTORE_TEMP_INFIX } from './destination.js';
 import { checkedRestoreDiff, diffFilePaths } from './diff.js';
 import type {
   ChangesWorkerData,
   ExtractWorkerData,
+  FolderWorkerData,
   ListOnThread,
   PlanWorkerData,
   RestoreWorkerMessage,
@@ -33,6 +36,7 @@ import {
 import { removeRestoreTemps } from './journal.js';
 import type { ManifestRecords } from './manifest-records.js';
 import { NotInBackupError } from './restore-manifest.js';
+import { entryCount } from './path-set.js';
 import { UnsafeArchiveError } from './safety.js';
 import { BACKUP_WORKER_LIMITS, startWorker } from './worker.js';
 
@@ -233,12 +237,6 @@ export async function changesOnWorker(
   opts: { offset?: number; limit?: number; inProcess?: boolean } = {},
 ): Promise<BackupChanges> {
   if (opts.inProcess || !from.source || !to.source) return compareForPage(from, to, below, opts);
-  const onThread = (m: ComparedList, lines: ListOnThread['lines']): ListOnThread => ({
-    id: m.id,
-    sources: m.sources,
-    totals: m.totals,
-    lines,
-  });
   const data: ChangesWorkerData = {
     op: 'changes',
     from: onThread(from, from.source),
@@ -250,10 +248,39 @@ export async function changesOnWorker(
   return (await runOnWorker(data, {})) as BackupChanges;
 }
 
+/**
+ * Entries from which a folder's page is read on a worker: a page reads the whole list (records of
+ * other folders skipped unparsed), 100-150 ms at 300,000 entries, which on the agent's thread
+ * would hold its checks and scrapes as long; below, the ~50 ms a worker takes to start costs more.
+ */
+export const FOLDER_WORKER_ENTRIES = 50_000;
+
+/** listFolder (browse.ts) of a large backup's list on a worker; others in place. */
+export async function folderOnWorker(
+  list: ComparedList & { source?: ListOnThread['lines'] },
+  folder: string | null,
+  page: { match?: string; offset?: number },
+  opts: { inProcess?: boolean; workerFrom?: number } = {},
+): Promise<BackupFolder> {
+  const large = entryCount(list.totals) >= (opts.workerFrom ?? FOLDER_WORKER_ENTRIES);
+  if (opts.inProcess || !list.source || !large) return listFolder(list, folder, page);
+  const data: FolderWorkerData = { op: 'folder', list: onThread(list, list.source), folder, page };
+  return (await runOnWorker(data, {})) as BackupFolder;
+}
+
+/** A list's header parts and where its records lie: what crosses to a worker. */
+const onThread = (m: ComparedList, lines: ListOnThread['lines']): ListOnThread => ({
+  id: m.id,
+  sources: m.sources,
+  totals: m.totals,
+  lines,
+});
+
 async function runOnWorker(
-  data: PlanWorkerData | ExtractWorkerData | VerifyWorkerData | ChangesWorkerData,
+  data:
+    PlanWorkerData | ExtractWorkerData | VerifyWorkerData | ChangesWorkerData | FolderWorkerData,
   cb: Callbacks,
-): Promise<ExtractResult | RestoreDiff | VerifyResult | BackupChanges> {
+): Promise<ExtractResult | RestoreDiff | VerifyResult | BackupChanges | BackupFolder> {
   const worker = startWorker('extract-worker', data);
   const onAbort = () => worker.postMessage({ type: 'abort' });
   cb.signal?.addEventListener('abort', onAbort, { once: true });

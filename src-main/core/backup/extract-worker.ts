@@ -3,14 +3,15 @@
  * - `plan`: check the manifest (safety.ts) and work out the restore diff, spooled to a file;
  * - `extract`: one extractArchive, with the removals read back from that file;
  * - `verify`: one verifyArchive (`ccmon verify`, backup.verify);
- * - `changes`: a page of the changes between two backups (compare.ts, backup.changes).
+ * - `changes`: a page of the changes between two backups (compare.ts, backup.changes);
+ * - `folder`: a page of one folder of a large backup (browse.ts, backup.files).
  * The manifest's file list is streamed again from its file (without zod: manifest-lines.ts) and
  * destinations rebuilt from `to` / `dumpDir` (functions cannot cross threads). Before the first file is replaced, `extract` tells its parent
  * and waits on a shared flag, so the parent's journal says "committing" first.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
-import type { BackupChanges, RestoreDiff, VerifyResult } from './contract.js';
+import type { BackupChanges, BackupFolder, RestoreDiff, VerifyResult } from './contract.js';
 import { destinationMapper } from './destination.js';
 import { checkedRestoreDiff, diffFilePaths } from './diff.js';
 import { extractArchive, type ExtractResult } from './extract.js';
@@ -75,6 +76,15 @@ export interface ChangesWorkerData {
   limit: number;
 }
 
+/** `folder`: listFolder of one backup's list, streamed from its file. */
+export interface FolderWorkerData {
+  op: 'folder';
+  list: ListOnThread;
+  /** An archive path; null: the backup's top. */
+  folder: string | null;
+  page: { match?: string; offset?: number };
+}
+
 /** A backup's list as another thread reads it: its header's parts and where the records lie. */
 export interface ListOnThread {
   id: string;
@@ -86,12 +96,15 @@ export interface ListOnThread {
 export type RestoreWorkerMessage =
   | { type: 'progress'; update: ProgressUpdate }
   | { type: 'commit' }
-  | { type: 'done'; result: ExtractResult | RestoreDiff | VerifyResult | BackupChanges }
+  | {
+      type: 'done';
+      result: ExtractResult | RestoreDiff | VerifyResult | BackupChanges | BackupFolder;
+    }
   | { type: 'error'; name: string; message: string; entry?: string; why?: string };
 
 const port = parentPort!;
 const data = workerData as
-  PlanWorkerData | ExtractWorkerData | VerifyWorkerData | ChangesWorkerData;
+  PlanWorkerData | ExtractWorkerData | VerifyWorkerData | ChangesWorkerData | FolderWorkerData;
 const abort = new AbortController();
 port.on('message', (m: { type: string }) => {
   if (m.type === 'abort') abort.abort(new Error('restore cancelled'));
@@ -113,6 +126,9 @@ try {
       limit: data.limit,
     });
     post({ type: 'done', result });
+  } else if (data.op === 'folder') {
+    const { listFolder } = await import('./browse.js');
+    post({ type: 'done', result: listFolder(streamed(data.list), data.folder, data.page) });
   } else await restoreJob(data);
 } catch (err) {
   post({

@@ -5,11 +5,11 @@
  * it; the agent keeps the last one read (manifest-cache.ts).
  */
 import { basename } from 'node:path';
-import { eachEntryBelow, listFolder } from './browse.js';
+import { eachEntryBelow } from './browse.js';
 import { compareBackups, type BackupChange } from './compare.js';
 import type { BackupChanges, BackupComparison, BackupFolder } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
-import { changesOnWorker } from './extract-thread.js';
+import { changesOnWorker, folderOnWorker } from './extract-thread.js';
 import type { ManifestCache } from './manifest-cache.js';
 import type { ManifestFile } from './manifest.js';
 import { normalRoot } from './paths.js';
@@ -74,7 +74,8 @@ export class BackupListings {
   }
 
   /**
-   * A page of one folder of a backup (listFolder), `path` as it was backed up; null: the top.
+   * A page of one folder of a backup (listFolder; on a worker for a large one unless `inProcess`),
+   * `path` as it was backed up; null: the top.
    * `match`: only the entries whose name holds it, in any case.
    */
   folder(
@@ -82,7 +83,9 @@ export class BackupListings {
     path: string | null,
     page: { match?: string; offset?: number } = {},
   ): Promise<BackupFolder> {
-    return this.read(ref, async (manifest) => listFolder(manifest, below(path), page));
+    return this.read(ref, (manifest) =>
+      folderOnWorker(manifest, below(path), page, { inProcess: this.inProcess }),
+    );
   }
 
   /** `use` with the file lists of backups `from` and `to`, both open at once. */

@@ -136,9 +136,9 @@ export function SchedulesEditor(props: Props) {
     <section aria-labelledby="settings-schedules">
       <h2 id="settings-schedules">Schedules</h2>
       <p className="muted">
-        Saved to the file at once. New times apply at once; anything else about a backup set or a
-        report (a new one, its name, period or formats) takes effect at the agent&apos;s next start,
-        and the save message says so.
+        Saved to the file and applied at once: a new time, set or report is scheduled without a
+        restart. What a backup set archives is under Backups. Anything that waits for the
+        agent&apos;s next start (the backup folder, say) is named in the save message.
       </p>
       <BackupSchedules {...props} />
       <MaintenanceSchedule {...props} />

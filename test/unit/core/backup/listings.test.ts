@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { folderOnWorker } from '../../../../src-main/core/backup/extract-thread.js';
+import { asArchivePath } from '../../../../src-main/core/backup/listings.js';
+import { withRestoreManifest } from '../../../../src-main/core/backup/restore-manifest.js';
 import { BackupService } from '../../../../src-main/core/backup/service.js';
 import { tempDir, type TempDir } from '../../../helpers/ports.js';
 import { backupConfig, writeTree } from './fixtures.js';
@@ -92,6 +95,34 @@ describe('backup listings', () => {
         await inProcess.listings.changes(a, b, null, page),
       );
     await assert.rejects(agent.listings.changes(a, b, join(src, 'nope')), {
+      name: 'NotInBackupError',
+      message: /^not in backup .*nope/,
+    });
+  });
+
+  it('a folder of a large backup is read on a worker, with the page the calling thread reads', async () => {
+    const s = service('paged');
+    const backup = s.store.resolve(b, { files: false });
+    // workerFrom 0: this small list as if it were past FOLDER_WORKER_ENTRIES.
+    const page = (folder: string | null, p: { match?: string; offset?: number }, workerFrom = 0) =>
+      withRestoreManifest(
+        backup,
+        join(dir.path, 'paged'),
+        'list',
+        async () => 'pass',
+        (m) => {
+          assert.ok(m.source, 'a list read from its file: one a worker can stream');
+          return folderOnWorker(m, folder, p, { workerFrom });
+        },
+      );
+    const folder = asArchivePath(src);
+    for (const p of [{}, { offset: 3 }, { match: 'NEW' }])
+      assert.deepEqual(await page(folder, p), await page(folder, p, Infinity), JSON.stringify(p));
+    assert.deepEqual(
+      (await page(folder, { match: 'new' })).entries.map((e) => e.name),
+      ['new.txt'],
+    );
+    await assert.rejects(page(`${folder}/nope`, {}), {
       name: 'NotInBackupError',
       message: /^not in backup .*nope/,
     });
