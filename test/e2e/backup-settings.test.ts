@@ -1,6 +1,6 @@
 /**
- * Settings › Backups in Chromium against a real agent on a real config file: a folder added to a
- * set with an exclude glob is written to the file (comments kept) and the running agent's next
+ * Settings › Backups in Chromium against a real agent on a real config file: a set that lists no
+ * folders shows the seed's; a folder added to a set with an exclude glob is written to the file (comments kept) and the running agent's next
  * backup holds it without the excluded file; a relative folder and a retention count that is not a
  * number show their errors at the field and write nothing; a retention policy saved is the one
  * the agent's prune then applies.
@@ -63,6 +63,7 @@ describe('backup settings in the dashboard', () => {
       schedule: null
       sources: [${etc}]
       ccmonState: false
+    - { name: seed, schedule: null }
 `,
     ));
     browser = await launchChromium();
@@ -82,6 +83,14 @@ describe('backup settings in the dashboard', () => {
   it('adds a folder with an exclude glob: written, and in the next backup without the file', async () => {
     const set = page.getByTestId('backup-set-row-0');
     assert.equal(await set.getByLabel('Folder').inputValue(), etc);
+    // A set that lists no folders shows the ones it backs up: the seed's.
+    assert.deepEqual(
+      await page
+        .getByTestId('backup-set-row-1')
+        .getByLabel('Folder')
+        .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+      ['/etc/claude-code', '/var/log/claude-code', '/var/lib/claude-code'],
+    );
     await set.getByRole('button', { name: 'Add a folder' }).click();
     const added = page.getByTestId('backup-source-0-1');
     const written = readFileSync(file, 'utf8');

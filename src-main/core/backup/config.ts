@@ -60,6 +60,13 @@ const sourceEntry = z.preprocess(
   backupSourceSchema,
 );
 
+/** The seed's backup.sh folders: what a set archives when it lists none. */
+export const DEFAULT_BACKUP_SOURCES = [
+  '/etc/claude-code',
+  '/var/log/claude-code',
+  '/var/lib/claude-code',
+] as const;
+
 export const backupSetSchema = z
   .object({
     name: z
@@ -69,11 +76,7 @@ export const backupSetSchema = z
     schedule: cron.nullable().default('0 2 * * *'),
     sources: z
       .array(sourceEntry)
-      .default(() =>
-        ['/etc/claude-code', '/var/log/claude-code', '/var/lib/claude-code'].map((path) =>
-          backupSourceSchema.parse({ path }),
-        ),
-      )
+      .default(() => DEFAULT_BACKUP_SOURCES.map((path) => backupSourceSchema.parse({ path })))
       .superRefine((sources, ctx) => {
         // The same folder twice is a slip (a nested one is fine: it is walked on its own).
         const seen = new Map<string, number>();

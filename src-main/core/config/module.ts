@@ -12,6 +12,7 @@ import type { ConfigEvents, ConfigFieldIssue, ConfigSection, ConfigView } from '
 import { canWrite, parseForEdit, readIfExists, setSection, writeConfigAtomically } from './edit.js';
 import { ConfigError, parseConfigText } from './load.js';
 import { redactSecrets, restoreRedacted } from './redact.js';
+import { DEFAULT_BACKUP_SOURCES } from '../backup/config.js';
 import { DEFAULT_CHECKS } from '../checks/config.js';
 import { DEFAULT_SCRAPE_JOBS } from '../scrape/config.js';
 import type { CcmonConfig } from './schema.js';
@@ -170,7 +171,11 @@ export function createConfigModule(opts: ConfigModuleOptions): ConfigModule {
           createAt,
           unusedFile: opts.file === null && file === null && text !== null,
           document: redactSecrets(raw, [], redacted) as ConfigView['document'],
-          defaults: { checks: { probes: DEFAULT_CHECKS }, scrape: { jobs: DEFAULT_SCRAPE_JOBS } },
+          defaults: {
+            checks: { probes: DEFAULT_CHECKS },
+            scrape: { jobs: DEFAULT_SCRAPE_JOBS },
+            backup: { sets: [{ name: 'claude-code', sources: [...DEFAULT_BACKUP_SOURCES] }] },
+          },
           effective: redactSecrets(opts.current(), [], []) as ConfigView['effective'],
           redacted,
         };

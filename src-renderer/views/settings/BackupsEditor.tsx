@@ -11,6 +11,8 @@ import { put, text, useListEditor, type Raw } from './list-editor';
 interface Props {
   document: Raw;
   effective: Raw;
+  /** The built-in backup section's sets, in the file's shape (ConfigView.defaults). */
+  defaults: Raw[];
   onSaved(r: ConfigUpdateResult): void;
 }
 
@@ -47,17 +49,16 @@ function sourceValue(s: Raw): unknown {
   return out;
 }
 
-function BackupSets({ document, effective, onSaved }: Props) {
+function BackupSets({ document, defaults, onSaved }: Props) {
   const section = document.backup as Raw | undefined;
-  const defaults = (effective.backup as Raw).sets as Raw[];
   const editor = useListEditor('backup', section, 'sets', defaults, onSaved);
   const { draft, issues, edit } = editor;
   const shown = new Set<string>();
+  /** A set's folders; a set that lists none in the file has the built-in ones. */
+  const sourcesOf = (set: Raw): Raw[] =>
+    ((set.sources ?? defaults[0]?.sources ?? []) as unknown[]).map(sourceObject);
   const editSources = (i: number, f: (sources: Raw[]) => Raw[]) =>
-    edit(i, (set) => ({
-      ...set,
-      sources: f(((set.sources as unknown[]) ?? []).map(sourceObject)).map(sourceValue),
-    }));
+    edit(i, (set) => ({ ...set, sources: f(sourcesOf(set)).map(sourceValue) }));
   return (
     <SectionForm editor={editor as never} labelledBy="settings-backup-sets">
       <h2 id="settings-backup-sets">Backup sets</h2>
@@ -69,7 +70,7 @@ function BackupSets({ document, effective, onSaved }: Props) {
       </p>
       {draft.map((set, i) => {
         const base = `backup.sets.${i}`;
-        const sources = ((set.sources as unknown[]) ?? []).map(sourceObject);
+        const sources = sourcesOf(set);
         for (const f of ['name', 'sources', 'ccmonState', 'schedule']) shown.add(`${base}.${f}`);
         return (
           <fieldset key={i} className="settings-row" data-testid={`backup-set-row-${i}`}>

@@ -113,7 +113,12 @@ export function Settings() {
           />
         )}
         {tab === 'backups' && (
-          <BackupsEditor document={doc} effective={effective} onSaved={onSaved} />
+          <BackupsEditor
+            document={doc}
+            effective={effective}
+            defaults={((v.defaults.backup as Raw | undefined)?.sets as Raw[]) ?? []}
+            onSaved={onSaved}
+          />
         )}
         {tab === 'schedules' && (
           <SchedulesEditor document={doc} effective={effective} onSaved={onSaved} />
