@@ -2,7 +2,7 @@
 // `npm run demo`: the simulated deployment plus an agent watching it, so a newcomer sees live data
 // within seconds. Uses a throwaway data dir unless CCMON_DATA_DIR is set.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIfNeeded } from './build-if-needed.mjs';
@@ -14,8 +14,27 @@ const env = {
   ...process.env,
   CCMON_DATA_DIR: process.env.CCMON_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'ccmon-demo-')),
 };
-const config = join(root, 'examples/demo.yaml');
-const sim = spawn(process.execPath, [bin, 'simulate'], { stdio: 'inherit', env });
+// The simulated users' telemetry goes to the agent's OTLP receiver and the API's request log to
+// the data folder, so the Usage and Logs views fill as the charts do. The log folder is only known
+// here: the agent gets examples/demo.yaml with a logs section pointing at it.
+const logsDir = join(env.CCMON_DATA_DIR, 'simulated-logs');
+const config = join(env.CCMON_DATA_DIR, 'demo.yaml');
+writeFileSync(
+  config,
+  readFileSync(join(root, 'examples/demo.yaml'), 'utf8') +
+    `
+# Added by npm run demo: the simulator's request log (ccmon simulate --logs).
+logs:
+  sources:
+    - { service: claude-code, paths: [${JSON.stringify(join(logsDir, 'claude-code', '*.log'))}] }
+  scanIntervalSeconds: 10
+`,
+);
+const sim = spawn(
+  process.execPath,
+  [bin, 'simulate', '--otlp', 'http://127.0.0.1:4318', '--logs', logsDir],
+  { stdio: 'inherit', env },
+);
 const agent = spawn(process.execPath, [bin, '--config', config, 'agent'], {
   stdio: 'inherit',
   env,

@@ -2,6 +2,8 @@
  * `ccmon simulate`: the seed's deployment on loopback, for demos, tests and benchmarks. Traffic
  * advances on a timer (real time) or by `advance()` (tests drive a fast clock). Faults can be changed
  * while it runs, in-process or through the control endpoint (`POST /faults`, `POST /restart`).
+ * Optionally its users' Claude Code telemetry goes to an OTLP receiver and its request log to a
+ * folder, so a demo's usage and log views fill too.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,8 +11,10 @@ import { createClaudeCodeApi } from './claude-code-api.js';
 import { createDevContainers } from './dev-containers.js';
 import { FaultSpecError, formatFaults, parseFaultSpec, type FaultRule } from './faults.js';
 import { createLlmGateway } from './llm-gateway.js';
+import { RequestLog } from './log-files.js';
 import { Random } from './random.js';
 import type { SimHttpService } from './service.js';
+import { TelemetryExporter, type TelemetryOptions } from './telemetry.js';
 import { Traffic, type TrafficOptions } from './traffic.js';
 
 export interface SimulationOptions extends TrafficOptions {
@@ -25,6 +29,10 @@ export interface SimulationOptions extends TrafficOptions {
   faults?: string;
   /** Milliseconds between traffic ticks; 0 for a manual clock (`advance`). */
   tickMs?: number;
+  /** Send the simulated users' Claude Code telemetry to this OTLP/HTTP endpoint (telemetry.ts). */
+  otlp?: TelemetryOptions | null;
+  /** Write the API's request log under this folder (log-files.ts). */
+  logsDir?: string | null;
 }
 
 export interface Simulation {
@@ -35,6 +43,10 @@ export interface Simulation {
     control: string | null;
   };
   readonly traffic: Traffic;
+  /** The telemetry sent (with `otlp`), for a status line or a test's flush. */
+  readonly telemetry: TelemetryExporter | null;
+  /** The request log written (with `logsDir`). */
+  readonly requestLog: RequestLog | null;
   faults(): FaultRule[];
   setFaults(spec: string): Promise<void>;
   /** The API process "restarts": its cumulative counters drop to zero. */
@@ -114,6 +126,8 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
     });
   }
 
+  const telemetry = opts.otlp ? new TelemetryExporter(traffic, opts.otlp) : null;
+  const requestLog = opts.logsDir ? new RequestLog(traffic, opts.logsDir) : null;
   const tickMs = opts.tickMs ?? 1000;
   const timer = tickMs > 0 ? setInterval(() => traffic.advance(tickMs / 1000), tickMs) : null;
   timer?.unref();
@@ -126,12 +140,16 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
       control: control ? `http://${host}:${(control.address() as AddressInfo).port}` : null,
     },
     traffic,
+    telemetry,
+    requestLog,
     faults: () => rules,
     setFaults,
     restartApi,
     advance: (s) => traffic.advance(s),
     async stop() {
       if (timer) clearInterval(timer);
+      await telemetry?.stop();
+      requestLog?.stop();
       for (const s of services) await s.stop();
       if (control) {
         control.closeAllConnections();

@@ -88,7 +88,7 @@ describe('backup settings in the dashboard', () => {
       await page
         .getByTestId('backup-set-row-1')
         .getByLabel('Folder')
-        .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+        .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)),
       ['/etc/claude-code', '/var/log/claude-code', '/var/lib/claude-code'],
     );
     await set.getByRole('button', { name: 'Add a folder' }).click();

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError, type GlobalOptions } from '../context.js';
 
@@ -24,6 +25,11 @@ export function registerSimulate(program: Command): void {
     )
     .option('--rate <n>', 'mean API requests per second', Number, 4)
     .option('--seed <n>', 'random seed', Number, 42)
+    .option(
+      '--otlp <url>',
+      "send the simulated users' Claude Code telemetry (OTLP/HTTP JSON) to this endpoint, e.g. http://127.0.0.1:4318",
+    )
+    .option('--logs <dir>', "write the API's request log (JSON lines) to DIR/claude-code/api.log")
     .action(async (opts: SimulateOptions, cmd: Command) => {
       const { FaultSpecError, parseFaultSpec, startSimulation } =
         await import('../../simulator/index.js');
@@ -42,6 +48,8 @@ export function registerSimulate(program: Command): void {
         faults: opts.faults,
         requestRate: opts.rate,
         seed: opts.seed,
+        otlp: opts.otlp ? { url: otlpUrl(opts.otlp) } : null,
+        logsDir: opts.logs ? resolve(opts.logs) : null,
       });
       const out = { ...sim.urls, faults: opts.faults || 'none' };
       if (cmd.optsWithGlobals<GlobalOptions>().json)
@@ -50,7 +58,9 @@ export function registerSimulate(program: Command): void {
         process.stdout.write(
           `simulating: Claude Code API ${sim.urls.api}, LLM gateway ${sim.urls.gateway}` +
             `${sim.urls.containers ? `, dev containers ${sim.urls.containers}` : ''}\n` +
-            `control: ${sim.urls.control ?? 'off'}; faults: ${out.faults}. Ctrl-C stops.\n`,
+            `control: ${sim.urls.control ?? 'off'}; faults: ${out.faults}` +
+            `${opts.otlp ? `; telemetry to ${opts.otlp}` : ''}` +
+            `${sim.requestLog ? `; request log ${sim.requestLog.file}` : ''}. Ctrl-C stops.\n`,
         );
       }
       await new Promise<void>((resolve) => {
@@ -70,6 +80,21 @@ interface SimulateOptions {
   faults: string;
   rate: number;
   seed: number;
+  otlp?: string;
+  logs?: string;
+}
+
+/** An http(s) URL, or bad usage naming the flag. */
+function otlpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--otlp: '${value}' is not a URL (e.g. http://127.0.0.1:4318)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--otlp: '${value}' is not an http(s) URL`);
+  return url.href;
 }
 
 function toPort(value: string): number {
