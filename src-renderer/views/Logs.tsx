@@ -55,6 +55,8 @@ export function Logs() {
             {anomalies.value.current.ratePerHour.toFixed(0)}/h against{' '}
             {anomalies.value.previous.ratePerHour.toFixed(0)}/h before (alarm above{' '}
             {anomalies.value.thresholdPerHour.toFixed(0)}/h, ×{anomalies.value.factor}).
+            {!anomalies.value.baseline &&
+              ` No baseline yet: nothing was logged before the last ${2 * anomalies.value.windowHours} h, so an empty hour before means no logs, not a quiet hour; the comparison starts once there is one.`}
           </p>
         </section>
       )}

@@ -101,7 +101,7 @@ export function userActivityBody(w: Win, userId: string, requests: 'latency' | '
 
 /**
  * The two windows of detect_anomalies in one request: request counts in the previous and current
- * window, overall and per configured service. (The seed averages a `request_count` field that
+ * window, overall and per configured service, and before them (whether there is a baseline). (The seed averages a `request_count` field that
  * filebeat never writes; counting request documents is what it means.)
  */
 export function anomalyBody(
@@ -116,11 +116,22 @@ export function anomalyBody(
   });
   return {
     size: 0,
-    query: { bool: { filter: [timeRange(w), ...requestsOnly(requests)] } },
+    // No lower bound: `before` says whether the logs reach back past the previous window.
+    query: {
+      bool: {
+        filter: [
+          { range: { [ES_FIELDS.timestamp]: { lte: w.until, format: 'epoch_millis' } } },
+          ...requestsOnly(requests),
+        ],
+      },
+    },
     aggs: {
       windows: {
         filters: {
           filters: {
+            before: {
+              range: { [ES_FIELDS.timestamp]: { lt: w.since, format: 'epoch_millis' } },
+            },
             previous: range(w.since, w.mid, false),
             current: range(w.mid, w.until, true),
           },

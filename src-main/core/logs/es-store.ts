@@ -148,6 +148,7 @@ export function createElasticLogStore(config: LogsConfig, client: Client): LogSt
         counts[s] = {
           previous: windows?.previous?.services?.buckets[s]?.doc_count ?? 0,
           current: windows?.current?.services?.buckets[s]?.doc_count ?? 0,
+          before: windows?.before?.services?.buckets[s]?.doc_count ?? 0,
         };
       }
       const report = buildAnomalyReport(
@@ -166,6 +167,7 @@ export function createElasticLogStore(config: LogsConfig, client: Client): LogSt
           all: {
             previous: windows?.previous?.doc_count ?? 0,
             current: windows?.current?.doc_count ?? 0,
+            before: windows?.before?.doc_count ?? 0,
           },
         },
         [],

@@ -44,13 +44,14 @@ export function formatAnomalies(a: AnomalyReport): string {
       `threshold ${a.factor} × ${rate(a.previous.ratePerHour)} = ${rate(a.thresholdPerHour)}` +
       (a.current.requests < a.minRequests
         ? ` (fewer than ${a.minRequests} requests: never an anomaly)`
-        : ''),
+        : '') +
+      (a.baseline ? '' : `; no baseline: no request logged before the last ${2 * a.windowHours} h`),
     `${pad('service', 16)}${pad('previous', 10)}${pad('current', 10)}${pad('threshold', 12)}anomaly`,
   ];
   for (const s of a.services) {
     lines.push(
       `${pad(s.service, 16)}${pad(String(s.previous.requests), 10)}${pad(String(s.current.requests), 10)}` +
-        `${pad(rate(s.thresholdPerHour), 12)}${s.anomaly ? 'YES' : 'no'}`,
+        `${pad(rate(s.thresholdPerHour), 12)}${s.anomaly ? 'YES' : s.baseline ? 'no' : 'no (no baseline)'}`,
     );
   }
   return lines.join('\n');

@@ -42,11 +42,16 @@ export function parserSpecFor(config: LogsConfig, file: Pick<LogFile, 'sourceInd
 }
 
 export function createLocalLogStore(config: LogsConfig): LogStore {
-  const scan = async (spec: QuerySpec): Promise<{ partial: PartialResult; scan: ScanReport }> => {
+  const scan = async (
+    spec: QuerySpec,
+  ): Promise<{ partial: PartialResult; scan: ScanReport; olderFiles: Set<string> }> => {
     const problems: string[] = [];
-    const files = (await resolveLogFiles(config.sources, problems)).filter(
-      // A file last written before the window opened cannot hold entries inside it.
-      (f) => f.mtimeMs >= spec.since,
+    const all = await resolveLogFiles(config.sources, problems);
+    // A file last written before the window opened cannot hold entries inside it: not read, but
+    // it says its service's logs reach back before the window (the anomalies' baseline).
+    const files = all.filter((f) => f.mtimeMs >= spec.since);
+    const olderFiles = new Set(
+      all.filter((f) => f.mtimeMs < spec.since).map((f) => parserSpecFor(config, f).service),
     );
     const tasks: ScanTask[] = [];
     const sizes: number[] = [];
@@ -90,6 +95,7 @@ export function createLocalLogStore(config: LogsConfig): LogStore {
         results.map((r) => r.partial),
       ),
       scan: report,
+      olderFiles,
     };
   };
 
@@ -149,11 +155,17 @@ export function createLocalLogStore(config: LogsConfig): LogStore {
     },
     async anomalies(q) {
       const win = anomalyWindows(q.hours, q.now);
-      const { partial, scan: report } = await scan({
+      const {
+        partial,
+        scan: report,
+        olderFiles,
+      } = await scan({
         kind: 'rates',
         ...win,
         requests: config.requests,
       });
+      for (const service of olderFiles)
+        (partial.windows[service] ??= { previous: 0, current: 0, before: 0 }).before++;
       const services = [...new Set(config.sources.map((s) => s.service))];
       return {
         ...buildAnomalyReport(

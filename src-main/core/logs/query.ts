@@ -25,8 +25,11 @@ export type QuerySpec =
 
 /** Counts by UTC day (YYYY-MM-DD). */
 export type DayCounts = Record<string, { requests: number; tokens: number }>;
-/** Requests per service in the previous [since, mid) and current [mid, until] windows. */
-export type WindowCounts = Record<string, { previous: number; current: number }>;
+/**
+ * Requests per service in the previous [since, mid) and current [mid, until] windows, and before
+ * them (`before`: whether the logs reach back that far; only > 0 matters).
+ */
+export type WindowCounts = Record<string, { previous: number; current: number; before: number }>;
 
 export interface PartialResult {
   total: number;
@@ -66,6 +69,10 @@ export function utcDay(ms: number): string {
 /** Apply one parsed entry to a partial result. */
 export function collect(spec: QuerySpec, e: LogEntry, into: PartialResult): void {
   const t = Date.parse(e.timestamp);
+  if (spec.kind === 'rates' && t < spec.since && isRequest(e, spec.requests)) {
+    (into.windows[e.service] ??= { previous: 0, current: 0, before: 0 }).before++;
+    return;
+  }
   if (t < spec.since || t > spec.until) return;
   switch (spec.kind) {
     case 'errors':
@@ -87,7 +94,7 @@ export function collect(spec: QuerySpec, e: LogEntry, into: PartialResult): void
     }
     case 'rates': {
       if (!isRequest(e, spec.requests)) return;
-      const w = (into.windows[e.service] ??= { previous: 0, current: 0 });
+      const w = (into.windows[e.service] ??= { previous: 0, current: 0, before: 0 });
       if (t < spec.mid) w.previous++;
       else w.current++;
       return;
@@ -147,9 +154,10 @@ export function mergePartials(spec: QuerySpec, parts: PartialResult[]): PartialR
       day.tokens += c.tokens;
     }
     for (const [s, c] of Object.entries(p.windows)) {
-      const w = (out.windows[s] ??= { previous: 0, current: 0 });
+      const w = (out.windows[s] ??= { previous: 0, current: 0, before: 0 });
       w.previous += c.previous;
       w.current += c.current;
+      w.before += c.before;
     }
   }
   trim(out.hits, 'keep' in spec ? spec.keep : 0);

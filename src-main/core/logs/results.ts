@@ -108,11 +108,13 @@ export function buildAnomalyReport(
   minRequests: number,
 ): AnomalyReport {
   const iso = (t: number) => new Date(t).toISOString();
-  const verdict = (previous: number, current: number): AnomalyVerdict => {
+  const verdict = (previous: number, current: number, before: number): AnomalyVerdict => {
     const prevRate = previous / hours;
     const curRate = current / hours;
+    const baseline = before > 0;
     return {
-      anomaly: current >= minRequests && curRate > factor * prevRate,
+      anomaly: baseline && current >= minRequests && curRate > factor * prevRate,
+      baseline,
       current: { from: iso(win.mid), to: iso(win.until), requests: current, ratePerHour: curRate },
       previous: {
         from: iso(win.since),
@@ -125,18 +127,24 @@ export function buildAnomalyReport(
   };
   let prev = 0;
   let cur = 0;
+  let before = 0;
   for (const c of Object.values(counts)) {
     prev += c.previous;
     cur += c.current;
+    before += c.before;
   }
   return {
-    ...verdict(prev, cur),
+    ...verdict(prev, cur, before),
     windowHours: hours,
     factor,
     minRequests,
     services: services.map((service) => ({
       service,
-      ...verdict(counts[service]?.previous ?? 0, counts[service]?.current ?? 0),
+      ...verdict(
+        counts[service]?.previous ?? 0,
+        counts[service]?.current ?? 0,
+        counts[service]?.before ?? 0,
+      ),
     })),
   };
 }

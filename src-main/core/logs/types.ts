@@ -57,6 +57,12 @@ export interface RateWindow {
 /** The seed's rule: the current window's request rate above `factor` × the previous window's. */
 export interface AnomalyVerdict {
   anomaly: boolean;
+  /**
+   * Whether the logs reach back before the previous window (a request logged earlier): without
+   * that, a previous window of 0 means "no logs yet" (a new install, a new source), not "idle",
+   * and no rate is called an anomaly.
+   */
+  baseline: boolean;
   current: RateWindow;
   previous: RateWindow;
   /** factor × previous rate: the rate the current window had to exceed. */
