@@ -33,7 +33,7 @@ import { createReportMailer } from './reports/mail.js';
 import { createJobsModule } from './jobs/module.js';
 import { backupProgressBridge, createBackupModule } from './backup/module.js';
 import { checksHealthCheck } from './backup/hooks.js';
-import { passphraseProvider } from './backup/passphrase.js';
+import { passphraseKeeper, passphraseProvider } from './backup/passphrase.js';
 import { createConfigModule } from './config/module.js';
 import { checksSlotFacade, ModuleSlot, scrapeSlotFacade } from './config/slots.js';
 import { reloadEngine } from './config/reload.js';
@@ -204,6 +204,11 @@ export function createAgent(opts: AgentOptions): Agent {
     maintenance: structuredClone(opts.config.maintenance),
     reports: structuredClone(opts.config.reports),
   };
+  // Asked once and remembered; a passphrase set from the dashboard makes it look again.
+  const passphrase = passphraseProvider({
+    envName: opts.config.backup.encryption.passphraseEnv,
+    secrets,
+  });
   const backup = createBackupModule({
     config: scheduled.backup,
     dataDir: opts.dataDir,
@@ -213,9 +218,11 @@ export function createAgent(opts: AgentOptions): Agent {
     logger: logger.child('backup'),
     emit: (event, payload) => bus.emit(event, payload as never),
     healthCheck: checksHealthCheck(() => checks.runNow()),
-    passphrase: passphraseProvider({
-      envName: opts.config.backup.encryption.passphraseEnv,
+    passphrase,
+    passphraseKeeper: passphraseKeeper({
       secrets,
+      provider: passphrase,
+      encryption: () => scheduled.backup.encryption,
     }),
   });
   bus.on(

@@ -3,7 +3,8 @@
  * folders shows the seed's; a folder added to a set with an exclude glob is written to the file (comments kept) and the running agent's next
  * backup holds it without the excluded file; a relative folder and a retention count that is not a
  * number show their errors at the field and write nothing; a retention policy saved is the one
- * the agent's prune then applies.
+ * the agent's prune then applies; a passphrase kept from the dashboard (typed twice) encrypts the
+ * next backup, which verifies, and is never written to the config file.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
-import type { BackupFolder, BackupList, PruneReport } from '../../src-main/core/backup/contract.js';
+import type {
+  BackupFolder,
+  BackupList,
+  PassphraseStatus,
+  PruneReport,
+  VerifyResult,
+} from '../../src-main/core/backup/contract.js';
 import type { HeadlessAgent } from '../../src-main/http/headless.js';
 import { IDLE_AGENT_YAML, requestAgent, startHeadlessOnFile } from '../helpers/agent.js';
 import { launchChromium } from '../helpers/browser.js';
@@ -148,6 +155,48 @@ describe('backup settings in the dashboard', () => {
     await page.getByRole('tab', { name: 'Backups' }).click();
     assert.equal(await form('Archives').getByLabel('Keep everything within').inputValue(), 'none');
     assert.equal(await form('Archives').getByLabel('Keep last').inputValue(), '2');
+    assert.deepEqual(errors, []);
+  });
+
+  it('encryption: a passphrase typed twice is kept (a mismatch is not), and new backups are encrypted', async () => {
+    const status = page.getByTestId('passphrase-status');
+    await status.getByText('No passphrase set.').waitFor();
+    const keep = page.getByRole('form', { name: 'Set a passphrase' });
+    await keep.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
+    await keep.getByLabel('Again').fill('correct horse batery');
+    await keep.getByRole('button', { name: 'Keep passphrase' }).click();
+    await page
+      .getByTestId('passphrase-result')
+      .getByText(/differ; nothing was kept/)
+      .waitFor();
+    assert.equal(
+      (await requestAgent<PassphraseStatus>(agent, 'backup.passphrase')).from,
+      null,
+      'nothing kept',
+    );
+
+    await keep.getByLabel('Again').fill('correct horse battery');
+    await keep.getByRole('button', { name: 'Keep passphrase' }).click();
+    await page
+      .getByTestId('passphrase-result')
+      .getByText(/^Kept in /)
+      .waitFor();
+    await status.getByText(/^Passphrase: kept in /).waitFor();
+    // Kept: the form now offers to change it, its fields cleared.
+    const change = page.getByRole('form', { name: 'Change the passphrase' });
+    assert.equal(await change.getByLabel('Passphrase', { exact: true }).inputValue(), '');
+
+    const encryption = form('Encryption');
+    await encryption.getByLabel('Encrypt new backups').check();
+    await saveForm('Encryption');
+    await waitFor('encryption written', async () => backupsSection().encryption?.enabled);
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /correct horse/, 'never in the config file');
+
+    const id = await backUp();
+    const list = await requestAgent<BackupList>(agent, 'backup.list');
+    assert.equal(list.backups.find((b) => b.id === id)!.encrypted, true);
+    const verified = await requestAgent<VerifyResult>(agent, 'backup.verify', { id });
+    assert.deepEqual([verified.ok, verified.problems], [true, []]);
     assert.deepEqual(errors, []);
   });
 });

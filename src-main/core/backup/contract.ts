@@ -243,8 +243,8 @@ export interface BackupChangeEntry {
 }
 
 /**
- * A page of the changes from one backup to another (additions and changes in the newer one's
- * order, then removals), with the counts of all of them.
+ * A page of the changes from one backup to another, in path order (each removal where the file
+ * was), with the counts of all of them.
  */
 export interface BackupChanges extends BackupComparison {
   changes: BackupChangeEntry[];
@@ -254,6 +254,17 @@ export interface BackupChanges extends BackupComparison {
   limit: number;
   /** Changes in all (below the path, when given). */
   total: number;
+}
+
+/** Where the agent takes the archive passphrase from (passphrase.ts), never the passphrase itself. */
+export interface PassphraseStatus {
+  /** Whether new backups are encrypted (backup.encryption.enabled). */
+  encryption: boolean;
+  /** `env`: the variable below is set and wins; `store`: the secret store has one; null: none. */
+  from: 'env' | 'store' | null;
+  envName: string;
+  /** Where the secret store keeps it: the OS keychain in the tray app, else as it says. */
+  store: string;
 }
 
 const ref = z.string().min(1, 'a backup id, latest[:SET] or archive file');
@@ -308,6 +319,16 @@ export const backupRequests = {
    * backup or restore holds the backup folder.
    */
   'backup.prune': defineRequest<PruneReport>()(z.object({}).strict()),
+  /** Where the archive passphrase would come from now. */
+  'backup.passphrase': defineRequest<PassphraseStatus>()(z.object({}).strict()),
+  /**
+   * Keeps the archive passphrase in the agent's secret store (the OS keychain in the tray app):
+   * used from the next backup, verify or restore. Archives made before keep the passphrase they
+   * were made with.
+   */
+  'backup.setPassphrase': defineRequest<PassphraseStatus>()(
+    z.object({ passphrase: z.string().min(1, 'the passphrase is empty').max(1024) }).strict(),
+  ),
 };
 
 export interface BackupEvents {

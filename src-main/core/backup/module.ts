@@ -17,6 +17,7 @@ import type { BackupConfig, BackupSetConfig } from './config.js';
 import type { BackupEvents, backupRequests, PruneReport } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import type { HealthCheck } from './hooks.js';
+import type { PassphraseKeeper } from './passphrase.js';
 import { humanBytes } from '../bytes.js';
 import { registerBackupMetrics } from './metrics.js';
 import { s3Store } from './remote.js';
@@ -34,6 +35,8 @@ export interface BackupModuleOptions {
   logger: Logger;
   emit: <E extends keyof BackupEvents>(event: E, payload: BackupEvents[E]) => void;
   passphrase?: PassphraseProvider;
+  /** backup.passphrase / backup.setPassphrase: the agent's secret store (absent: not offered). */
+  passphraseKeeper?: PassphraseKeeper;
   healthCheck?: HealthCheck;
 }
 
@@ -215,6 +218,14 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
     return { restartRequired: [] };
   };
 
+  const keeper = (): PassphraseKeeper => {
+    if (!opts.passphraseKeeper)
+      throw new RequestError(
+        'bad_request',
+        'this agent keeps no secrets: set the passphrase in its environment',
+      );
+    return opts.passphraseKeeper;
+  };
   const wrap = async <T>(fn: () => Promise<T> | T): Promise<T> => {
     try {
       return await fn();
@@ -298,6 +309,8 @@ export function createBackupModule(opts: BackupModuleOptions): BackupModule {
             dryRun: false,
           });
         }),
+      'backup.passphrase': () => keeper().status(),
+      'backup.setPassphrase': (p) => keeper().set(p.passphrase),
       'backup.prunePreview': () => wrap(() => service.prune(true)),
       'backup.prune': () =>
         wrap(async () => {

@@ -5,6 +5,8 @@
  * is given (the CLI on a terminal). Asked once per process and then remembered.
  */
 import { redact } from '../log.js';
+import type { SecretStore } from '../secrets/store.js';
+import type { PassphraseStatus } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 
 export const PASSPHRASE_SECRET = 'backup-passphrase';
@@ -30,7 +32,10 @@ export class PassphraseMismatchError extends Error {
   }
 }
 
-export function passphraseProvider(src: PassphraseSources): PassphraseProvider {
+/** A provider that can be told the passphrase changed (the next use looks again). */
+export type ForgettingProvider = PassphraseProvider & { forget(): void };
+
+export function passphraseProvider(src: PassphraseSources): ForgettingProvider {
   let cached: Promise<string> | null = null;
   const find = async (): Promise<string> => {
     const fromEnv = (src.env ?? process.env)[src.envName];
@@ -47,12 +52,46 @@ export function passphraseProvider(src: PassphraseSources): PassphraseProvider {
       `a backup passphrase is needed: set ${src.envName}, or store it as the secret '${PASSPHRASE_SECRET}'`,
     );
   };
-  return () => {
+  const provide = () => {
     cached ??= find().then((p) => {
       redact(p);
       return p;
     });
     cached.catch(() => (cached = null));
     return cached;
+  };
+  return Object.assign(provide, { forget: () => (cached = null) });
+}
+
+/** The dashboard's side of the passphrase: where it comes from, and keeping a new one. */
+export interface PassphraseKeeper {
+  status(): Promise<PassphraseStatus>;
+  set(passphrase: string): Promise<PassphraseStatus>;
+}
+
+export function passphraseKeeper(opts: {
+  secrets: SecretStore;
+  provider: ForgettingProvider;
+  encryption: () => { enabled: boolean; passphraseEnv: string };
+  env?: NodeJS.ProcessEnv;
+}): PassphraseKeeper {
+  const status = async (): Promise<PassphraseStatus> => {
+    const { enabled, passphraseEnv } = opts.encryption();
+    const stored = await opts.secrets.get(PASSPHRASE_SECRET).catch(() => undefined);
+    return {
+      encryption: enabled,
+      from: (opts.env ?? process.env)[passphraseEnv] ? 'env' : stored ? 'store' : null,
+      envName: passphraseEnv,
+      store: opts.secrets.describe(),
+    };
+  };
+  return {
+    status,
+    async set(passphrase) {
+      redact(passphrase);
+      await opts.secrets.set(PASSPHRASE_SECRET, passphrase);
+      opts.provider.forget();
+      return status();
+    },
   };
 }

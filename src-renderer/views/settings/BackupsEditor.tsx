@@ -1,10 +1,12 @@
 /**
  * Settings › Backups: what each backup set archives (its folders with their include and exclude
  * globs, ccmon's own state) and how archives are kept (compression, restic's retention policy).
- * The running agent applies both from the next backup; when a set runs stays under Schedules, and
- * dumps, encryption, S3 and restore hooks stay in the config file (shown, kept as they are).
+ * The running agent applies both from the next backup; when a set runs stays under Schedules;
+ * encryption and its passphrase: BackupEncryption.tsx. Dumps, S3 and restore hooks stay in the
+ * config file (shown, kept as they are).
  */
 import type { ConfigUpdateResult } from '../../../src-main/core/config/contract';
+import { BackupEncryption } from './BackupEncryption';
 import { Field, IssueList, RowEnd, SectionForm, unclaimed, useSectionEditor } from './fields';
 import { put, text, useListEditor, type Raw } from './list-editor';
 
@@ -260,6 +262,7 @@ export function BackupsEditor(props: Props) {
     <>
       <BackupSets {...props} />
       <Archives {...props} />
+      <BackupEncryption {...props} />
     </>
   );
 }
