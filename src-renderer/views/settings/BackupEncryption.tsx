@@ -121,26 +121,8 @@ function PassphraseForm({ replacing, onKept }: { replacing: boolean; onKept(): v
         {replacing ? 'Change the passphrase' : 'Set a passphrase'}
       </h3>
       <div className="settings-row">
-        <div className="field">
-          <label htmlFor="backup-passphrase">Passphrase</label>
-          <input
-            id="backup-passphrase"
-            type="password"
-            autoComplete="new-password"
-            value={first}
-            onChange={(e) => setFirst(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="backup-passphrase-again">Again</label>
-          <input
-            id="backup-passphrase-again"
-            type="password"
-            autoComplete="new-password"
-            value={again}
-            onChange={(e) => setAgain(e.target.value)}
-          />
-        </div>
+        <NewSecret id="backup-passphrase" label="Passphrase" value={first} onChange={setFirst} />
+        <NewSecret id="backup-passphrase-again" label="Again" value={again} onChange={setAgain} />
       </div>
       <div className="save-bar">
         <button type="submit" disabled={saving || first === ''}>
@@ -157,5 +139,21 @@ function PassphraseForm({ replacing, onKept }: { replacing: boolean; onKept(): v
         )}
       </div>
     </form>
+  );
+}
+
+/** A password field for a new secret (never filled in by the browser's saved logins). */
+function NewSecret(p: { id: string; label: string; value: string; onChange(v: string): void }) {
+  return (
+    <div className="field">
+      <label htmlFor={p.id}>{p.label}</label>
+      <input
+        id={p.id}
+        type="password"
+        autoComplete="new-password"
+        value={p.value}
+        onChange={(e) => p.onChange(e.target.value)}
+      />
+    </div>
   );
 }
