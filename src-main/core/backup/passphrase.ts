@@ -49,7 +49,7 @@ export function passphraseProvider(src: PassphraseSources): ForgettingProvider {
       if (typed) return typed;
     }
     throw new Error(
-      `a backup passphrase is needed: set ${src.envName}, or store it as the secret '${PASSPHRASE_SECRET}'`,
+      `a backup passphrase is needed: keep one in the dashboard (Settings › Backups › Encryption), set ${src.envName}, or store it as the secret '${PASSPHRASE_SECRET}'`,
     );
   };
   const provide = () => {

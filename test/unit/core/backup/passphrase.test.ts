@@ -39,7 +39,7 @@ describe('backup passphrase', () => {
     );
     assert.deepEqual(prompted, [false]);
     await assert.rejects(passphraseProvider({ envName: 'PASS', secrets, env: {} })(), {
-      message: `a backup passphrase is needed: set PASS, or store it as the secret '${PASSPHRASE_SECRET}'`,
+      message: `a backup passphrase is needed: keep one in the dashboard (Settings › Backups › Encryption), set PASS, or store it as the secret '${PASSPHRASE_SECRET}'`,
     });
   });
 
