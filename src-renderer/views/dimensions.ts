@@ -98,7 +98,13 @@ export function dimensionStates(
         status: slowest.last!.latencyMs > LATENCY_GOAL_MS ? 'degraded' : 'healthy',
         detail: `slowest: ${slowest.name} ${ms(slowest.last!.latencyMs)}`,
       }
-    : { status: 'unknown', detail: 'no latency measured yet' };
+    : {
+        status: 'unknown',
+        // Checks that ran and failed measured no latency: say so, not "yet".
+        detail: avail.some((c) => c.last)
+          ? 'no availability check answered'
+          : 'no latency measured yet',
+      };
 
   const dayAgo = now - 86_400_000;
   const recent = (security ?? []).filter((e) => Date.parse(e.time) >= dayAgo);

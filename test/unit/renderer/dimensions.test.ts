@@ -61,7 +61,12 @@ describe('overview dimensions', () => {
     const slow = dimensionStates([check('API Health', 'http', 'healthy', 2500)], null, null, NOW);
     assert.equal(slow.performance.status, 'degraded');
     const down = dimensionStates([check('API Health', 'http', 'unhealthy')], null, null, NOW);
-    assert.deepEqual(down.performance, { status: 'unknown', detail: 'no latency measured yet' });
+    assert.deepEqual(down.performance, {
+      status: 'unknown',
+      detail: 'no availability check answered',
+    });
+    const notRun = dimensionStates([check('API Health', 'http', null)], null, null, NOW);
+    assert.deepEqual(notRun.performance, { status: 'unknown', detail: 'no latency measured yet' });
   });
 
   it('security: events of the last 24 h and the sandbox checks, each named when it turns it red', () => {
