@@ -13,6 +13,8 @@ export interface TelemetryOptions {
   url: string;
   /** Milliseconds between exports; Claude Code's logs default is 5 s. */
   intervalMs?: number;
+  /** Told when exports start failing (the error) and when they work again (null), once each. */
+  onHealth?: (error: string | null) => void;
 }
 
 /** Requests kept for the next export at most (a stopped receiver must not grow this). */
@@ -81,10 +83,15 @@ export class TelemetryExporter {
       if (sums.length) await this.post('/v1/metrics', metricsBody(sums, since, now));
       if (events.length) await this.post('/v1/logs', logsBody(events));
       this.exports++;
+      if (this.lastError !== null) this.opts.onHealth?.(null);
       this.lastError = null;
     } catch (err) {
       this.failures++;
-      this.lastError = (err as Error).message;
+      // fetch's own message is "fetch failed"; its cause says why (ECONNREFUSED …).
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const message = cause ? `${cause.code ?? cause.message}` : (err as Error).message;
+      if (this.lastError === null) this.opts.onHealth?.(message);
+      this.lastError = message;
     }
   }
 

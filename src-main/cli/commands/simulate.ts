@@ -48,7 +48,17 @@ export function registerSimulate(program: Command): void {
         faults: opts.faults,
         requestRate: opts.rate,
         seed: opts.seed,
-        otlp: opts.otlp ? { url: otlpUrl(opts.otlp) } : null,
+        otlp: opts.otlp
+          ? {
+              url: otlpUrl(opts.otlp),
+              onHealth: (error) =>
+                process.stderr.write(
+                  error
+                    ? `simulate: telemetry to ${opts.otlp} failed (${error}); what it missed is dropped, next try in 5 s\n`
+                    : `simulate: telemetry to ${opts.otlp} delivered again\n`,
+                ),
+            }
+          : null,
         logsDir: opts.logs ? resolve(opts.logs) : null,
       });
       const out = { ...sim.urls, faults: opts.faults || 'none' };
