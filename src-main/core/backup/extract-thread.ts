@@ -12,7 +12,12 @@
 import { randomBytes } from 'node:crypto';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
 import { detectFormat } from './archive-reader.js';
-import { CHANGES_LIMIT, compareForPage, type ComparedList } from './compare.js';
+import {
+  CHANGES_LIMIT,
+  pageOfChanges,
+  type ComparedList,
+  type ComparisonState,
+} from './compare.js';
 import { listFolder } from './browse.js';
 import type { BackupChanges, BackupFolder, RestoreDiff, VerifyResult } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
@@ -226,26 +231,34 @@ export async function verifyOnWorker(
 }
 
 /**
- * compareForPage (compare.ts) on a worker: it parses every record of both lists, ~2.4 s for two
+ * pageOfChanges (compare.ts) on a worker: it parses every record of both lists, ~2.4 s for two
  * of 300,000 entries, which on the agent's thread would stop its checks, scrapes and API as long.
+ * `known`: what an earlier page of the same comparison learnt (the next page skips the hashing).
  * Lists held in memory (a test's) are compared in place.
  */
 export async function changesOnWorker(
   from: ComparedList & { source?: ListOnThread['lines'] },
   to: ComparedList & { source?: ListOnThread['lines'] },
   below: string | null,
-  opts: { offset?: number; limit?: number; inProcess?: boolean } = {},
-): Promise<BackupChanges> {
-  if (opts.inProcess || !from.source || !to.source) return compareForPage(from, to, below, opts);
+  opts: {
+    offset?: number;
+    limit?: number;
+    inProcess?: boolean;
+    known?: ComparisonState | null;
+  } = {},
+): Promise<{ changes: BackupChanges; state: ComparisonState }> {
+  const { known = null, inProcess, ...page } = opts;
+  if (inProcess || !from.source || !to.source) return pageOfChanges(from, to, below, page, known);
   const data: ChangesWorkerData = {
     op: 'changes',
     from: onThread(from, from.source),
     to: onThread(to, to.source),
     below,
-    offset: opts.offset ?? 0,
-    limit: opts.limit ?? CHANGES_LIMIT,
+    offset: page.offset ?? 0,
+    limit: page.limit ?? CHANGES_LIMIT,
+    known,
   };
-  return (await runOnWorker(data, {})) as BackupChanges;
+  return (await runOnWorker(data, {})) as { changes: BackupChanges; state: ComparisonState };
 }
 
 /**
@@ -280,7 +293,13 @@ async function runOnWorker(
   data:
     PlanWorkerData | ExtractWorkerData | VerifyWorkerData | ChangesWorkerData | FolderWorkerData,
   cb: Callbacks,
-): Promise<ExtractResult | RestoreDiff | VerifyResult | BackupChanges | BackupFolder> {
+): Promise<
+  | ExtractResult
+  | RestoreDiff
+  | VerifyResult
+  | { changes: BackupChanges; state: ComparisonState }
+  | BackupFolder
+> {
   const worker = startWorker('extract-worker', data);
   const onAbort = () => worker.postMessage({ type: 'abort' });
   cb.signal?.addEventListener('abort', onAbort, { once: true });

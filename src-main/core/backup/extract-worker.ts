@@ -11,6 +11,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
+import type { ComparisonState } from './compare.js';
 import type { BackupChanges, BackupFolder, RestoreDiff, VerifyResult } from './contract.js';
 import { destinationMapper } from './destination.js';
 import { checkedRestoreDiff, diffFilePaths } from './diff.js';
@@ -74,6 +75,8 @@ export interface ChangesWorkerData {
   below: string | null;
   offset: number;
   limit: number;
+  /** What an earlier page of the same comparison learnt (pageOfChanges), or null. */
+  known: ComparisonState | null;
 }
 
 /** `folder`: listFolder of one backup's list, streamed from its file. */
@@ -98,7 +101,12 @@ export type RestoreWorkerMessage =
   | { type: 'commit' }
   | {
       type: 'done';
-      result: ExtractResult | RestoreDiff | VerifyResult | BackupChanges | BackupFolder;
+      result:
+        | ExtractResult
+        | RestoreDiff
+        | VerifyResult
+        | { changes: BackupChanges; state: ComparisonState }
+        | BackupFolder;
     }
   | { type: 'error'; name: string; message: string; entry?: string; why?: string };
 
@@ -120,11 +128,14 @@ try {
     });
     post({ type: 'done', result });
   } else if (data.op === 'changes') {
-    const { compareForPage } = await import('./compare.js'); // its errors load zod: only here
-    const result = await compareForPage(streamed(data.from), streamed(data.to), data.below, {
-      offset: data.offset,
-      limit: data.limit,
-    });
+    const { pageOfChanges } = await import('./compare.js'); // its errors load zod: only here
+    const result = await pageOfChanges(
+      streamed(data.from),
+      streamed(data.to),
+      data.below,
+      { offset: data.offset, limit: data.limit },
+      data.known,
+    );
     post({ type: 'done', result });
   } else if (data.op === 'folder') {
     const { listFolder } = await import('./browse.js');

@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { eachEntryBelow } from './browse.js';
-import { compareBackups, type BackupChange } from './compare.js';
+import { compareBackups, type BackupChange, type ComparisonState } from './compare.js';
 import type { BackupChanges, BackupComparison, BackupFolder } from './contract.js';
 import type { PassphraseProvider } from './crypto.js';
 import { changesOnWorker, folderOnWorker } from './extract-thread.js';
@@ -24,7 +24,13 @@ export function asArchivePath(path: string): string {
 
 const below = (path: string | null) => (path === null ? null : asArchivePath(path));
 
+/** Comparisons whose state is kept for their next page (a few MB at 300,000 entries each). */
+const KEPT_COMPARISONS = 2;
+
 export class BackupListings {
+  /** By the two backups (ids and totals) and the path: what their last page learnt. */
+  private readonly comparisons = new Map<string, ComparisonState>();
+
   constructor(
     private readonly store: BackupStore,
     private readonly dir: string,
@@ -59,7 +65,9 @@ export class BackupListings {
 
   /**
    * A page of the changes from backup `from` to backup `to` (the dashboard's), from `offset` on,
-   * with the counts of all: compareForPage, on a worker unless `inProcess`.
+   * with the counts of all: compareForPage, on a worker unless `inProcess`. What a page learnt
+   * is kept for the next page of the same two backups (ComparisonState: 300,000 entries, 1.8 s for
+   * the first page, 0.4-0.8 s for the next, measured on tmpfs).
    */
   changes(
     from: string,
@@ -68,9 +76,21 @@ export class BackupListings {
     page: { offset?: number; limit?: number } = {},
   ): Promise<BackupChanges> {
     const under = below(path);
-    return this.readBoth(from, to, (a, b) =>
-      changesOnWorker(a, b, under, { ...page, inProcess: this.inProcess }),
-    );
+    return this.readBoth(from, to, async (a, b) => {
+      // The totals too: an id taken again (a clock set back) must not meet another list's state.
+      const key = [a.id, b.id, under ?? '', JSON.stringify([a.totals, b.totals])].join('\0');
+      const known = this.comparisons.get(key) ?? null;
+      const { changes, state } = await changesOnWorker(a, b, under, {
+        ...page,
+        inProcess: this.inProcess,
+        known,
+      });
+      this.comparisons.delete(key); // most recent last
+      this.comparisons.set(key, state);
+      for (const old of this.comparisons.keys())
+        if (this.comparisons.size > KEPT_COMPARISONS) this.comparisons.delete(old);
+      return changes;
+    });
   }
 
   /**

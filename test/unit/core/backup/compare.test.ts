@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import {
   compareBackups,
   compareForPage,
+  pageOfChanges,
   walksBefore,
   type BackupChange,
 } from '../../../../src-main/core/backup/compare.js';
@@ -135,7 +136,7 @@ describe('compareBackups', () => {
     assert.deepEqual(first.seen, ['- fs/x/a', '+ fs/x/c'], 'removed before anything both have');
   });
 
-  it('a page reads the lists only as far as its last change, and counts all of them', async () => {
+  it('a page reads the lists only as far as its last change, counts all, and helps the next', async () => {
     const names = Array.from({ length: 1000 }, (_, i) => `f${String(i).padStart(4, '0')}`);
     const changed = new Set(['f0003', 'f0010', 'f0500', 'f0998']);
     const read = { entries: 0 };
@@ -161,6 +162,16 @@ describe('compareBackups', () => {
     assert.equal(page.counts.unchanged, 996);
     // Both lists once for the counts, then the newer up to f0010: no removal, the older not again.
     assert.equal(read.entries, 2000 + 11);
+    // What the first page learnt: the next reads only as far as its own last change, unhashed.
+    const first = await pageOfChanges(older, newer, null, { limit: 2 });
+    read.entries = 0;
+    const again = await pageOfChanges(older, newer, null, { offset: 2, limit: 1 }, first.state);
+    assert.deepEqual(
+      again.changes.changes.map((c) => c.path),
+      ['/x/f0500'],
+    );
+    assert.deepEqual(again.changes.counts, page.counts);
+    assert.equal(read.entries, 501, 'the newer list up to f0500, nothing else');
     const last = await compareForPage(older, newer, null, { offset: 3, limit: 2 });
     assert.deepEqual(
       last.changes.map((c) => c.path),
