@@ -65,6 +65,12 @@ export interface ComparisonState {
   newerAt: Int32Array;
 }
 
+/** A page of changes and what the comparison learnt for the next page. */
+export interface ChangesPage {
+  changes: BackupChanges;
+  state: ComparisonState;
+}
+
 /** compareForPage, from a `known` state of the same two lists and path when there is one. */
 export async function pageOfChanges(
   a: ComparedList,
@@ -72,7 +78,7 @@ export async function pageOfChanges(
   below: string | null,
   { offset = 0, limit = CHANGES_LIMIT }: { offset?: number; limit?: number } = {},
   known?: ComparisonState | null,
-): Promise<{ changes: BackupChanges; state: ComparisonState }> {
+): Promise<ChangesPage> {
   const comparison = new Comparison(a, b, below, known);
   const changes: BackupChangeEntry[] = [];
   let at = 0;

@@ -11,8 +11,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ProgressUpdate } from '../jobs/scheduler.js';
-import type { ComparisonState } from './compare.js';
-import type { BackupChanges, BackupFolder, RestoreDiff, VerifyResult } from './contract.js';
+import type { ChangesPage, ComparisonState } from './compare.js';
+import type { BackupFolder, RestoreDiff, VerifyResult } from './contract.js';
 import { destinationMapper } from './destination.js';
 import { checkedRestoreDiff, diffFilePaths } from './diff.js';
 import { extractArchive, type ExtractResult } from './extract.js';
@@ -101,12 +101,7 @@ export type RestoreWorkerMessage =
   | { type: 'commit' }
   | {
       type: 'done';
-      result:
-        | ExtractResult
-        | RestoreDiff
-        | VerifyResult
-        | { changes: BackupChanges; state: ComparisonState }
-        | BackupFolder;
+      result: ExtractResult | RestoreDiff | VerifyResult | ChangesPage | BackupFolder;
     }
   | { type: 'error'; name: string; message: string; entry?: string; why?: string };
 
