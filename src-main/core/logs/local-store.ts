@@ -7,6 +7,7 @@ import type { LogsConfig } from './config.js';
 import { resolveLogFiles, type LogFile } from './files.js';
 import type { ParserSpec } from './parse.js';
 import {
+  countsOf,
   levelVariants,
   mergePartials,
   words,
@@ -164,8 +165,7 @@ export function createLocalLogStore(config: LogsConfig): LogStore {
         ...win,
         requests: config.requests,
       });
-      for (const service of olderFiles)
-        (partial.windows[service] ??= { previous: 0, current: 0, before: 0 }).before++;
+      for (const service of olderFiles) countsOf(partial.windows, service).before++;
       const services = [...new Set(config.sources.map((s) => s.service))];
       return {
         ...buildAnomalyReport(

@@ -31,6 +31,11 @@ export type DayCounts = Record<string, { requests: number; tokens: number }>;
  */
 export type WindowCounts = Record<string, { previous: number; current: number; before: number }>;
 
+/** A service's counts in `windows`, started at zero the first time. */
+export function countsOf(windows: WindowCounts, service: string): WindowCounts[string] {
+  return (windows[service] ??= { previous: 0, current: 0, before: 0 });
+}
+
 export interface PartialResult {
   total: number;
   hits: LogEntry[];
@@ -70,7 +75,7 @@ export function utcDay(ms: number): string {
 export function collect(spec: QuerySpec, e: LogEntry, into: PartialResult): void {
   const t = Date.parse(e.timestamp);
   if (spec.kind === 'rates' && t < spec.since && isRequest(e, spec.requests)) {
-    (into.windows[e.service] ??= { previous: 0, current: 0, before: 0 }).before++;
+    countsOf(into.windows, e.service).before++;
     return;
   }
   if (t < spec.since || t > spec.until) return;
@@ -94,7 +99,7 @@ export function collect(spec: QuerySpec, e: LogEntry, into: PartialResult): void
     }
     case 'rates': {
       if (!isRequest(e, spec.requests)) return;
-      const w = (into.windows[e.service] ??= { previous: 0, current: 0, before: 0 });
+      const w = countsOf(into.windows, e.service);
       if (t < spec.mid) w.previous++;
       else w.current++;
       return;
@@ -154,7 +159,7 @@ export function mergePartials(spec: QuerySpec, parts: PartialResult[]): PartialR
       day.tokens += c.tokens;
     }
     for (const [s, c] of Object.entries(p.windows)) {
-      const w = (out.windows[s] ??= { previous: 0, current: 0, before: 0 });
+      const w = countsOf(out.windows, s);
       w.previous += c.previous;
       w.current += c.current;
       w.before += c.before;
