@@ -9,7 +9,7 @@ import type { PassphraseStatus } from '../../../src-main/core/backup/contract';
 import type { ConfigUpdateResult } from '../../../src-main/core/config/contract';
 import { useApi, useRequest } from '../../api/context';
 import { SectionForm, unclaimed, IssueList, useSectionEditor } from './fields';
-import type { Raw } from './list-editor';
+import { text, type Raw } from './list-editor';
 
 interface Props {
   document: Raw;
@@ -78,8 +78,6 @@ export function BackupEncryption({ document, effective, onSaved }: Props) {
     </>
   );
 }
-
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 function PassphraseForm({ replacing, onKept }: { replacing: boolean; onKept(): void }) {
   const api = useApi();
