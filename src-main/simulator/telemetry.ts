@@ -22,15 +22,21 @@ const MAX_EVENTS = 5000;
 
 type Attrs = Record<string, string>;
 
+/** One user's tokens and cost on one model since the last export. */
+interface UsageSum {
+  user: string;
+  model: SimModel;
+  input: number;
+  output: number;
+  cost: number;
+}
+
 export class TelemetryExporter {
   private events: { t: number; seq: number; r: RequestRecord }[] = [];
   /** Each event's `event.sequence`, which with its time tells two events apart. */
   private seq = 0;
   /** Tokens and cost since the last export, per user and model. */
-  private sums = new Map<
-    string,
-    { user: string; model: SimModel; input: number; output: number; cost: number }
-  >();
+  private sums = new Map<string, UsageSum>();
   private since = Date.now();
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
@@ -125,11 +131,7 @@ const RESOURCE = {
   attributes: attributes({ 'service.name': 'claude-code', 'service.version': 'simulated' }),
 };
 
-function metricsBody(
-  sums: { user: string; model: SimModel; input: number; output: number; cost: number }[],
-  since: number,
-  now: number,
-) {
+function metricsBody(sums: UsageSum[], since: number, now: number) {
   const point = (a: Attrs, value: number) => ({
     attributes: attributes(a),
     startTimeUnixNano: nanos(since),
